@@ -1,0 +1,61 @@
+import { cac } from 'cac';
+import { translateLegacyArgv } from './legacy-flags.js';
+import { VERSION } from './version.js';
+
+type Opts = Record<string, unknown> & { '--'?: string[] };
+
+/**
+ * Defines the commands and their flags; each action lazily imports `commands/<name>.js` so that
+ * `autopilot run` as PID 1 never loads the generator (and vice versa).
+ * Returns the exit code the process should end with.
+ */
+export async function main(rawArgv: readonly string[]): Promise<number | void> {
+  const argv = translateLegacyArgv(rawArgv);
+  const cli = cac('autopilot');
+  let result: Promise<number | void> = Promise.resolve();
+  const action =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number | void>) =>
+    (...args: A) => {
+      result = fn(...args);
+    };
+
+  cli
+    .command('new [blueprint] [dir]', 'Scaffold a blueprint (hello-world, todo-api) into dir')
+    .option('--yes, -y', 'Accept every default; never prompt (also when stdin is not a TTY)')
+    .option('--force', 'Write into a non-empty directory and overwrite existing files')
+    .option('--dry-run', 'Print the plan; write nothing')
+    .option('--name <name>', 'Project name (default: the directory name)')
+    .example('autopilot new hello-world my-app')
+    .action(action(async (blueprint: string | undefined, dir: string | undefined, o: Opts) => (await import('./commands/new.js')).newCommand(blueprint, dir, o)));
+
+  cli
+    .command('add <kind> <name>', 'Add to a generated project: `add backend <name> --service <svc>` or `add service <name> --port <n>`')
+    .option('--service <svc>', 'For `add backend`: the service that depends on the backend')
+    .option('--port <port>', 'For `add service`: the port the new service listens on')
+    .option('--dir <dir>', 'Project directory', { default: '.' })
+    .option('--yes, -y', 'Accept every default; never prompt')
+    .option('--force', 'Overwrite files the change would create')
+    .option('--dry-run', 'Print the plan; write nothing')
+    .example('autopilot add backend db --service hello')
+    .action(action(async (kind: string, name: string, o: Opts) => (await import('./commands/add.js')).addCommand(kind, name, o)));
+
+  cli.command('version', 'Print the version').action(
+    action(async () => {
+      process.stdout.write(`Version: ${VERSION}\n`);
+    }),
+  );
+
+  cli.help();
+  cli.version(VERSION);
+  cli.parse(['node', 'autopilot', ...argv], { run: false });
+  if (!cli.matchedCommand && argv.length === 0) {
+    cli.outputHelp();
+    return 0;
+  }
+  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
+    const { UserError } = await import('./errors.js');
+    throw new UserError(`unknown command "${argv[0]}" (see autopilot --help)`);
+  }
+  await cli.runMatchedCommand();
+  return result;
+}

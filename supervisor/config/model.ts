@@ -1,0 +1,148 @@
+/**
+ * The typed, validated model of a supervisor config. The loader (render -> JSON5 -> validate)
+ * produces it; every other part of the supervisor reads only this, never raw JSON.
+ * Durations are milliseconds. Defaults follow ContainerPilot v3 and are filled in by the
+ * validator, so consumers never handle "unset".
+ */
+
+export interface Config {
+  /** Absent when the config has no `consul` key: discovery is off. */
+  consul?: ConsulConfig;
+  logging: LoggingConfig;
+  /** Global stop timeout (top-level `stopTimeout`, default 5 s). */
+  stopTimeoutMs: number;
+  control: ControlConfig;
+  jobs: JobConfig[];
+  watches: WatchConfig[];
+  telemetry?: TelemetryConfig;
+}
+
+export interface ConsulConfig {
+  /** host:port, without scheme. */
+  address: string;
+  scheme: 'http' | 'https';
+  token?: string;
+  tls?: ConsulTlsConfig;
+}
+
+export interface ConsulTlsConfig {
+  cafile?: string;
+  capath?: string;
+  clientcert?: string;
+  clientkey?: string;
+  servername?: string;
+  /** Verify the server certificate (default true). */
+  verify: boolean;
+}
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL' | 'PANIC';
+export type LogFormat = 'default' | 'text' | 'json';
+
+export interface LoggingConfig {
+  level: LogLevel;
+  format: LogFormat;
+  /** 'stdout', 'stderr', or a file path. */
+  output: string;
+}
+
+export interface ControlConfig {
+  /** Unix socket path, default /var/run/containerpilot.socket. */
+  socket: string;
+}
+
+/** What starts a job. */
+export type WhenConfig =
+  | {
+      kind: 'event';
+      /** Event sources: 'global' for startup/shutdown, a job name, 'watch.<name>', 'SIGHUP', 'SIGUSR2'.
+       * Several sources is an extension: any of them triggers. */
+      sources: string[];
+      /** The event name (`startup`, `healthy`, `exitSuccess`, `changed`, ...). */
+      event: string;
+      /** `once`: start the first time the event arrives. `each`: start every time. */
+      mode: 'once' | 'each';
+      /** 0 = wait forever; otherwise the job gives up (and emits its timeout) after this long. */
+      timeoutMs: number;
+    }
+  | { kind: 'interval'; intervalMs: number };
+
+export type Restarts = number | 'unlimited';
+
+export interface HealthExec {
+  kind: 'exec';
+  exec: string[];
+}
+/** Extension: a GET that passes on a status < 400, done in-process (no curl in the image). */
+export interface HealthHttp {
+  kind: 'http';
+  url: string;
+}
+/** Extension: passes when a TCP connection opens, done in-process. */
+export interface HealthTcp {
+  kind: 'tcp';
+  host: string;
+  port: number;
+}
+
+export interface HealthConfig {
+  check: HealthExec | HealthHttp | HealthTcp;
+  intervalMs: number;
+  /** TTL of the Consul check; required when the job has a port. */
+  ttlMs: number;
+  /** Per-check timeout; defaults to the interval. */
+  timeoutMs: number;
+}
+
+/** A job with a `port` is a service advertised in Consul. */
+export interface ServiceConfig {
+  port: number;
+  /** `interfaces` as given (string or array), resolved to an IP at run time. */
+  interfaces: string[];
+  tags: string[];
+  initialStatus?: 'passing' | 'warning' | 'critical';
+  enableTagOverride: boolean;
+  /** Consul duration string such as '10m', or undefined. */
+  deregisterCriticalServiceAfter?: string;
+}
+
+export interface JobConfig {
+  name: string;
+  /** argv; never run through a shell. Absent for jobs that only advertise a service. */
+  exec?: string[];
+  /** Kill the process group after this long; 0 = no timeout. */
+  timeoutMs: number;
+  /** How long the stop sequence waits for this job's `stopping` hooks. */
+  stopTimeoutMs: number;
+  /** 0 ('never'), N, or 'unlimited'. */
+  restarts: Restarts;
+  when: WhenConfig;
+  health?: HealthConfig;
+  service?: ServiceConfig;
+  logging: { raw: boolean };
+}
+
+export interface WatchConfig {
+  /** The watch's name as written (`backend`); events come from source `watch.<name>`. */
+  name: string;
+  /** What is watched: a Consul service, or (extension) a KV key or prefix. */
+  target: { kind: 'service'; service: string; tag?: string; dc?: string } | { kind: 'kv'; key: string; prefix: boolean; dc?: string };
+  /** Lower bound between queries; also the poll period if blocking queries are unavailable. */
+  intervalMs: number;
+}
+
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
+
+export interface MetricConfig {
+  namespace: string;
+  subsystem: string;
+  name: string;
+  help: string;
+  type: MetricType;
+}
+
+export interface TelemetryConfig {
+  port: number;
+  interfaces: string[];
+  tags: string[];
+  metrics: MetricConfig[];
+}
