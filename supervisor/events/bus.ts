@@ -63,7 +63,7 @@ export class EventBus {
       }
     }
     if (this.queue.length > 0) {
-      setImmediate(() => this.drain());
+      setTimeout(() => this.drain(), 0);
       return;
     }
     this.draining = false;
