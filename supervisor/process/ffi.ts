@@ -1,0 +1,58 @@
+/**
+ * The two libc calls the zombie reaper needs, behind one interface, loaded through whichever FFI
+ * the current runtime offers: `bun:ffi` in Bun, `Deno.dlopen` in Deno, `koffi` in Node. Each
+ * backend lives in its own module and is imported lazily, so no runtime ever parses another's
+ * FFI (Node and Deno cannot resolve `bun:ffi`; Bun and Deno do not need koffi's native addon).
+ */
+
+export interface Libc {
+  /** Which backend answered (for logs and tests). */
+  readonly backend: 'bun:ffi' | 'deno' | 'koffi';
+  /**
+   * `waitpid(pid, &status, WNOHANG)`. Returns the reaped pid with its raw wait status, 0 if the
+   * process is not reapable yet, -1 if it is not (or no longer) our child.
+   */
+  waitpidNoHang(pid: number): { pid: number; status: number };
+  /** `prctl(PR_SET_CHILD_SUBREAPER, 1)`: orphans of our descendants reparent to us. */
+  setChildSubreaper(): boolean;
+}
+
+export const WNOHANG = 1;
+export const PR_SET_CHILD_SUBREAPER = 36;
+
+/** Names to try with dlopen: glibc first, then musl (Alpine), whose libc is its loader. */
+export function libcCandidates(arch: string = process.arch): string[] {
+  const muslArch = arch === 'x64' ? 'x86_64' : arch === 'arm64' ? 'aarch64' : arch;
+  return ['libc.so.6', `/lib/ld-musl-${muslArch}.so.1`, `libc.musl-${muslArch}.so.1`, 'libc.so'];
+}
+
+export type Runtime = 'bun' | 'deno' | 'node';
+
+export function detectRuntime(): Runtime {
+  const g = globalThis as { Bun?: unknown; Deno?: unknown };
+  if (g.Bun !== undefined) return 'bun';
+  if (g.Deno !== undefined) return 'deno';
+  return 'node';
+}
+
+/** Decodes a raw wait status the way the shell reports it: exit code, or 128 + signal. */
+export function describeWaitStatus(status: number): string {
+  const signal = status & 0x7f;
+  return signal === 0 ? `exit code ${(status >> 8) & 0xff}` : `signal ${signal}`;
+}
+
+/**
+ * Loads libc through the runtime's FFI. Never throws: returns the reason as a string when FFI is
+ * unavailable (koffi not installed, Deno without --allow-ffi, no libc found).
+ */
+export async function loadLibc(): Promise<Libc | string> {
+  const runtime = detectRuntime();
+  try {
+    // The backend modules are plain relative imports of our own files: safe everywhere.
+    if (runtime === 'bun') return await (await import('./ffi-bun.js')).loadBunLibc(libcCandidates());
+    if (runtime === 'deno') return await (await import('./ffi-deno.js')).loadDenoLibc(libcCandidates());
+    return await (await import('./ffi-node.js')).loadNodeLibc(libcCandidates());
+  } catch (err) {
+    return `${runtime} FFI unavailable: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
