@@ -1,0 +1,118 @@
+/**
+ * Claiming the control socket path. The socket is created owner-only (0600) without a window in
+ * which others could connect: it is bound inside a fresh 0700 directory beside the target, chmod-ed,
+ * then hard-linked into place (link never replaces an existing file, so two supervisors starting
+ * at once cannot steal each other's socket). A leftover socket is removed only if nothing answers.
+ */
+import { chmodSync, linkSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { connect, type Server } from 'node:net';
+import { basename, dirname, join } from 'node:path';
+import { ControlSocketInUseError } from './errors.js';
+
+/** Longest unix socket path Linux accepts (sun_path is 108 bytes with the NUL). */
+const MAX_SOCKET_PATH = 107;
+const PROBE_TIMEOUT_MS = 1000;
+
+/** Resolves true when something accepts connections at `path`. */
+export function socketAnswers(path: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ path });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      // A listener that never accepts (backlog full, stopped process) is still a live owner.
+      resolve(true);
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') resolve(false);
+      else reject(err);
+    });
+  });
+}
+
+/** Removes a stale socket at `path`; throws if the path is live or is not a socket. */
+export async function clearStaleSocket(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (!isSocket) {
+    throw new ControlSocketInUseError(path, `control socket ${path} exists and is not a socket; remove it or set control.socket`);
+  }
+  if (await socketAnswers(path)) {
+    throw new ControlSocketInUseError(path, `control socket ${path} is in use: another supervisor is running there`);
+  }
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen({ path }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function closeQuietly(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export interface ClaimedSocket {
+  readonly path: string;
+  /** Removes the socket file if it is still the one we created. */
+  release(): void;
+}
+
+/** Clears a stale socket, then makes `server` listen at `path` with mode 0600. */
+export async function listenOwnerOnly(server: Server, path: string): Promise<ClaimedSocket> {
+  await clearStaleSocket(path);
+  const privateDir = mkdtempSync(join(dirname(path), `.${basename(path)}.`));
+  const staged = join(privateDir, 's');
+  try {
+    if (Buffer.byteLength(staged) <= MAX_SOCKET_PATH) {
+      await listen(server, staged);
+      chmodSync(staged, 0o600);
+      try {
+        linkSync(staged, path);
+      } catch (err) {
+        await closeQuietly(server);
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+          throw new ControlSocketInUseError(path, `control socket ${path} is in use: another supervisor is running there`);
+        }
+        throw err;
+      }
+    } else {
+      // No room for the staging directory in sun_path: bind in place and tighten at once.
+      await listen(server, path);
+      chmodSync(path, 0o600);
+    }
+  } finally {
+    rmSync(privateDir, { recursive: true, force: true });
+  }
+  const ino = lstatSync(path).ino;
+  return {
+    path,
+    release() {
+      try {
+        if (lstatSync(path).ino === ino) unlinkSync(path);
+      } catch {
+        // Already gone: nothing to release.
+      }
+    },
+  };
+}
