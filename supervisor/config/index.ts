@@ -1,18 +1,26 @@
 /**
- * The config loader: source -> Go-template render -> JSON5 -> (v2 translation) -> validated model.
+ * The config loader: source -> Go-template render over the environment -> JSON5 ->
+ * (ContainerPilot 2.x translation) -> validation into the typed model (see model.ts).
+ * Every problem is collected and thrown at once as a ConfigError.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderTemplate, TemplateError } from '../template/index.js';
 import { ConfigError } from './errors.js';
+import { Issues, type Raw } from './fields.js';
 import type { Config } from './model.js';
+import { parseJson5 } from './parse.js';
+import { isV2Config, translateV2, type Translation } from './v2.js';
+import { validateConfig } from './validate.js';
 
 export { ConfigError };
+export { isV2Config };
 export type * from './model.js';
 
+export type Env = Record<string, string | undefined>;
 export interface LoadOptions {
   file: string;
-  env: Record<string, string | undefined>;
+  env: Env;
 }
 
 /** Renders the config as a Go template over the environment (ContainerPilot's -template mode). */
@@ -25,22 +33,75 @@ export function renderConfigText(text: string, opts: LoadOptions): string {
   }
 }
 
+/** Parses JSON5 text (already rendered) into a tree; syntax errors become ConfigError lines. */
+export function parseConfigText(rendered: string, opts: { file: string; original?: string }): { tree: unknown; warnings: string[] } {
+  const r = parseJson5(rendered);
+  if ('message' in r) {
+    const shifted = opts.original !== undefined && opts.original.split('\n').length !== rendered.split('\n').length;
+    throw new ConfigError([`${opts.file}:${r.line}:${r.column}: ${r.message}${shifted ? ' (line in the rendered config)' : ''}`]);
+  }
+  const warnings = r.insertedCommas.map(([l, c]) => `${opts.file}:${l}:${c}: missing comma between values (accepted, as ContainerPilot's examples rely on it)`);
+  return { tree: r.value, warnings };
+}
+
 /** Loads config text already read from `opts.file`. Throws ConfigError listing every problem. */
 export function loadConfigText(text: string, opts: LoadOptions): Config {
-  renderConfigText(text, opts);
-  throw new ConfigError([`${opts.file}: the config loader is not available in this build`]);
+  const rendered = renderConfigText(text, opts);
+  const { tree, warnings } = parseConfigText(rendered, { file: opts.file, original: text });
+  return loadConfigTree(tree, { ...opts, warnings });
+}
+
+/** Validates a parsed tree (v3, or 2.x which is translated first). */
+export function loadConfigTree(tree: unknown, opts: LoadOptions & { warnings?: string[] }): Config {
+  if (!tree || typeof tree !== 'object' || Array.isArray(tree)) {
+    throw new ConfigError([`${opts.file}: expected an object at the top level (with "jobs", "consul", ...)`]);
+  }
+  let v3: unknown = tree;
+  const v2 = isV2Config(tree);
+  if (v2) v3 = translateConfigTree(tree as Raw, opts.file).tree;
+  const iss = new Issues(opts.file);
+  iss.warnings.push(...(opts.warnings ?? []));
+  const config = validateConfig(iss, v3, opts.env);
+  if (!config) {
+    const note = v2 ? ' (in the 3.x translation of this 2.x config; `autopilot migrate` shows it)' : '';
+    throw new ConfigError(iss.errors.map((e) => e + note));
+  }
+  return config;
+}
+
+/** Translates a 2.x tree to a v3 tree with notes; throws ConfigError for 2.x problems. */
+export function translateConfigTree(tree: Raw, file: string): Translation {
+  const iss = new Issues(file);
+  const t = translateV2(iss, tree);
+  if (!t) throw new ConfigError(iss.errors);
+  return t;
+}
+
+/** Resolves a path, a file:// URL, or (when empty) $CONTAINERPILOT to a file path. */
+export function resolveConfigSource(pathOrFileUrl: string | undefined, env: Env = process.env): string {
+  const source = pathOrFileUrl || env['CONTAINERPILOT'] || '';
+  if (!source) throw new ConfigError(['no config given: pass a file or set CONTAINERPILOT']);
+  if (!source.startsWith('file://')) return source;
+  try {
+    return fileURLToPath(source);
+  } catch {
+    throw new ConfigError([`${source}: not a usable file:// URL`]);
+  }
+}
+
+/** Reads the config text of a source; a missing or unreadable file is a ConfigError. */
+export function readConfigSource(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
+    throw new ConfigError([`${path}: cannot read config: ${why}`]);
+  }
 }
 
 /** Reads a path or file:// URL (or $CONTAINERPILOT when empty) and loads it. */
-export function loadConfigFile(pathOrFileUrl: string, env: Record<string, string | undefined> = process.env): Config {
-  const source = pathOrFileUrl || env['CONTAINERPILOT'] || '';
-  if (!source) throw new ConfigError(['no config given: pass a file or set CONTAINERPILOT']);
-  const path = source.startsWith('file://') ? fileURLToPath(source) : source;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError([`${path}: cannot read config: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
-  }
-  return loadConfigText(text, { file: path, env });
+export function loadConfigFile(pathOrFileUrl: string, env: Env = process.env): Config {
+  const path = resolveConfigSource(pathOrFileUrl, env);
+  return loadConfigText(readConfigSource(path), { file: path, env });
 }

@@ -15,6 +15,9 @@ export interface Config {
   jobs: JobConfig[];
   watches: WatchConfig[];
   telemetry?: TelemetryConfig;
+  /** Things that load but deserve attention (an unknown `when.source`, an accepted misspelling),
+   * one line each like an error. The loader fills it; it may be absent in hand-built configs. */
+  warnings?: string[];
 }
 
 export interface ConsulConfig {
@@ -57,7 +60,8 @@ export type WhenConfig =
       /** Event sources: 'global' for startup/shutdown, a job name, 'watch.<name>', 'SIGHUP', 'SIGUSR2'.
        * Several sources is an extension: any of them triggers. */
       sources: string[];
-      /** The event name (`startup`, `healthy`, `exitSuccess`, `changed`, ...). */
+      /** The event name (`startup`, `healthy`, `exitSuccess`, `changed`, ...). A `when` naming
+       * only `source: "SIGHUP"` or `"SIGUSR2"` gets event `signal`, mode `each`. */
       event: string;
       /** `once`: start the first time the event arrives. `each`: start every time. */
       mode: 'once' | 'each';
@@ -91,6 +95,8 @@ export interface HealthConfig {
   ttlMs: number;
   /** Per-check timeout; defaults to the interval. */
   timeoutMs: number;
+  /** `health.logging.raw`: pass the check's output through unwrapped. The loader always sets it. */
+  logging?: { raw: boolean };
 }
 
 /** A job with a `port` is a service advertised in Consul. */

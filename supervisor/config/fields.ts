@@ -1,0 +1,178 @@
+/**
+ * Typed field readers over parsed JSON5. Each reader records a problem (naming the field path)
+ * instead of throwing, so validation reports every error in one pass. Inputs are "weakly typed"
+ * the way ContainerPilot's decoder is: numbers are accepted where strings are expected and
+ * numeric strings where integers are expected.
+ */
+import { splitCommand, shellOperatorIn } from './argv.js';
+import { describe, parseCpDuration } from './duration.js';
+
+export type Raw = Record<string, unknown>;
+
+export class Issues {
+  readonly errors: string[] = [];
+  readonly warnings: string[] = [];
+  constructor(readonly file: string) {}
+  error(path: string, message: string): void {
+    this.errors.push(`${this.file}: ${path ? path + ': ' : ''}${message}`);
+  }
+  warn(path: string, message: string): void {
+    this.warnings.push(`${this.file}: ${path ? path + ': ' : ''}${message}`);
+  }
+}
+
+export const child = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+/** An object with only the allowed keys; `aliases` maps known misspellings to their key. */
+export function readObject(
+  iss: Issues,
+  path: string,
+  value: unknown,
+  allowed: readonly string[],
+  aliases: Record<string, string> = {},
+): Raw | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    iss.error(path, `expected an object, got ${describe(value)}`);
+    return undefined;
+  }
+  const out: Raw = {};
+  for (const [key, v] of Object.entries(value as Raw)) {
+    if (allowed.includes(key)) out[key] = v;
+    else if (aliases[key] !== undefined && !(aliases[key]! in (value as Raw))) {
+      iss.warn(child(path, key), `read as "${aliases[key]}" (a misspelling found in ContainerPilot's documentation)`);
+      out[aliases[key]!] = v;
+    } else {
+      const hint = suggest(key, allowed);
+      iss.error(child(path, key), `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${allowed.join(', ')}`);
+    }
+  }
+  return out;
+}
+
+export function readString(iss: Issues, path: string, value: unknown, opts: { nonEmpty?: boolean } = {}): string | undefined {
+  let s: string;
+  if (typeof value === 'string') s = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') s = String(value);
+  else {
+    iss.error(path, `expected a string, got ${describe(value)}`);
+    return undefined;
+  }
+  if (opts.nonEmpty && s.trim() === '') {
+    iss.error(path, 'must not be empty');
+    return undefined;
+  }
+  return s;
+}
+
+export function readInt(iss: Issues, path: string, value: unknown, opts: { min?: number; max?: number } = {}): number | undefined {
+  let n: number;
+  if (typeof value === 'number' && Number.isInteger(value)) n = value;
+  else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) n = Number(value);
+  else {
+    iss.error(path, `expected an integer, got ${describe(value)}`);
+    return undefined;
+  }
+  if (opts.min !== undefined && n < opts.min) {
+    iss.error(path, `must be ${opts.max !== undefined ? `between ${opts.min} and ${opts.max}` : `>= ${opts.min}`}, got ${n}`);
+    return undefined;
+  }
+  if (opts.max !== undefined && n > opts.max) {
+    iss.error(path, `must be between ${opts.min ?? 0} and ${opts.max}, got ${n}`);
+    return undefined;
+  }
+  return n;
+}
+
+const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+export function readBool(iss: Issues, path: string, value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && TRUE.includes(value)) return true;
+  if (typeof value === 'string' && FALSE.includes(value)) return false;
+  iss.error(path, `expected true or false, got ${describe(value)}`);
+  return undefined;
+}
+
+/** A string or an array of strings (a single string becomes a one-element list). */
+export function readStrings(iss: Issues, path: string, value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value)) {
+    iss.error(path, `expected a string or an array of strings, got ${describe(value)}`);
+    return undefined;
+  }
+  const out: string[] = [];
+  let ok = true;
+  value.forEach((v, i) => {
+    const s = readString(iss, `${path}[${i}]`, v);
+    if (s === undefined) ok = false;
+    else out.push(s);
+  });
+  return ok ? out : undefined;
+}
+
+/** A duration in milliseconds (integer seconds or a Go duration string), at least `minMs`. */
+export function readDuration(iss: Issues, path: string, value: unknown, opts: { minMs?: number } = {}): number | undefined {
+  const r = parseCpDuration(value);
+  if (typeof r !== 'number') {
+    iss.error(path, r.error);
+    return undefined;
+  }
+  if (opts.minMs !== undefined && r < opts.minMs) {
+    iss.error(path, `${JSON.stringify(value)} cannot be less than ${opts.minMs}ms`);
+    return undefined;
+  }
+  return r;
+}
+
+/** An `exec`: a string split into words without a shell, or an array (command then arguments). */
+export function readExec(iss: Issues, path: string, value: unknown): string[] | undefined {
+  let argv: string[] | undefined;
+  if (typeof value === 'string') {
+    const r = splitCommand(value);
+    if (!Array.isArray(r)) {
+      iss.error(path, `${r.error} in ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    argv = r;
+    const op = shellOperatorIn(argv);
+    if (op) iss.warn(path, `commands run without a shell, so "${op}" is passed as an argument; use ["sh", "-c", "..."] for shell syntax`);
+  } else if (Array.isArray(value)) {
+    argv = readStrings(iss, path, value);
+    if (argv === undefined) return undefined;
+  } else {
+    iss.error(path, `expected a command string or an array of strings, got ${describe(value)}`);
+    return undefined;
+  }
+  if (argv.length === 0 || argv[0] === '') {
+    iss.error(path, 'must name a command (got an empty command)');
+    return undefined;
+  }
+  return argv;
+}
+
+/** The closest allowed key within edit distance 2, for "did you mean" hints. */
+function suggest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const a of allowed) {
+    const d = editDistance(key.toLowerCase(), a.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = a;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,248 @@
+/** Validation of `jobs[]` (ContainerPilot v3 jobs/config.go rules, plus the health extensions). */
+import type { HealthConfig, JobConfig, Restarts, ServiceConfig, WhenConfig } from './model.js';
+import { describe, parseGoDuration } from './duration.js';
+import { child, Issues, readBool, readDuration, readExec, readInt, readObject, readString, readStrings } from './fields.js';
+import { validateInterfaces } from './interfaces.js';
+
+const JOB_KEYS = ['name', 'exec', 'port', 'initial_status', 'interfaces', 'tags', 'consul', 'health', 'timeout', 'restarts', 'stopTimeout', 'when', 'logging'];
+const WHEN_KEYS = ['interval', 'source', 'once', 'each', 'timeout'];
+const HEALTH_KEYS = ['exec', 'http', 'tcp', 'interval', 'ttl', 'timeout', 'logging'];
+
+/** Event names ContainerPilot accepts in `when.once` / `when.each`. */
+export const EVENT_NAMES = ['exitSuccess', 'exitFailed', 'stopping', 'stopped', 'healthy', 'unhealthy', 'changed', 'timerExpired', 'enterMaintenance', 'exitMaintenance', 'error', 'quit', 'startup', 'shutdown', 'signal'];
+const GLOBAL_EVENTS = ['startup', 'shutdown', 'enterMaintenance', 'exitMaintenance'];
+const SIGNALS = ['SIGHUP', 'SIGUSR2'];
+
+/** Consul service names: ContainerPilot's services.ValidateName. */
+export const SERVICE_NAME = /^[a-z][a-zA-Z0-9-]+$/;
+export const SERVICE_NAME_RULE = 'must start with a lower-case letter and contain only letters, digits and "-" (at least 2 characters), as Consul service names require';
+
+/** Default period for a health check whose job is not advertised and gives no interval. */
+const DEFAULT_HEALTH_INTERVAL_MS = 5000;
+
+export function validateJobs(iss: Issues, value: unknown, hasConsul: boolean): JobConfig[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    iss.error('jobs', `expected an array of jobs, got ${describe(value)}`);
+    return [];
+  }
+  const jobs: JobConfig[] = [];
+  const seen = new Map<string, number>();
+  value.forEach((raw, i) => {
+    const named = raw && typeof raw === 'object' && typeof (raw as Record<string, unknown>)['name'] === 'string' ? (raw as Record<string, string>)['name'] : undefined;
+    const path = named ? `jobs[${i}] (${JSON.stringify(named)})` : `jobs[${i}]`;
+    const job = validateJob(iss, path, raw, hasConsul);
+    if (!job) return;
+    const prev = seen.get(job.name);
+    if (prev !== undefined) iss.error(child(path, 'name'), `duplicate job name ${JSON.stringify(job.name)} (also jobs[${prev}])`);
+    else seen.set(job.name, i);
+    jobs.push(job);
+  });
+  return jobs;
+}
+
+function validateJob(iss: Issues, path: string, value: unknown, hasConsul: boolean): JobConfig | undefined {
+  const before = iss.errors.length;
+  const o = readObject(iss, path, value, JOB_KEYS, { restart: 'restarts' });
+  if (!o) return undefined;
+  const exec = o['exec'] !== undefined ? readExec(iss, child(path, 'exec'), o['exec']) : undefined;
+  let name = o['name'] !== undefined ? readString(iss, child(path, 'name'), o['name']) : undefined;
+  if (name === '' || name === undefined) {
+    // ContainerPilot names an unnamed job after its executable.
+    if (exec) name = exec[0]!;
+    else if (o['name'] === undefined || name === '') iss.error(child(path, 'name'), 'is required (a job without "exec" needs a name)');
+  }
+
+  const port = o['port'] !== undefined ? readInt(iss, child(path, 'port'), o['port'], { min: 0, max: 65535 }) : 0;
+  const when = validateWhen(iss, child(path, 'when'), o['when']);
+  const intervalMs = when?.kind === 'interval' ? when.intervalMs : 0;
+
+  let timeoutMs = intervalMs; // periodic tasks time out at their interval unless told otherwise
+  if (o['timeout'] !== undefined) timeoutMs = readDuration(iss, child(path, 'timeout'), o['timeout'], { minMs: 1 }) ?? 0;
+  const stopTimeoutMs = o['stopTimeout'] !== undefined ? (readDuration(iss, child(path, 'stopTimeout'), o['stopTimeout'], { minMs: 0 }) ?? 0) : 0;
+  const restarts = validateRestarts(iss, child(path, 'restarts'), o['restarts'], when);
+
+  const health = o['health'] !== undefined ? validateHealth(iss, child(path, 'health'), o['health'], !!port) : undefined;
+  let service: ServiceConfig | undefined;
+  if (port) {
+    if (name !== undefined && !SERVICE_NAME.test(name)) iss.error(child(path, 'name'), `${JSON.stringify(name)} ${SERVICE_NAME_RULE}`);
+    if (o['health'] === undefined) iss.error(child(path, 'health'), `is required when "port" is set (the health check keeps the Consul registration alive)`);
+    if (!hasConsul) iss.error(child(path, 'port'), 'a job with a port is advertised in Consul, but the config has no top-level "consul"');
+    service = validateService(iss, path, o, port);
+  } else {
+    for (const key of ['consul', 'initial_status'] as const) {
+      if (o[key] !== undefined) validateServiceField(iss, path, key, o[key], false);
+    }
+  }
+  if (o['interfaces'] !== undefined && !port) validateInterfaces(iss, child(path, 'interfaces'), o['interfaces']);
+  if (o['tags'] !== undefined && !port) readStrings(iss, child(path, 'tags'), o['tags']);
+
+  const logging = o['logging'] !== undefined ? readRaw(iss, child(path, 'logging'), o['logging']) : false;
+  if (iss.errors.length > before || name === undefined || !when) return undefined;
+  const job: JobConfig = { name, timeoutMs, stopTimeoutMs, restarts, when, logging: { raw: logging } };
+  if (exec) job.exec = exec;
+  if (health) job.health = health;
+  if (service) job.service = service;
+  return job;
+}
+
+function validateWhen(iss: Issues, path: string, value: unknown): WhenConfig | undefined {
+  const startup: WhenConfig = { kind: 'event', sources: ['global'], event: 'startup', mode: 'once', timeoutMs: 0 };
+  if (value === undefined || value === null) return startup;
+  const o = readObject(iss, path, value, WHEN_KEYS);
+  if (!o) return undefined;
+  if (o['interval'] !== undefined) {
+    const extra = ['source', 'once', 'each', 'timeout'].filter((k) => o[k] !== undefined);
+    if (extra.length) {
+      iss.error(path, `"interval" cannot be combined with ${extra.map((k) => `"${k}"`).join(', ')} (an interval job runs on a timer)`);
+      return undefined;
+    }
+    const intervalMs = readDuration(iss, child(path, 'interval'), o['interval'], { minMs: 1 });
+    return intervalMs === undefined ? undefined : { kind: 'interval', intervalMs };
+  }
+  if (o['once'] !== undefined && o['each'] !== undefined) {
+    iss.error(path, '"once" and "each" are exclusive');
+    return undefined;
+  }
+  const before = iss.errors.length;
+  let sources: string[] | undefined;
+  if (o['source'] !== undefined) {
+    sources = readStrings(iss, child(path, 'source'), o['source']);
+    if (sources && sources.length === 0) iss.error(child(path, 'source'), 'must name at least one event source');
+    sources?.forEach((s, i) => {
+      if (s.trim() === '') iss.error(Array.isArray(o['source']) ? `${child(path, 'source')}[${i}]` : child(path, 'source'), 'must not be empty');
+    });
+  }
+  const timeoutMs = o['timeout'] !== undefined ? readDuration(iss, child(path, 'timeout'), o['timeout'], { minMs: 0 }) : 0;
+  const modeKey = o['once'] !== undefined ? 'once' : o['each'] !== undefined ? 'each' : undefined;
+  let event: string | undefined;
+  if (modeKey) {
+    event = readString(iss, child(path, modeKey), o[modeKey]);
+    if (event !== undefined && !EVENT_NAMES.includes(event)) {
+      iss.error(child(path, modeKey), `${JSON.stringify(event)} is not an event; expected one of ${EVENT_NAMES.join(', ')}`);
+    }
+  }
+  if (iss.errors.length > before) return undefined;
+  const isSignal = !!sources && sources.length > 0 && sources.every((s) => SIGNALS.includes(s));
+  if (!modeKey) {
+    if (isSignal) return { kind: 'event', sources: sources!, event: 'signal', mode: 'each', timeoutMs: timeoutMs ?? 0 };
+    iss.error(path, sources ? `needs "once" or "each" naming the event from ${JSON.stringify(sources.join(', '))} that starts the job` : 'needs "interval", or "source" with "once" or "each"');
+    return undefined;
+  }
+  if (!sources) {
+    if (!GLOBAL_EVENTS.includes(event!)) {
+      iss.error(child(path, 'source'), `is required with "${modeKey}: ${event}" (the job or watch.<name> that emits it)`);
+      return undefined;
+    }
+    sources = ['global'];
+  }
+  return { kind: 'event', sources, event: event!, mode: modeKey, timeoutMs: timeoutMs ?? 0 };
+}
+
+function validateRestarts(iss: Issues, path: string, value: unknown, when: WhenConfig | undefined): Restarts {
+  if (value === undefined) return when?.kind === 'interval' ? 'unlimited' : 0;
+  const expected = 'expected a non-negative integer, "unlimited" or "never"';
+  if (value === 'unlimited') {
+    if (when?.kind === 'event' && when.mode === 'each') {
+      iss.error(path, '"unlimited" may not be used with "when.each": every event would start another process that restarts forever');
+    }
+    return 'unlimited';
+  }
+  if (value === 'never') return 0;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  iss.error(path, `${expected}, got ${describe(value)}`);
+  return 0;
+}
+
+function validateHealth(iss: Issues, path: string, value: unknown, advertised: boolean): HealthConfig | undefined {
+  const before = iss.errors.length;
+  const o = readObject(iss, path, value, HEALTH_KEYS, { tll: 'ttl' });
+  if (!o) return undefined;
+  const kinds = (['exec', 'http', 'tcp'] as const).filter((k) => o[k] !== undefined);
+  if (kinds.length !== 1) {
+    iss.error(path, kinds.length ? `has ${kinds.map((k) => `"${k}"`).join(' and ')}; exactly one check is allowed` : 'needs a check: "exec", "http" or "tcp"');
+  }
+  let check: HealthConfig['check'] | undefined;
+  if (o['exec'] !== undefined) {
+    const exec = readExec(iss, child(path, 'exec'), o['exec']);
+    if (exec) check = { kind: 'exec', exec };
+  }
+  if (o['http'] !== undefined) {
+    const url = readString(iss, child(path, 'http'), o['http']);
+    if (url !== undefined) {
+      if (!/^https?:\/\/[^/\s]/.test(url) || !URL.canParse(url)) iss.error(child(path, 'http'), `${JSON.stringify(url)} is not an http:// or https:// URL`);
+      else check = { kind: 'http', url };
+    }
+  }
+  if (o['tcp'] !== undefined) {
+    const addr = readString(iss, child(path, 'tcp'), o['tcp']);
+    const m = addr === undefined ? null : /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d+)$/.exec(addr);
+    if (addr !== undefined && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) iss.error(child(path, 'tcp'), `${JSON.stringify(addr)} is not "host:port"`);
+    else if (m) check = { kind: 'tcp', host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  }
+  let intervalMs = DEFAULT_HEALTH_INTERVAL_MS;
+  if (o['interval'] !== undefined) {
+    const s = readInt(iss, child(path, 'interval'), o['interval'], { min: 1 });
+    if (s !== undefined) intervalMs = s * 1000;
+  } else if (advertised) iss.error(child(path, 'interval'), 'is required (seconds between checks) when the job has a port');
+  let ttlMs = 0;
+  if (o['ttl'] !== undefined) {
+    const s = readInt(iss, child(path, 'ttl'), o['ttl'], { min: 1 });
+    if (s !== undefined) ttlMs = s * 1000;
+  } else if (advertised) iss.error(child(path, 'ttl'), 'is required (seconds a passing check stays valid in Consul) when the job has a port');
+  const timeoutMs = o['timeout'] !== undefined ? readDuration(iss, child(path, 'timeout'), o['timeout'], { minMs: 1 }) : intervalMs;
+  const raw = o['logging'] !== undefined ? readRaw(iss, child(path, 'logging'), o['logging']) : false;
+  if (iss.errors.length > before || !check || timeoutMs === undefined) return undefined;
+  return { check, intervalMs, ttlMs, timeoutMs, logging: { raw } };
+}
+
+function validateService(iss: Issues, path: string, o: Record<string, unknown>, port: number): ServiceConfig | undefined {
+  const before = iss.errors.length;
+  const interfaces = o['interfaces'] !== undefined ? validateInterfaces(iss, child(path, 'interfaces'), o['interfaces']) : ['eth0:inet', 'inet'];
+  const tags = o['tags'] !== undefined ? readStrings(iss, child(path, 'tags'), o['tags']) : [];
+  const initial = o['initial_status'] !== undefined ? validateServiceField(iss, path, 'initial_status', o['initial_status'], true) : undefined;
+  const extras = o['consul'] !== undefined ? validateServiceField(iss, path, 'consul', o['consul'], true) : undefined;
+  if (iss.errors.length > before || !interfaces || !tags) return undefined;
+  const service: ServiceConfig = { port, interfaces, tags, enableTagOverride: false };
+  if (typeof initial === 'string') service.initialStatus = initial as ServiceConfig['initialStatus'];
+  if (extras && typeof extras === 'object') {
+    service.enableTagOverride = extras.enableTagOverride ?? false;
+    if (extras.dereg !== undefined) service.deregisterCriticalServiceAfter = extras.dereg;
+  }
+  return service;
+}
+
+/** `initial_status` and the job's `consul` block (checked even on jobs without a port). */
+function validateServiceField(iss: Issues, path: string, key: 'consul' | 'initial_status', value: unknown, advertised: boolean) {
+  if (key === 'initial_status') {
+    const s = readString(iss, child(path, key), value);
+    if (s !== undefined && !['passing', 'warning', 'critical'].includes(s)) {
+      // ContainerPilot ignores initial_status on jobs that are not advertised.
+      if (!advertised) return undefined;
+      iss.error(child(path, key), `must be one of "passing", "warning" or "critical", got ${JSON.stringify(s)}`);
+      return undefined;
+    }
+    return s;
+  }
+  const c = readObject(iss, child(path, 'consul'), value, ['enableTagOverride', 'deregisterCriticalServiceAfter']);
+  if (!c) return undefined;
+  const out: { enableTagOverride?: boolean; dereg?: string } = {};
+  if (c['enableTagOverride'] !== undefined) out.enableTagOverride = readBool(iss, child(path, 'consul.enableTagOverride'), c['enableTagOverride']);
+  if (c['deregisterCriticalServiceAfter'] !== undefined) {
+    const p = child(path, 'consul.deregisterCriticalServiceAfter');
+    const s = readString(iss, p, c['deregisterCriticalServiceAfter']);
+    if (s !== undefined) {
+      const d = parseGoDuration(s);
+      if (typeof d !== 'number') iss.error(p, `${d.error} (expected a Consul duration such as "10m")`);
+      else out.dereg = s;
+    }
+  }
+  return out;
+}
+
+function readRaw(iss: Issues, path: string, value: unknown): boolean {
+  const o = readObject(iss, path, value, ['raw']);
+  if (!o || o['raw'] === undefined) return false;
+  return readBool(iss, child(path, 'raw'), o['raw']) ?? false;
+}

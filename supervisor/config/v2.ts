@@ -1,0 +1,190 @@
+/**
+ * ContainerPilot 2.x configs, translated to a v3 config tree (then validated like any v3 config).
+ * The mapping follows ContainerPilot's v3 migration: services become jobs with a port and a
+ * health check (`poll` -> `health.interval`), backends become watches plus an `onChange-<name>`
+ * job on `watch.<name>` `changed`, preStart becomes a job the others wait for (`exitSuccess`),
+ * preStop/postStop become jobs on the main job's `stopping`/`stopped`, coprocesses become
+ * restarting jobs, tasks become interval jobs and telemetry sensors become metrics plus an
+ * interval job each. `notes` explains each translated piece (autopilot migrate writes them as comments).
+ */
+import { describe } from './duration.js';
+import { child, Issues, readObject, type Raw } from './fields.js';
+
+const V2_ONLY = ['services', 'backends', 'coprocesses', 'tasks', 'preStart', 'preStop', 'postStop', 'etcd', 'command'];
+const V2_TOP = ['consul', 'etcd', 'logging', 'stopTimeout', 'control', 'preStart', 'preStop', 'postStop', 'services', 'backends', 'telemetry', 'tasks', 'coprocesses', 'command'];
+
+export interface Translation {
+  tree: Raw;
+  /** Comments keyed by the v3 path they describe ("" for the whole file, "jobs[2]", "watches[0]", "telemetry"). */
+  notes: Map<string, string[]>;
+}
+
+/** A 2.x config has 2.x-only top-level keys, or telemetry sensors. */
+export function isV2Config(tree: unknown): boolean {
+  if (!tree || typeof tree !== 'object' || Array.isArray(tree)) return false;
+  const t = tree as Raw;
+  if (V2_ONLY.some((k) => k in t)) return true;
+  const tel = t['telemetry'];
+  return !!tel && typeof tel === 'object' && 'sensors' in (tel as Raw);
+}
+
+export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
+  const mixed = ['jobs', 'watches'].filter((k) => k in tree);
+  if (mixed.length) {
+    const v2 = V2_ONLY.filter((k) => k in tree);
+    iss.error('', `mixes ContainerPilot 2.x keys (${v2.join(', ') || 'telemetry.sensors'}) with 3.x keys (${mixed.join(', ')}); use one format`);
+    return undefined;
+  }
+  if ('etcd' in tree) {
+    iss.error('etcd', 'the etcd discovery backend of ContainerPilot 2.x is not supported; use "consul"');
+    return undefined;
+  }
+  const top = readObject(iss, '', tree, V2_TOP);
+  if (!top) return undefined;
+  const out: Raw = {};
+  const notes = new Map<string, string[]>();
+  const jobs: Raw[] = [];
+  const jobNotes: string[][] = [];
+  const watches: Raw[] = [];
+  const names = new Set<string>();
+  const unique = (base: string) => {
+    let name = base;
+    for (let n = 2; names.has(name); n++) name = `${base}-${n}`;
+    names.add(name);
+    return name;
+  };
+  const addJob = (job: Raw, note: string[]) => {
+    jobs.push(job);
+    jobNotes.push(note);
+    return job;
+  };
+  for (const k of ['consul', 'logging', 'stopTimeout', 'control']) if (top[k] !== undefined) out[k] = top[k];
+  notes.set('', ['Translated from a ContainerPilot 2.x config by `autopilot migrate`.']);
+
+  const preStart = top['preStart'] !== undefined ? addJob({ name: unique('preStart'), exec: top['preStart'] }, ['from "preStart": the other jobs wait for it to exit successfully']) : undefined;
+  const afterPreStart = () => (preStart ? { when: { source: preStart['name'], once: 'exitSuccess' } } : {});
+
+  const services = list(iss, 'services', top['services']);
+  let main: Raw | undefined;
+  services.forEach((raw, i) => {
+    const path = label('services', i, raw);
+    const s = readObject(iss, path, raw, ['name', 'port', 'health', 'poll', 'ttl', 'timeout', 'interfaces', 'tags', 'consul', 'initial_status']);
+    if (!s) return;
+    const job: Raw = { name: typeof s['name'] === 'string' ? unique(s['name']) : s['name'] };
+    const note = [`from ${path}: advertised on its port, health checked every "poll" seconds`];
+    if (i === 0 && top['command'] !== undefined) {
+      job['exec'] = top['command'];
+      note.push('runs the 2.x "command" (the main application)');
+    }
+    for (const k of ['port', 'initial_status', 'interfaces', 'tags', 'consul']) if (s[k] !== undefined) job[k] = s[k];
+    if (s['health'] !== undefined || s['poll'] !== undefined || s['ttl'] !== undefined) {
+      const health: Raw = {};
+      if (s['health'] !== undefined) health['exec'] = s['health'];
+      if (s['poll'] !== undefined) health['interval'] = s['poll'];
+      if (s['ttl'] !== undefined) health['ttl'] = s['ttl'];
+      if (s['timeout'] !== undefined) health['timeout'] = s['timeout'];
+      job['health'] = health;
+    }
+    Object.assign(job, afterPreStart());
+    main ??= job;
+    addJob(job, note);
+  });
+  if (!main && top['command'] !== undefined) {
+    main = addJob({ name: unique('app'), exec: top['command'], ...afterPreStart() }, ['from "command": the main application']);
+  }
+
+  list(iss, 'coprocesses', top['coprocesses']).forEach((raw, i) => {
+    const path = label('coprocesses', i, raw);
+    const c = readObject(iss, path, raw, ['name', 'command', 'restarts']);
+    if (!c) return;
+    const job: Raw = { name: unique(nameOr(c['name'], c['command'], 'coprocess')), exec: c['command'] };
+    if (c['command'] === undefined) iss.error(child(path, 'command'), 'is required');
+    if (c['restarts'] !== undefined) job['restarts'] = c['restarts'];
+    addJob(Object.assign(job, afterPreStart()), [`from ${path}`]);
+  });
+
+  list(iss, 'tasks', top['tasks']).forEach((raw, i) => {
+    const path = label('tasks', i, raw);
+    const t = readObject(iss, path, raw, ['name', 'command', 'frequency', 'timeout']);
+    if (!t) return;
+    if (t['command'] === undefined) iss.error(child(path, 'command'), 'is required');
+    if (t['frequency'] === undefined) iss.error(child(path, 'frequency'), 'is required');
+    const job: Raw = { name: unique(nameOr(t['name'], t['command'], 'task')), exec: t['command'], when: { interval: t['frequency'] } };
+    if (t['timeout'] !== undefined) job['timeout'] = t['timeout'];
+    addJob(job, [`from ${path}: "frequency" became "when.interval"${preStart ? ' (it no longer waits for preStart)' : ''}`]);
+  });
+
+  list(iss, 'backends', top['backends']).forEach((raw, i) => {
+    const path = label('backends', i, raw);
+    const b = readObject(iss, path, raw, ['name', 'poll', 'onChange', 'tag', 'dc', 'timeout']);
+    if (!b) return;
+    const watch: Raw = { name: b['name'], interval: b['poll'] };
+    if (b['poll'] === undefined) iss.error(child(path, 'poll'), 'is required');
+    for (const k of ['tag', 'dc']) if (b[k] !== undefined) watch[k] = b[k];
+    notes.set(`watches[${watches.length}]`, [`from ${path}: "poll" became "interval"`]);
+    watches.push(watch);
+    if (b['onChange'] !== undefined) {
+      const job: Raw = { name: unique(`onChange-${String(b['name'])}`), exec: b['onChange'], when: { source: `watch.${String(b['name'])}`, each: 'changed' } };
+      if (b['timeout'] !== undefined) job['timeout'] = b['timeout'];
+      addJob(job, [`from ${path}.onChange: runs each time the watch sees a change`]);
+    }
+  });
+
+  if (top['telemetry'] !== undefined) {
+    const t = readObject(iss, 'telemetry', top['telemetry'], ['port', 'interfaces', 'tags', 'sensors', 'metrics']);
+    if (t) {
+      const tel: Raw = {};
+      for (const k of ['port', 'interfaces', 'tags']) if (t[k] !== undefined) tel[k] = t[k];
+      const metrics: Raw[] = Array.isArray(t['metrics']) ? [...(t['metrics'] as Raw[])] : [];
+      list(iss, 'telemetry.sensors', t['sensors']).forEach((raw, i) => {
+        const path = label('telemetry.sensors', i, raw);
+        const s = readObject(iss, path, raw, ['namespace', 'subsystem', 'name', 'help', 'type', 'poll', 'check', 'timeout']);
+        if (!s) return;
+        const metric: Raw = {};
+        for (const k of ['namespace', 'subsystem', 'name', 'help', 'type']) if (s[k] !== undefined) metric[k] = s[k];
+        metrics.push(metric);
+        if (s['check'] === undefined) iss.error(child(path, 'check'), 'is required');
+        if (s['poll'] === undefined) iss.error(child(path, 'poll'), 'is required');
+        const full = [s['namespace'], s['subsystem'], s['name']].filter((x) => typeof x === 'string' && x).join('_');
+        const job: Raw = { name: unique(`sensor-${full || i}`), exec: s['check'], when: { interval: s['poll'] } };
+        if (s['timeout'] !== undefined) job['timeout'] = s['timeout'];
+        addJob(job, [`from ${path}: runs every "poll" seconds`, `2.x recorded the check's output as the metric value; the command must now report it itself (autopilot ctl putmetric ${full || '<name>'}=<value>)`]);
+      });
+      tel['metrics'] = metrics;
+      out['telemetry'] = tel;
+      notes.set('telemetry', ['from "telemetry": each 2.x sensor is a metric here plus a job below']);
+    }
+  }
+
+  const mainName = main ? String(main['name']) : undefined;
+  for (const [key, event] of [['preStop', 'stopping'], ['postStop', 'stopped']] as const) {
+    if (top[key] === undefined) continue;
+    const when = mainName ? { source: mainName, once: event } : { source: 'global', once: 'shutdown' };
+    addJob({ name: unique(key), exec: top[key], when }, [`from "${key}": runs when ${mainName ? `"${mainName}" is ${event}` : 'ContainerPilot shuts down'}`]);
+  }
+
+  jobNotes.forEach((n, i) => notes.set(`jobs[${i}]`, n));
+  out['jobs'] = jobs;
+  if (watches.length) out['watches'] = watches;
+  return iss.errors.length ? undefined : { tree: out, notes };
+}
+
+function list(iss: Issues, path: string, value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  iss.error(path, `expected an array, got ${describe(value)}`);
+  return [];
+}
+
+function label(path: string, i: number, raw: unknown): string {
+  const name = raw && typeof raw === 'object' ? (raw as Raw)['name'] : undefined;
+  return typeof name === 'string' ? `${path}[${i}] (${JSON.stringify(name)})` : `${path}[${i}]`;
+}
+
+/** A 2.x coprocess or task without a name is named after its executable. */
+function nameOr(name: unknown, command: unknown, fallback: string): string {
+  if (typeof name === 'string' && name) return name;
+  const exe = typeof command === 'string' ? command.trim().split(/\s+/)[0] : Array.isArray(command) ? command[0] : undefined;
+  const base = typeof exe === 'string' ? exe.split('/').pop() : undefined;
+  return base || fallback;
+}
