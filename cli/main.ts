@@ -39,6 +39,22 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .example('autopilot add backend db --service hello')
     .action(action(async (kind: string, name: string, o: Opts) => (await import('./commands/add.js')).addCommand(kind, name, o)));
 
+  cli
+    .command('ctl <action> [...args]', 'Talk to a running supervisor: reload, ping, putenv K=V..., putmetric name=value..., maintenance enable|disable')
+    .option('--config <file>', 'Config whose control.socket to use (default: $CONTAINERPILOT)')
+    .option('--socket <path>', 'Control socket path (default: /var/run/containerpilot.socket)')
+    .option('--putenv <K=V>', 'ContainerPilot form: another variable (repeatable)')
+    .option('--putmetric <name=value>', 'ContainerPilot form: another metric (repeatable)')
+    .example('autopilot ctl putenv VERSION=2 --socket /tmp/cp.socket')
+    .action(action(async (a: string, args: string[], o: Opts) => (await import('./commands/ctl.js')).ctlCommand(a, args, o)));
+
+  cli
+    .command('status', 'Show the jobs, health, restarts, watches and instances of a running supervisor')
+    .option('--config <file>', 'Config whose control.socket to use (default: $CONTAINERPILOT)')
+    .option('--socket <path>', 'Control socket path (default: /var/run/containerpilot.socket)')
+    .option('--json', 'Print the status as JSON')
+    .action(action(async (o: Opts) => (await import('./commands/status.js')).statusCommand(o)));
+
   cli.command('version', 'Print the version').action(
     action(async () => {
       process.stdout.write(`Version: ${VERSION}\n`);
