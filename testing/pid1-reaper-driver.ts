@@ -8,30 +8,27 @@
  */
 import { spawn } from 'node:child_process';
 import process from 'node:process';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trackChild, untrackChild } from '../supervisor/process/children.js';
-import { zombieChildren } from '../supervisor/process/reaper-proc.js';
+import { loadLibc } from '../supervisor/process/ffi.js';
+import { listProcesses, nodeProcReader, zombieChildren, type ProcReader } from '../supervisor/process/reaper-proc.js';
 import { startZombieReaper } from '../supervisor/process/reaper.js';
-import { readdirSync, readFileSync } from 'node:fs';
 
 const rounds = Number(process.env.DRIVER_ROUNDS ?? 3);
 const ORPHANS_PER_MAKER = 2;
 const MAKERS_PER_ROUND = 3;
 const log = (msg: string): void => void process.stderr.write(`driver: ${msg}\n`);
 
-/** Every zombie in this pid namespace, whoever its parent is. */
-function allZombies(): number {
-  let n = 0;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) n++;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return n;
+/**
+ * As PID 1: every zombie in this pid namespace, whoever its parent is. Otherwise (forced
+ * subreaper mode) only our own zombie children: the host may have unrelated zombies.
+ * -1 when /proc cannot be read (Deno without --allow-all and without FFI).
+ */
+function zombiesLeft(reader: ProcReader): number {
+  if (reader.list('/proc').length === 0) return -1;
+  const zombies = listProcesses(reader).filter((p) => p.state === 'Z');
+  return (process.pid === 1 ? zombies : zombies.filter((p) => p.ppid === process.pid)).length;
 }
 
 /** Spawns `sh -c script`, optionally registered as the spawner would; resolves with its exit code. */
@@ -39,8 +36,11 @@ function run(script: string, tracked: boolean, detached = false): Promise<number
   return new Promise((resolve) => {
     const child = spawn('sh', ['-c', script], { stdio: 'ignore', detached });
     if (tracked && child.pid !== undefined) trackChild(child.pid);
+    // Bounded: an exit event the runtime lost (its status stolen) is reported, not awaited forever.
+    const lost = setTimeout(() => resolve('no exit event'), 20_000);
     child.on('error', (err) => resolve(`error: ${err.message}`));
     child.on('exit', (code, signal) => {
+      clearTimeout(lost);
       if (tracked && child.pid !== undefined) untrackChild(child.pid);
       resolve(code ?? `signal ${signal}`);
     });
@@ -49,6 +49,9 @@ function run(script: string, tracked: boolean, detached = false): Promise<number
 
 async function main(): Promise<void> {
   const reaper = await startZombieReaper({ intervalMs: 200, log });
+  // Deno without --allow-all may only read /proc through FFI, as the reaper does.
+  const libc = await loadLibc();
+  const reader = (typeof libc !== 'string' && libc.procReader) || nodeProcReader;
   const expected: Record<string, number> = {};
   const pending: Array<Promise<[string, number | string]>> = [];
   for (let r = 0; r < rounds; r++) {
@@ -71,20 +74,20 @@ async function main(): Promise<void> {
   const orphans = rounds * MAKERS_PER_ROUND * ORPHANS_PER_MAKER;
 
   // Bounded wait for the orphans' fate: all reaped (reaper on) or all zombies (control run).
-  let zombiesLeft = allZombies();
+  let left = zombiesLeft(reader);
   for (let i = 0; i < 100; i++) {
     await sleep(100);
-    zombiesLeft = allZombies();
-    const done = reaper ? zombiesLeft === 0 && reaper.reaped() >= orphans : zombiesLeft >= orphans;
-    if (done) break;
+    left = zombiesLeft(reader);
+    const done = reaper ? left === 0 && reaper.reaped() >= orphans : left >= orphans;
+    if (done || left === -1) break;
   }
   const report = {
     pid: process.pid,
     reaper: reaper ? reaper.backend : null,
     reaped: reaper ? reaper.reaped() : 0,
     orphans,
-    zombiesLeft,
-    zombieChildrenOfUs: zombieChildren(process.pid).length,
+    zombiesLeft: left,
+    zombieChildrenOfUs: zombieChildren(process.pid, reader).length,
     expected,
     observed,
   };

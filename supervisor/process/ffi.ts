@@ -15,7 +15,11 @@ export interface Libc {
   waitpidNoHang(pid: number): { pid: number; status: number };
   /** `prctl(PR_SET_CHILD_SUBREAPER, 1)`: orphans of our descendants reparent to us. */
   setChildSubreaper(): boolean;
+  /** Reads /proc through libc where the runtime's own file APIs may not (Deno). */
+  readonly procReader?: ProcReader;
 }
+
+import type { ProcReader } from './reaper-proc.js';
 
 export const WNOHANG = 1;
 export const PR_SET_CHILD_SUBREAPER = 36;

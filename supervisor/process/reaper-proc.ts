@@ -1,6 +1,31 @@
 /** Reading zombie children out of /proc: the only way to find them without waitpid(-1). */
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** How /proc is read: node:fs, or libc through FFI where the runtime's permissions forbid /proc. */
+export interface ProcReader {
+  /** Entry names of a directory; [] if unreadable. */
+  list(dir: string): string[];
+  /** A file's text, or null if it cannot be read (e.g. the process is gone). */
+  read(path: string): string | null;
+}
+
+export const nodeProcReader: ProcReader = {
+  list(dir) {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  },
+  read(path) {
+    try {
+      return readFileSync(path, 'latin1');
+    } catch {
+      return null;
+    }
+  },
+};
+
 export interface ProcStat {
   pid: number;
   comm: string;
@@ -29,29 +54,24 @@ export function parseProcStat(line: string): ProcStat | null {
   return { pid, comm: line.slice(open + 1, close), state, ppid, startTime };
 }
 
+/** Every process visible in /proc (only thread-group leaders are listed there). */
+export function listProcesses(reader: ProcReader = nodeProcReader, procDir = '/proc'): ProcStat[] {
+  const found: ProcStat[] = [];
+  for (const name of reader.list(procDir)) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue; // only the numeric entries are processes
+    const line = reader.read(`${procDir}/${name}/stat`); // null: it exited since the listing
+    const stat = line === null ? null : parseProcStat(line);
+    if (stat) found.push(stat);
+  }
+  return found;
+}
+
 /**
  * Zombies whose parent is `parentPid`. Synchronous on purpose: the reaper's decision and its
  * waitpid happen in one uninterrupted stretch of JavaScript, so no spawn or exit event of the
  * runtime can run in between.
  */
-export function zombieChildren(parentPid: number, procDir = '/proc'): ProcStat[] {
-  const found: ProcStat[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(procDir);
-  } catch {
-    return found;
-  }
-  for (const name of entries) {
-    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue; // only numeric entries
-    let line: string;
-    try {
-      line = readFileSync(`${procDir}/${name}/stat`, 'latin1');
-    } catch {
-      continue; // the process went away between readdir and read
-    }
-    const stat = parseProcStat(line);
-    if (stat && stat.state === 'Z' && stat.ppid === parentPid) found.push(stat);
-  }
-  return found;
+export function zombieChildren(parentPid: number, reader: ProcReader = nodeProcReader, procDir = '/proc'): ProcStat[] {
+  return listProcesses(reader, procDir).filter((p) => p.state === 'Z' && p.ppid === parentPid);
 }

@@ -22,7 +22,7 @@ import process from 'node:process';
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
 import { isTrackedChild } from './children.js';
 import { describeWaitStatus, loadLibc, type Libc } from './ffi.js';
-import { zombieChildren } from './reaper-proc.js';
+import { nodeProcReader, zombieChildren } from './reaper-proc.js';
 
 export interface ZombieReaperOptions {
   /** Back-stop scan period (SIGCHLD triggers scans too). Default 1000 ms. */
@@ -64,6 +64,7 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
   const intervalMs = Math.max(10, opts.intervalMs ?? 1000);
   const graceMs = Math.max(0, opts.graceMs ?? 500);
   const me = process.pid;
+  const reader = libc.procReader ?? nodeProcReader;
   /** Untracked zombies seen but not yet reaped: "pid:startTime" -> first seen (ms). */
   const candidates = new Map<string, number>();
   let total = 0;
@@ -75,7 +76,7 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
     const now = Date.now();
     const seen = new Set<string>();
     let count = 0;
-    for (const z of zombieChildren(me)) {
+    for (const z of zombieChildren(me, reader)) {
       if (isTrackedChild(z.pid)) continue;
       const key = `${z.pid}:${z.startTime}`;
       seen.add(key);
