@@ -1,0 +1,27 @@
+/** What a blueprint manifest declares: its services, built from components, and its README. */
+
+/** A folder under templates/ that knows how to render one kind of service. */
+export type Component = 'consul' | 'nginx' | 'node-service' | 'mongo' | 'todo-api';
+
+export interface ServiceSpec {
+  name: string;
+  component: Component;
+  /** The port the service listens on inside its container. */
+  port: number;
+  /** Host port to publish; only the entry points (nginx, consul) publish, so the rest scale. */
+  publish?: number;
+  /** Services this one watches in Consul (for nginx: one upstream each). */
+  backends?: string[];
+  /** node-service: the word it answers with. */
+  word?: string;
+}
+
+export interface Blueprint {
+  name: string;
+  description: string;
+  services: ServiceSpec[];
+  /** The README template under templates/readme/. */
+  readme: string;
+  /** Shell commands shown after generation (run inside the project). */
+  nextSteps: string[];
+}

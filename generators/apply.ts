@@ -1,0 +1,111 @@
+/**
+ * The one place that writes: checks conflicts, prints the plan on --dry-run, and writes
+ * atomically. Every file is first written to a temp file beside its target; only when all are
+ * staged are they renamed into place, so an error or Ctrl-C before that leaves nothing behind.
+ */
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { diffLines } from './diff.js';
+import { GeneratorError, InterruptedError } from './errors.js';
+import type { FileOp } from './types.js';
+
+export interface ApplyOptions {
+  dir: string;
+  dryRun?: boolean;
+  force?: boolean;
+  /** Receives the plan lines (dry run) and nothing else. */
+  print?: (line: string) => void;
+  /** Called once every file is staged, before any rename (tests interrupt here). */
+  onStaged?: () => void | Promise<void>;
+}
+
+const exists = (p: string) => lstat(p).then(() => true, () => false);
+const lineCount = (s: string) => s.split('\n').length - (s.endsWith('\n') ? 1 : 0);
+
+/** One line per file, and the changed lines of each update. */
+export function describePlan(ops: FileOp[], overwrite: Set<string> = new Set()): string[] {
+  const lines: string[] = [];
+  for (const op of ops) {
+    if (op.action === 'create') {
+      lines.push(`${overwrite.has(op.path) ? 'overwrite' : 'create'} ${op.path} (${lineCount(op.content)} lines)`);
+      continue;
+    }
+    const changes = diffLines(op.previous ?? '', op.content);
+    const added = changes.filter((c) => c.kind === '+').length;
+    lines.push(`update ${op.path} (+${added} -${changes.length - added})`);
+    for (const c of changes) lines.push(`    ${c.kind} ${c.line}`);
+  }
+  return lines;
+}
+
+/** Directories to create for `path`, outermost first. */
+async function missingDirs(path: string, root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let d = dirname(path); d.length >= root.length && !(await exists(d)); d = dirname(d)) out.unshift(d);
+  return out;
+}
+
+export async function applyPlan(ops: FileOp[], o: ApplyOptions): Promise<{ written: string[] }> {
+  const overwrite = new Set<string>();
+  for (const op of ops) {
+    const target = join(o.dir, op.path);
+    if (op.action === 'create' && (await exists(target))) overwrite.add(op.path);
+    if (op.action === 'update') {
+      const now = await readFile(target, 'utf8').catch(() => undefined);
+      if (now !== op.previous) throw new GeneratorError(`${op.path} changed while planning; run the command again`);
+    }
+  }
+  if (overwrite.size > 0 && !o.force) {
+    const names = [...overwrite];
+    throw new GeneratorError(`would overwrite ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} (use --force to overwrite)`);
+  }
+  if (o.dryRun) {
+    for (const line of describePlan(ops, overwrite)) o.print?.(line);
+    return { written: [] };
+  }
+
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
+  const staged: Array<{ tmp: string; target: string }> = [];
+  const createdDirs: string[] = [];
+  try {
+    for (const [i, op] of ops.entries()) {
+      if (interrupted) throw new InterruptedError('interrupted');
+      const target = join(o.dir, op.path);
+      for (const d of await missingDirs(target, o.dir)) {
+        await mkdir(d);
+        createdDirs.push(d);
+      }
+      const tmp = join(dirname(target), `.${basename(target)}.${process.pid}-${i}.autopilot-tmp`);
+      const mode = op.action === 'update' ? (await stat(target)).mode & 0o7777 : (op.mode ?? 0o644);
+      const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+      staged.push({ tmp, target });
+      try {
+        await fh.writeFile(op.content, 'utf8');
+        await fh.chmod(mode);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+    await o.onStaged?.();
+    // Give a pending signal its turn before the point of no return.
+    await new Promise((r) => setImmediate(r));
+    if (interrupted) throw new InterruptedError('interrupted');
+  } catch (err) {
+    for (const { tmp } of staged) await rm(tmp, { force: true });
+    for (const d of createdDirs.reverse()) await rmdir(d).catch(() => undefined);
+    for (const s of signals) process.off(s, onSignal);
+    throw err;
+  }
+  // Renames are quick and each is atomic; once started they all run.
+  for (const { tmp, target } of staged) await rename(tmp, target);
+  // A signal that arrived during the renames came too late to cancel: the work is complete.
+  for (const s of signals) process.off(s, onSignal);
+  return { written: ops.map((op) => op.path) };
+}

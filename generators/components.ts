@@ -1,0 +1,110 @@
+/**
+ * What each component renders: its files, its compose entry, and the hook job it runs when a
+ * watched backend changes. Pure: answers in, text out.
+ */
+import type { Component, ServiceSpec } from '../blueprints/index.js';
+import { DEFAULT_STYLE, formatJson5, indentText } from './json5-format.js';
+import { renderTemplate } from './render.js';
+import { readTemplate } from './template-files.js';
+import type { FileOp } from './types.js';
+
+export const CONSUL_ADDRESS = 'consul:8500';
+
+export interface RenderContext {
+  project: string;
+  version: string;
+}
+
+/** The watch entry added for a backend. */
+export function watchEntry(backend: string): { name: string; interval: number } {
+  return { name: backend, interval: 3 };
+}
+
+/** The job that reacts to `changed` on `watch.<backend>`, per component. */
+export function hookJob(service: ServiceSpec, backend: string): Record<string, unknown> {
+  const when = { source: `watch.${backend}`, each: 'changed' };
+  const name = `onchange-${backend}`;
+  switch (service.component) {
+    case 'nginx':
+      return { name, exec: ['autopilot', 'render', '-once', '-consul', CONSUL_ADDRESS, '-template', '/etc/containerpilot/nginx.conf.ctmpl:/etc/nginx/nginx.conf:nginx -s reload'], when };
+    case 'todo-api':
+      return { name, exec: `node /opt/${service.name}/reconnect.js`, when };
+    default:
+      return { name, exec: ['/bin/sh', `/opt/${service.name}/${name}.sh`], when };
+  }
+}
+
+/** Extra files a hook needs (a script the user fills in for plain services). */
+export function hookFiles(service: ServiceSpec, backend: string): FileOp[] {
+  if (service.component !== 'node-service') return [];
+  const content = renderTemplate('node-service', 'onchange.sh.ejs', { service, backend, consul: CONSUL_ADDRESS });
+  return [{ path: `${service.name}/onchange-${backend}.sh`, content, mode: 0o755, action: 'create' }];
+}
+
+/** JSON5 array items at 4 spaces, each ending in a comma (the generated files' style). */
+function arrayItems(values: unknown[]): string {
+  return values.map((v) => indentText(formatJson5(v, DEFAULT_STYLE) + ',', '    ') + '\n').join('');
+}
+
+export function nginxUpstream(name: string, ctmpl: boolean): string {
+  return renderTemplate('nginx', 'upstream.ejs', { name, ctmpl });
+}
+
+export function nginxLocation(name: string): string {
+  return renderTemplate('nginx', 'location.ejs', { name });
+}
+
+const FILES: Record<Component, Array<[out: string, template: string, extra?: Record<string, unknown>]>> = {
+  consul: [],
+  nginx: [
+    ['Dockerfile', 'Dockerfile.ejs'],
+    ['containerpilot.json5', 'containerpilot.json5.ejs'],
+    ['nginx.conf.ctmpl', 'nginx.conf.ejs', { ctmpl: true }],
+    ['nginx.conf', 'nginx.conf.ejs', { ctmpl: false }],
+  ],
+  'node-service': [
+    ['Dockerfile', 'Dockerfile.ejs'],
+    ['containerpilot.json5', 'containerpilot.json5.ejs'],
+    ['index.js', 'index.js.ejs'],
+  ],
+  mongo: [
+    ['Dockerfile', 'Dockerfile.ejs'],
+    ['containerpilot.json5', 'containerpilot.json5.ejs'],
+  ],
+  'todo-api': [
+    ['Dockerfile', 'Dockerfile.ejs'],
+    ['.dockerignore', 'dockerignore'],
+    ['containerpilot.json5', 'containerpilot.json5.ejs'],
+    ['package.json', 'package.json'],
+    ['package-lock.json', 'package-lock.json'],
+    ['index.js', 'index.js.ejs'],
+    ['reconnect.js', 'reconnect.js.ejs'],
+  ],
+};
+
+/** The files of one service, under `<service.name>/`. */
+export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
+  const backends = spec.backends ?? [];
+  const service = { ...spec, backends };
+  const base = {
+    ...ctx,
+    service,
+    consul: CONSUL_ADDRESS,
+    hookJobs: arrayItems(backends.map((b) => hookJob(spec, b))),
+    watches: arrayItems(backends.map(watchEntry)),
+    locations: backends.map(nginxLocation).join(''),
+  };
+  const ops: FileOp[] = FILES[spec.component].map(([out, template, extra]) => {
+    const locals = { ...base, ...extra, upstreams: backends.map((b) => nginxUpstream(b, extra?.['ctmpl'] === true)).join('') };
+    const content = template.endsWith('.ejs') ? renderTemplate(spec.component, template, locals) : readTemplate(spec.component, template);
+    return { path: `${spec.name}/${out}`, content, action: 'create' as const };
+  });
+  if (spec.component === 'node-service') for (const b of backends) ops.push(...hookFiles(spec, b));
+  return ops;
+}
+
+
+/** The body of the service's docker-compose entry, as YAML text. */
+export function composeFragment(spec: ServiceSpec, ctx: RenderContext): string {
+  return renderTemplate(spec.component, 'compose.yml.ejs', { ...ctx, service: { ...spec, backends: spec.backends ?? [] }, consul: CONSUL_ADDRESS });
+}

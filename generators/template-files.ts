@@ -1,0 +1,31 @@
+/**
+ * The one place that reads template files. Everything else asks this module, so a single-file
+ * binary can later swap the folder for an embedded map without touching the planners.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: the nearest folder above this module holding `templates/` and package.json. */
+function findTemplatesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates'))) return join(dir, 'templates');
+    dir = dirname(dir);
+  }
+  throw new Error('templates folder not found above ' + fileURLToPath(import.meta.url));
+}
+
+let templatesDir: string | undefined;
+
+/** Reads `templates/<component>/<file>` as UTF-8 text. */
+export function readTemplate(component: string, file: string): string {
+  templatesDir ??= findTemplatesDir();
+  return readFileSync(join(templatesDir, component, file), 'utf8');
+}
+
+/** The file names of one component's folder, sorted (for tests and listings). */
+export function listTemplates(component: string): string[] {
+  templatesDir ??= findTemplatesDir();
+  return readdirSync(join(templatesDir, component)).sort();
+}
