@@ -55,6 +55,18 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--json', 'Print the status as JSON')
     .action(action(async (o: Opts) => (await import('./commands/status.js')).statusCommand(o)));
 
+  cli
+    .command('validate [file]', 'Check a ContainerPilot config (3.x, or 2.x via its translation) and report every problem (default: $CONTAINERPILOT)')
+    .example('autopilot validate /etc/containerpilot.json5')
+    .action(action(async (file: string | undefined, o: Opts) => (await import('./commands/validate.js')).validateCommand(file, o)));
+
+  cli
+    .command('migrate <file>', 'Translate a ContainerPilot 2.x config to the 3.x format (JSON5 with comments)')
+    .option('--out, -o <file>', 'Write to this file instead of stdout')
+    .option('--force', 'Overwrite the --out file if it exists')
+    .example('autopilot migrate containerpilot.json -o containerpilot.json5')
+    .action(action(async (file: string, o: Opts) => (await import('./commands/migrate.js')).migrateCommand(file, o)));
+
   cli.command('version', 'Print the version').action(
     action(async () => {
       process.stdout.write(`Version: ${VERSION}\n`);

@@ -130,6 +130,7 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
     }
   });
 
+  let telemetry: Raw | undefined;
   if (top['telemetry'] !== undefined) {
     const t = readObject(iss, 'telemetry', top['telemetry'], ['port', 'interfaces', 'tags', 'sensors', 'metrics']);
     if (t) {
@@ -146,12 +147,12 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
         if (s['check'] === undefined) iss.error(child(path, 'check'), 'is required');
         if (s['poll'] === undefined) iss.error(child(path, 'poll'), 'is required');
         const full = [s['namespace'], s['subsystem'], s['name']].filter((x) => typeof x === 'string' && x).join('_');
-        const job: Raw = { name: unique(`sensor-${full || i}`), exec: s['check'], when: { interval: s['poll'] } };
+        const job: Raw = { name: unique(`sensor-${full.replace(/_/g, '-') || i}`), exec: s['check'], when: { interval: s['poll'] } };
         if (s['timeout'] !== undefined) job['timeout'] = s['timeout'];
         addJob(job, [`from ${path}: runs every "poll" seconds`, `2.x recorded the check's output as the metric value; the command must now report it itself (autopilot ctl putmetric ${full || '<name>'}=<value>)`]);
       });
       tel['metrics'] = metrics;
-      out['telemetry'] = tel;
+      telemetry = tel;
       notes.set('telemetry', ['from "telemetry": each 2.x sensor is a metric here plus a job below']);
     }
   }
@@ -166,6 +167,7 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
   jobNotes.forEach((n, i) => notes.set(`jobs[${i}]`, n));
   out['jobs'] = jobs;
   if (watches.length) out['watches'] = watches;
+  if (telemetry) out['telemetry'] = telemetry;
   return iss.errors.length ? undefined : { tree: out, notes };
 }
 
