@@ -1,5 +1,52 @@
+/**
+ * `autopilot add backend <name> --service <svc>` wires a watch and its hook into a service;
+ * `autopilot add service <name> [--port n]` adds a Node.js service. Both edit the project in
+ * place, keeping comments and formatting, and change nothing when run twice.
+ */
+import { basename, resolve } from 'node:path';
+import { applyAndReport, ask, canPrompt, printNextSteps, projectReader, userErrors, type Opts } from '../../generators/cli-support.js';
+import { planAddBackend, planAddService, type AddResult } from '../../generators/plan-add.js';
+import { readProject } from '../../generators/project.js';
+import { color } from '../colors.js';
 import { UserError } from '../errors.js';
+import { VERSION } from '../version.js';
 
-export async function addCommand(_kind: string, _name: string, _o: Record<string, unknown>): Promise<number> {
-  throw new UserError('autopilot add: the generator is being built in this change');
+function parsePort(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(`--port ${String(value)}: expected a number from 1 to 65535`);
+  return n;
+}
+
+export async function addCommand(kind: string, name: string, o: Opts): Promise<number> {
+  const dir = resolve(String(o['dir'] ?? '.'));
+  const read = projectReader(dir);
+  let result: AddResult;
+  let steps: string[];
+  if (kind === 'backend') {
+    let service = o['service'] === undefined ? undefined : String(o['service']);
+    if (service === undefined) {
+      const services = userErrors(() => readProject(read)).services.filter((s) => s !== name && read(`${s}/containerpilot.json5`) !== undefined);
+      if (!canPrompt(o) || services.length === 0) throw new UserError(`--service is required: the service that should watch ${name} (e.g. --service ${services[0] ?? 'nginx'})`);
+      service = await ask<string>({ type: 'select', message: `Which service should watch ${name}?`, choices: services.map((s) => ({ title: s, value: s })) });
+    }
+    const svc = service;
+    result = userErrors(() => planAddBackend(read, { name, service: svc }));
+    steps = [`docker-compose up -d --build ${svc}`];
+    if (result.ops.length === 0) {
+      process.stdout.write(`Nothing to change: ${svc} already watches ${name} (${result.notes.join('; ')}).\n`);
+      return 0;
+    }
+  } else if (kind === 'service') {
+    const port = parsePort(o['port']);
+    result = userErrors(() => planAddService(read, { name, port, version: VERSION, project: basename(dir) }));
+    steps = [`docker-compose up -d --build ${name}`, `npx autopilot add backend ${name} --service nginx   # route /${name} through nginx`];
+  } else {
+    throw new UserError(`unknown kind "${kind}": use "add backend <name> --service <svc>" or "add service <name> --port <n>"`);
+  }
+
+  process.stdout.write(`${o['dryRun'] ? 'Would add' : 'Adding'} ${kind} ${color.bold(name)}\n`);
+  if (!(await applyAndReport(result.ops, { ...o, dir }))) return 0;
+  printNextSteps(`Done: ${kind} ${name} added${result.notes.length ? ` (${result.notes.join('; ')})` : ''}.`, steps);
+  return 0;
 }

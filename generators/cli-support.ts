@@ -1,0 +1,100 @@
+/**
+ * What `new` and `add` share at the command line: reading a project from disk, asking questions
+ * (only on a terminal, Ctrl-C = exit 130), applying a plan and printing what happened.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import prompts, { type PromptObject } from 'prompts';
+import { color } from '../cli/colors.js';
+import { ExitError, UserError } from '../cli/errors.js';
+import { applyPlan } from './apply.js';
+import { GeneratorError, InterruptedError } from './errors.js';
+import type { FileOp, ReadFile } from './types.js';
+
+export type Opts = Record<string, unknown>;
+
+const write = (s: string) => process.stdout.write(s);
+
+/** Prompts only when a person can answer: `--yes`, or stdin/stdout not a terminal, means never. */
+export function canPrompt(o: Opts): boolean {
+  return !o['yes'] && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
+}
+
+function cancelled(): never {
+  process.stderr.write(`${color.yellow('Cancelled')}: nothing was written.\n`);
+  throw new ExitError(130);
+}
+
+/** Asks one question; Ctrl-C or Esc ends the command with exit code 130. */
+export async function ask<T>(question: Omit<PromptObject, 'name'>): Promise<T> {
+  let aborted = false;
+  const answers = await prompts({ ...question, name: 'value' } as PromptObject, {
+    onCancel: () => {
+      aborted = true;
+      return false;
+    },
+  });
+  if (aborted || answers['value'] === undefined) cancelled();
+  return answers['value'] as T;
+}
+
+/** Reads files of the project in `dir`; a missing file is undefined. */
+export function projectReader(dir: string): ReadFile {
+  return (path) => {
+    try {
+      return readFileSync(join(dir, path), 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      throw err;
+    }
+  };
+}
+
+/** Runs planning code, turning its user-facing errors into one-line CLI errors. */
+export function userErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof GeneratorError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+/** Applies a plan, printing each file (or, on --dry-run, the plan and its diffs). */
+export async function applyAndReport(ops: FileOp[], o: Opts & { dir: string }): Promise<boolean> {
+  const dryRun = Boolean(o['dryRun']);
+  try {
+    await applyPlan(ops, {
+      dir: o.dir,
+      dryRun,
+      force: Boolean(o['force']),
+      print: (line) => write(`  ${line.startsWith('    ') ? colorDiff(line) : colorVerb(line)}\n`),
+    });
+  } catch (err) {
+    if (err instanceof InterruptedError) cancelled();
+    if (err instanceof GeneratorError) throw new UserError(err.message);
+    throw err;
+  }
+  if (dryRun) {
+    write(`\n${color.bold('Dry run')}: nothing was written.\n`);
+    return false;
+  }
+  for (const op of ops) write(`  ${colorVerb(`${op.action === 'create' ? 'create' : 'update'} ${op.path}`)}\n`);
+  return true;
+}
+
+function colorVerb(line: string): string {
+  const [verb, ...rest] = line.split(' ');
+  const paint = verb === 'update' ? color.yellow : verb === 'overwrite' ? color.red : color.green;
+  return `${paint(verb ?? '')} ${rest.join(' ')}`;
+}
+
+function colorDiff(line: string): string {
+  return line.trimStart().startsWith('+') ? color.green(line) : color.red(line);
+}
+
+export function printNextSteps(title: string, steps: string[]): void {
+  write(`\n${color.bold(title)}\n\nNext steps:\n`);
+  for (const s of steps) write(`  ${color.cyan(s)}\n`);
+}

@@ -1,0 +1,86 @@
+/**
+ * `autopilot add backend|service`: what an existing project needs changed. Pure: it reads the
+ * project through a ReadFile and returns the file operations; running it on a project that
+ * already has the change returns no operations.
+ */
+import { composeFragment, hookFiles, hookJob, nginxLocation, nginxUpstream, serviceFiles, watchEntry } from './components.js';
+import { addComposeService } from './compose-patch.js';
+import { GeneratorError } from './errors.js';
+import { appendToTopLevelArray } from './json5-patch.js';
+import { addNginxBackend } from './nginx-patch.js';
+import { checkName, readProject, readServiceConfig, specFor, usedPorts } from './project.js';
+import type { FileOp, ReadFile } from './types.js';
+
+export interface AddResult {
+  ops: FileOp[];
+  /** Human-readable facts for the summary ("the watch already exists"). */
+  notes: string[];
+}
+
+function update(read: ReadFile, path: string, content: string): FileOp | undefined {
+  const previous = read(path);
+  return previous === content ? undefined : { path, content, action: 'update', previous };
+}
+
+export function planAddBackend(read: ReadFile, a: { name: string; service: string }): AddResult {
+  checkName('backend', a.name);
+  const project = readProject(read);
+  if (!project.services.includes(a.service)) {
+    throw new GeneratorError(`unknown service "${a.service}" (docker-compose.yml has: ${project.services.join(', ') || 'none'})`);
+  }
+  if (a.name === a.service) throw new GeneratorError(`service "${a.service}" cannot watch itself`);
+  const cfg = readServiceConfig(read, a.service);
+  if (!cfg) throw new GeneratorError(`service "${a.service}" has no ${a.service}/containerpilot.json5 to add a watch to`);
+  const spec = specFor(read, a.service);
+  const ops: FileOp[] = [];
+  const notes: string[] = [];
+  const jobName = `onchange-${a.name}`;
+  if (cfg.jobs.includes(a.name)) throw new GeneratorError(`${cfg.path}: a job is already named "${a.name}"`);
+
+  let text = cfg.text;
+  if (cfg.watches.includes(a.name)) notes.push(`${cfg.path} already watches ${a.name}`);
+  else text = appendToTopLevelArray(text, 'watches', watchEntry(a.name), cfg.path);
+  if (cfg.jobs.includes(jobName)) notes.push(`${cfg.path} already has job ${jobName}`);
+  else text = appendToTopLevelArray(text, 'jobs', hookJob(spec, a.name), cfg.path);
+  const cfgOp = update(read, cfg.path, text);
+  if (cfgOp) ops.push(cfgOp);
+
+  if (spec.component === 'nginx') {
+    for (const [file, ctmpl] of [['nginx.conf.ctmpl', true], ['nginx.conf', false]] as const) {
+      const path = `${a.service}/${file}`;
+      const before = read(path);
+      if (before === undefined) continue;
+      const op = update(read, path, addNginxBackend(before, a.name, nginxUpstream(a.name, ctmpl), nginxLocation(a.name), path));
+      if (op) ops.push(op);
+      else notes.push(`${path} already routes /${a.name}`);
+    }
+  }
+  for (const hook of hookFiles(spec, a.name)) {
+    if (read(hook.path) === undefined) ops.push(hook);
+    else notes.push(`${hook.path} already exists`);
+  }
+  return { ops, notes };
+}
+
+export function planAddService(read: ReadFile, a: { name: string; port?: number; version: string; project: string }): AddResult {
+  checkName('service', a.name);
+  const project = readProject(read);
+  if (project.services.includes(a.name)) throw new GeneratorError(`service "${a.name}" already exists in docker-compose.yml`);
+  for (const file of ['Dockerfile', 'containerpilot.json5', 'index.js']) {
+    if (read(`${a.name}/${file}`) !== undefined) throw new GeneratorError(`${a.name}/${file} already exists (use another name)`);
+  }
+  const used = usedPorts(read, project);
+  let port = a.port;
+  if (port === undefined) {
+    port = 3001;
+    while (used.has(port)) port++;
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new GeneratorError(`invalid port "${a.port}": expected a number from 1 to 65535`);
+  const owner = used.get(port);
+  if (owner !== undefined) throw new GeneratorError(`port ${port} is already used by ${owner}`);
+
+  const spec = { name: a.name, component: 'node-service' as const, port, word: a.name[0]!.toUpperCase() + a.name.slice(1) };
+  const ctx = { project: a.project, version: a.version };
+  const compose = addComposeService(project.compose, a.name, composeFragment(spec, ctx));
+  return { ops: [...serviceFiles(spec, ctx), { path: 'docker-compose.yml', content: compose, action: 'update', previous: project.compose }], notes: [`${a.name} listens on port ${port}`] };
+}

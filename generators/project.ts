@@ -1,0 +1,78 @@
+/**
+ * Reads what `add` needs to know about an existing project: its services, what each one is, and
+ * the ports in use. Through a ReadFile, so planning stays free of disk access.
+ */
+import type { Component, ServiceSpec } from '../blueprints/index.js';
+import { composePublishedPorts, composeServiceNames } from './compose-patch.js';
+import { GeneratorError } from './errors.js';
+import { parseJson5 } from './json5-patch.js';
+import type { ReadFile } from './types.js';
+
+export interface ProjectInfo {
+  compose: string;
+  services: string[];
+}
+
+export interface ServiceConfigInfo {
+  path: string;
+  text: string;
+  jobs: string[];
+  watches: string[];
+  ports: number[];
+}
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+
+export function checkName(kind: string, name: string): void {
+  if (!NAME_PATTERN.test(name)) throw new GeneratorError(`invalid ${kind} name "${name}": use lowercase letters, digits and "-", starting with a letter`);
+}
+
+export function readProject(read: ReadFile): ProjectInfo {
+  const compose = read('docker-compose.yml');
+  if (compose === undefined) throw new GeneratorError('no docker-compose.yml here: run this in a project made by `autopilot new` (or pass --dir)');
+  return { compose, services: composeServiceNames(compose) };
+}
+
+/** The parsed outline of `<service>/containerpilot.json5`, or undefined when it has none. */
+export function readServiceConfig(read: ReadFile, service: string): ServiceConfigInfo | undefined {
+  const path = `${service}/containerpilot.json5`;
+  const text = read(path);
+  if (text === undefined) return undefined;
+  const cfg = parseJson5(text, path) as { jobs?: Array<{ name?: unknown; port?: unknown }>; watches?: Array<{ name?: unknown }> };
+  const jobs = Array.isArray(cfg.jobs) ? cfg.jobs : [];
+  const watches = Array.isArray(cfg.watches) ? cfg.watches : [];
+  return {
+    path,
+    text,
+    jobs: jobs.map((j) => String(j.name)),
+    watches: watches.map((w) => String(w.name)),
+    ports: jobs.map((j) => Number(j.port)).filter((p) => Number.isInteger(p) && p > 0),
+  };
+}
+
+/** What kind of service a generated directory holds, from its tell-tale files. */
+export function detectComponent(read: ReadFile, service: string): Component {
+  if (read(`${service}/nginx.conf.ctmpl`) !== undefined) return 'nginx';
+  if (read(`${service}/reconnect.js`) !== undefined) return 'todo-api';
+  return 'node-service';
+}
+
+/** Every port in use, with who uses it: container ports of every job and published host ports. */
+export function usedPorts(read: ReadFile, project: ProjectInfo): Map<number, string> {
+  const used = new Map<number, string>();
+  for (const [port, svc] of composePublishedPorts(project.compose)) used.set(port, `${svc} (published)`);
+  for (const svc of project.services) {
+    let cfg: ServiceConfigInfo | undefined;
+    try {
+      cfg = readServiceConfig(read, svc);
+    } catch {
+      continue; // an unreadable config is reported by the command that edits it, not here
+    }
+    for (const p of cfg?.ports ?? []) if (!used.has(p)) used.set(p, svc);
+  }
+  return used;
+}
+
+export function specFor(read: ReadFile, service: string): ServiceSpec {
+  return { name: service, component: detectComponent(read, service), port: 0 };
+}
