@@ -1,0 +1,90 @@
+/**
+ * `autopilot run [--config path] [--template] [--out file] [-- cmd...]`: the supervisor.
+ * Translates flags into calls; the work is in supervisor/app.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+
+export interface RunOptions {
+  config?: string;
+  template?: boolean;
+  out?: string;
+  '--'?: string[];
+}
+
+export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { ConfigError, loadConfigFile, renderConfigText } = await import('../../supervisor/config/index.js');
+  const command = (o['--'] ?? []).map(String);
+  const explicit = typeof o.config === 'string' && o.config !== '' ? o.config : undefined;
+  const source = explicit ?? env['CONTAINERPILOT'];
+
+  const asUserError = (err: unknown): never => {
+    if (err instanceof ConfigError) throw new UserError(err.message);
+    throw err;
+  };
+
+  if (o.template) {
+    if (!source) throw new UserError('--template needs a config: pass --config <file> or set CONTAINERPILOT');
+    const path = toPath(source);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new UserError(`${path}: cannot read config: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    let rendered = '';
+    try {
+      rendered = renderConfigText(text, { file: path, env });
+    } catch (err) {
+      asUserError(err);
+    }
+    writeOut(o.out, rendered);
+    return 0;
+  }
+
+  if (explicit && command.length > 0) throw new UserError('give either --config <file> or a command after --, not both');
+  if (!source && command.length === 0) {
+    throw new UserError('nothing to run: pass --config <file>, set CONTAINERPILOT, or give a command after -- (autopilot run -- node server.js)');
+  }
+
+  const { App, initModeConfig, loadParts } = await import('../../supervisor/app/index.js');
+  const initMode = command.length > 0;
+  let app: InstanceType<typeof App>;
+  if (initMode) {
+    app = new App({ config: initModeConfig(command), initMode: true });
+  } else {
+    const load = () => loadConfigFile(source!, env);
+    let config!: ReturnType<typeof load>;
+    try {
+      config = load();
+    } catch (err) {
+      asUserError(err);
+    }
+    app = new App({ config, loadConfig: load, parts: await loadParts(config) });
+  }
+  const code = await app.run();
+  // Exit now even if some handle (a grandchild's pipe, a part's socket) would keep us alive.
+  setTimeout(() => process.exit(code), 200).unref();
+  return code;
+}
+
+function toPath(source: string): string {
+  return source.startsWith('file://') ? fileURLToPath(source) : source;
+}
+
+/** `--out` is a path or file:// URL; `-` or none is stdout. Written atomically. */
+function writeOut(out: string | undefined, text: string): void {
+  if (!out || out === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  const path = toPath(out);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new UserError(`${path}: cannot write: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}

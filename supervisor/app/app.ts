@@ -1,0 +1,202 @@
+/**
+ * `autopilot run`: wires the bus, the logger, the jobs and the optional parts; turns signals into
+ * events; runs until every job has completed (or a SIGTERM/SIGINT stop has finished) and returns
+ * the exit code (rule in supervisor/jobs/main-job.ts).
+ */
+import type { Config } from '../config/model.js';
+import { EventBus, type SupervisorEvent } from '../events/bus.js';
+import { Logger } from '../log/logger.js';
+import { exitCodeFor, mainJobName } from '../jobs/main-job.js';
+import { JobSet } from '../jobs/job-set.js';
+import { within } from '../jobs/job-stop.js';
+import { HOOK_TIMEOUT_MS, type JobInfo } from '../jobs/types.js';
+import type { SignalName } from '../process/signal-group.js';
+import type { AppContext, AppPart, AppParts } from './parts.js';
+import { installSignalHandlers } from './signals.js';
+import { diffJobs } from './reload-diff.js';
+import { startReaper, type ReaperHandle } from './reaper.js';
+
+export interface AppOptions {
+  config: Config;
+  /** Re-reads the config for `reload` (throws on a bad config). Without it, reload fails. */
+  loadConfig?: () => Config;
+  parts?: AppParts;
+  /** Single-command mode: forward signals to the command, exit with its code. */
+  initMode?: boolean;
+  /** Default true; tests driving the app in-process may turn it off. */
+  installSignals?: boolean;
+  logger?: Logger;
+}
+
+export class App {
+  readonly bus = new EventBus();
+  readonly log: Logger;
+  readonly jobs: JobSet;
+  private config: Config;
+  private readonly parts: AppParts;
+  private signalled = false;
+  private shuttingDown = false;
+  private stopSignal: SignalName = 'SIGTERM';
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
+  private uninstallSignals: (() => void) | undefined;
+  private reaper: ReaperHandle | null = null;
+  private forceTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: AppOptions) {
+    this.config = opts.config;
+    this.parts = opts.parts ?? {};
+    this.log = opts.logger ?? new Logger(opts.config.logging);
+    const discovery = this.parts.discovery;
+    this.jobs = new JobSet({
+      bus: this.bus,
+      log: this.log,
+      killGraceMs: () => this.config.stopTimeoutMs,
+      hooksFor: discovery ? (c) => discovery.hooksFor(c) : undefined,
+      stopSignal: () => this.stopSignal,
+    });
+    if (this.log.enabled('DEBUG')) this.bus.subscribe((e) => this.log.debug(`event: ${describe(e)}`));
+  }
+
+  get context(): AppContext {
+    return {
+      bus: this.bus,
+      log: this.log,
+      config: () => this.config,
+      jobs: () => this.jobs.list() as JobInfo[],
+      reload: () => this.reload(),
+      shutdown: () => this.shutdown('SIGTERM'),
+    };
+  }
+
+  /** Runs to the end; resolves with the process exit code. */
+  async run(): Promise<number> {
+    this.log.debug(`loaded config: ${JSON.stringify(this.config)}`);
+    this.reaper = await startReaper(this.log);
+    if (this.opts.installSignals !== false) {
+      this.uninstallSignals = installSignalHandlers({ stop: (sig) => this.shutdown(sig), other: (sig) => this.onSignal(sig) });
+    }
+    await this.startPart(this.parts.discovery);
+    this.jobs.add(this.config.jobs);
+    for (const part of [this.parts.watches, this.parts.control, this.parts.telemetry]) await this.startPart(part);
+    this.bus.publish({ code: 'startup', source: 'global' });
+
+    for (;;) {
+      await (this.config.jobs.length === 0 && !this.shuttingDown ? this.stopped() : this.jobs.whenAllComplete());
+      if (!this.reloading) break;
+      await this.reloading.catch(() => undefined);
+      if (this.jobs.allComplete() || (this.shuttingDown && this.jobs.list().length === 0)) break;
+    }
+    return this.finish();
+  }
+
+  /** SIGTERM/SIGINT: publish `shutdown`; a second signal kills every job's process group now. */
+  shutdown(sig: SignalName): void {
+    if (this.shuttingDown) {
+      this.log.warn(`received ${sig} again: killing all jobs now`);
+      for (const job of this.jobs.list()) job.child?.signal('SIGKILL');
+      return;
+    }
+    this.shuttingDown = true;
+    this.signalled = true;
+    if (this.opts.initMode) this.stopSignal = sig; // forward what we got, as an init does
+    this.log.debug(`received ${sig}: shutting down`);
+    this.jobs.beginShutdown();
+    this.bus.publish({ code: 'shutdown', source: 'global' });
+    this.resolveStopped?.();
+    // Backstop: each stop step is bounded, but never let a stuck chain keep PID 1 alive forever.
+    const maxHook = Math.max(0, ...this.config.jobs.map((j) => j.stopTimeoutMs));
+    const limit = 2 * this.config.stopTimeoutMs + maxHook + HOOK_TIMEOUT_MS + 5_000;
+    this.forceTimer = setTimeout(() => {
+      this.log.error(`stop did not finish within ${limit}ms; killing all jobs`);
+      for (const job of this.jobs.list()) {
+        job.child?.signal('SIGKILL');
+        void job.stop();
+      }
+    }, limit);
+  }
+
+  private resolveStopped: (() => void) | undefined;
+  private stopped(): Promise<void> {
+    return new Promise((r) => (this.resolveStopped = r));
+  }
+
+  private onSignal(sig: 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2'): void {
+    if (this.opts.initMode) {
+      for (const job of this.jobs.list()) job.child?.signal(sig);
+      return;
+    }
+    if (sig === 'SIGUSR1') return this.log.reopen();
+    this.bus.publish({ code: 'signal', source: sig });
+  }
+
+  /** Re-reads the config; bursts are serialized and coalesced (one more pass covers them all). */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.reloadAgain = false;
+        await this.reloadOnce();
+      } while (this.reloadAgain && !this.shuttingDown);
+    };
+    this.reloading = run().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  private async reloadOnce(): Promise<void> {
+    if (this.shuttingDown) return;
+    if (!this.opts.loadConfig) throw new Error('reload is not available: no config file');
+    let next: Config;
+    try {
+      next = this.opts.loadConfig();
+    } catch (err) {
+      this.log.error(`error initializing config: ${(err as Error).message}`);
+      throw err;
+    }
+    this.log.info('reloading configuration');
+    const previousOutput = this.config.logging.output;
+    this.log.configure(next.logging, previousOutput);
+    const diff = diffJobs(this.jobs.configs(), next.jobs);
+    await Promise.all(diff.stop.map((name) => this.jobs.remove(name)));
+    this.config = next;
+    if (this.shuttingDown) return;
+    const created = this.jobs.add(diff.start);
+    // New jobs missed the `startup` event; deliver it to them alone.
+    for (const job of created) job.deliver({ code: 'startup', source: 'global' });
+    for (const part of Object.values(this.parts) as AppPart[]) await part.reload?.(next);
+    this.log.debug(`reload: kept ${diff.keep.length}, stopped ${diff.stop.length}, started ${diff.start.length}`);
+  }
+
+  private async startPart(part: AppPart | undefined): Promise<void> {
+    if (part) await part.start(this.context);
+  }
+
+  private async finish(): Promise<number> {
+    if (this.forceTimer) clearTimeout(this.forceTimer);
+    for (const part of Object.values(this.parts) as AppPart[]) {
+      if (!(await within(Promise.resolve().then(() => part.stop()), HOOK_TIMEOUT_MS))) this.log.warn('a part did not stop in time');
+    }
+    await this.bus.idle();
+    this.uninstallSignals?.();
+    this.reaper?.stop();
+    const mainName = mainJobName(this.config.jobs);
+    const code = exitCodeFor({ main: mainName ? this.jobs.get(mainName) : undefined, signalled: this.signalled, initMode: this.opts.initMode === true });
+    this.log.debug(`all jobs complete; exiting with ${code}`);
+    this.log.close();
+    return code;
+  }
+}
+
+const CODE_NAMES: Record<string, string> = {
+  exitSuccess: 'ExitSuccess', exitFailed: 'ExitFailed', stopping: 'Stopping', stopped: 'Stopped',
+  healthy: 'StatusHealthy', unhealthy: 'StatusUnhealthy', changed: 'StatusChanged', timerExpired: 'TimerExpired',
+  enterMaintenance: 'EnterMaintenance', exitMaintenance: 'ExitMaintenance', startup: 'Startup', shutdown: 'Shutdown', signal: 'Signal',
+};
+
+/** ContainerPilot's debug rendering of an event: `{ExitSuccess app}`. */
+function describe(e: SupervisorEvent): string {
+  return `{${CODE_NAMES[e.code] ?? e.code} ${e.source}}`;
+}

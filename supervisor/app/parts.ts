@@ -1,0 +1,64 @@
+/**
+ * Seams for the optional parts of `autopilot run` (Consul discovery, watches, the control
+ * socket, telemetry). Each is built elsewhere against these narrow interfaces; the app only
+ * starts, reloads and stops them, and lets discovery hook into each job's lifecycle.
+ *
+ * A part is found at run time by module path: `supervisor/<part>/part.ts` exporting
+ * `createPart(config: Config): AppPart | undefined` (discovery: a DiscoveryPart). A missing
+ * module means the part is not built in; anything else it throws is a real error.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Config, JobConfig } from '../config/model.js';
+import type { EventBus } from '../events/bus.js';
+import type { LogWriter } from '../log/logger.js';
+import type { JobHooks, JobInfo } from '../jobs/types.js';
+
+export interface AppContext {
+  bus: EventBus;
+  log: LogWriter;
+  /** The current config (changes on reload). */
+  config(): Config;
+  /** Snapshot of the jobs and their status (control socket, telemetry). */
+  jobs(): JobInfo[];
+  /** Re-reads the config; keeps unchanged jobs running. Rejects with the config error. */
+  reload(): Promise<void>;
+  /** Starts the stop sequence, as SIGTERM does. */
+  shutdown(): void;
+}
+
+export interface AppPart {
+  start(ctx: AppContext): void | Promise<void>;
+  /** The config was reloaded. */
+  reload?(config: Config): void | Promise<void>;
+  /** Called after every job has stopped; bounded by the app. */
+  stop(): void | Promise<void>;
+}
+
+export interface DiscoveryPart extends AppPart {
+  /** Lifecycle hooks for one job (register on start, heartbeat on passing checks, deregister). */
+  hooksFor(job: JobConfig): JobHooks | undefined;
+}
+
+export interface AppParts {
+  discovery?: DiscoveryPart;
+  watches?: AppPart;
+  control?: AppPart;
+  telemetry?: AppPart;
+}
+
+type PartModule = { createPart?: (config: Config) => AppPart | undefined };
+const PART_NAMES = ['discovery', 'watches', 'control', 'telemetry'] as const;
+
+/** Loads the parts that are built in and wanted by this config. */
+export async function loadParts(config: Config): Promise<AppParts> {
+  const parts: AppParts = {};
+  for (const name of PART_NAMES) {
+    const url = new URL(`../${name}/part.js`, import.meta.url);
+    if (!existsSync(fileURLToPath(url))) continue;
+    const mod = (await import(url.href)) as PartModule;
+    const part = mod.createPart?.(config);
+    if (part) (parts as Record<string, AppPart>)[name] = part;
+  }
+  return parts;
+}

@@ -1,0 +1,76 @@
+/**
+ * One health check run. `exec` forks (its own process group, SIGKILL at the timeout); `http` and
+ * `tcp` run in-process with no fork, so an image needs neither curl nor nc.
+ */
+import { connect } from 'node:net';
+import type { HealthConfig } from '../config/model.js';
+import type { LogWriter } from '../log/logger.js';
+import { spawnProcess } from '../process/spawn.js';
+
+export interface CheckOptions {
+  /** `check.<job>`: the name in logs and the source of the check's exit events. */
+  name: string;
+  timeoutMs: number;
+  log: LogWriter;
+  /** Pass the check's output through unlogged (`health.logging.raw`). */
+  raw: boolean;
+}
+
+export interface CheckResult {
+  passed: boolean;
+  /** Why it failed, for the log. */
+  detail?: string;
+}
+
+export async function runCheck(check: HealthConfig['check'], opts: CheckOptions): Promise<CheckResult> {
+  switch (check.kind) {
+    case 'exec':
+      return execCheck(check.exec, opts);
+    case 'http':
+      return httpCheck(check.url, opts.timeoutMs);
+    case 'tcp':
+      return tcpCheck(check.host, check.port, opts.timeoutMs);
+  }
+}
+
+async function execCheck(argv: string[], opts: CheckOptions): Promise<CheckResult> {
+  const child = spawnProcess({
+    name: opts.name,
+    argv,
+    timeoutMs: opts.timeoutMs,
+    raw: opts.raw,
+    onLine: (line, pid) => opts.log.info(line, { check: opts.name, pid }),
+    onTimeout: (msg) => opts.log.warn(msg),
+  });
+  const exit = await child.exited;
+  if (exit.status === 0) return { passed: true };
+  if (exit.startError) return { passed: false, detail: `unable to start ${opts.name}: ${exit.startError}` };
+  return { passed: false, detail: exit.timedOut ? 'timed out' : `exit status ${exit.status}` };
+}
+
+async function httpCheck(url: string, timeoutMs: number): Promise<CheckResult> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    // Drain so the connection is released; a slow body is bounded by the same signal.
+    await res.body?.cancel().catch(() => undefined);
+    return res.status < 400 ? { passed: true } : { passed: false, detail: `HTTP ${res.status}` };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message);
+    return { passed: false, detail: `GET ${url}: ${why}` };
+  }
+}
+
+function tcpCheck(host: string, port: number, timeoutMs: number): Promise<CheckResult> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (r: CheckResult): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ passed: false, detail: `connect ${host}:${port}: timed out` }), timeoutMs);
+    socket.once('connect', () => done({ passed: true }));
+    socket.once('error', (err: NodeJS.ErrnoException) => done({ passed: false, detail: `connect ${host}:${port}: ${err.code ?? err.message}` }));
+  });
+}

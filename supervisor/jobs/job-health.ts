@@ -1,0 +1,58 @@
+/**
+ * A job's health-check loop: every `health.interval`, once the job has been started, run the
+ * check (never two at once) and publish the result as ContainerPilot does: the check's own
+ * `exitSuccess`/`exitFailed` (source `check.<job>`), then `healthy`/`unhealthy` from the job.
+ * Checks pause in maintenance. `onHealthCheck(passed)` feeds discovery's TTL heartbeat.
+ */
+import type { HealthConfig } from '../config/model.js';
+import { runCheck } from './health.js';
+import type { Job } from './job.js';
+
+export class HealthLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = false;
+  private stopped = false;
+
+  constructor(
+    private readonly job: Job,
+    private readonly health: HealthConfig,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.health.intervalMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async tick(): Promise<void> {
+    const job = this.job;
+    if (this.inFlight || this.stopped) return;
+    if (job.status === 'idle' || job.status === 'maintenance' || job.status === 'completed') return;
+    this.inFlight = true;
+    const name = `check.${job.name}`;
+    const raw = (this.health as HealthConfig & { logging?: { raw?: boolean } }).logging?.raw === true;
+    const result = await runCheck(this.health.check, {
+      name,
+      timeoutMs: this.health.timeoutMs > 0 ? this.health.timeoutMs : this.health.intervalMs,
+      log: job.ctx.log,
+      raw,
+    });
+    this.inFlight = false;
+    if (this.stopped) return;
+    const { bus, log, hooks } = job.ctx;
+    bus.publish({ code: result.passed ? 'exitSuccess' : 'exitFailed', source: name });
+    if (!result.passed) log.error(`${name} exited with error: ${result.detail ?? 'failed'}`);
+    if (inMaintenance(job)) return; // entered while the check ran
+    job.status = result.passed ? 'healthy' : 'unhealthy';
+    bus.publish({ code: result.passed ? 'healthy' : 'unhealthy', source: job.name });
+    hooks?.onHealthCheck?.(job, result.passed);
+  }
+}
+
+function inMaintenance(job: Job): boolean {
+  return job.status === 'maintenance';
+}

@@ -1,0 +1,50 @@
+/**
+ * The exit-code rule (ContainerPilot always exits 0; we report the main job's result).
+ *
+ * The main job is, in config order:
+ *   1. the first job with both an `exec` and a `port` (the advertised service); else
+ *   2. the first job with an `exec` started by the `startup` event (no `when`) that no other
+ *      job's `when.source` names: a job others wait for (preStart) is a preparation step; else
+ *   3. the first job with an `exec`.
+ * Init mode (`autopilot run -- cmd`) has exactly one job: the command.
+ *
+ * The exit code is then:
+ *   - stopped by SIGTERM/SIGINT: 0, unless the main job had already failed before the signal
+ *     (it was not running and its last exit was non-zero): then that exit's code;
+ *     in init mode, the command's own exit code (what it made of the forwarded signal);
+ *   - every job completed on its own: the main job's last exit code (128+N if killed by
+ *     signal N; 127 if it could not start); 1 if the main job never ran;
+ *   - no job has an `exec`: 0.
+ */
+import type { JobConfig } from '../config/model.js';
+import type { Job } from './job.js';
+import { GLOBAL } from './when.js';
+
+export function mainJobName(jobs: readonly JobConfig[]): string | undefined {
+  const withExec = jobs.filter((j) => j.exec && j.exec.length > 0);
+  const service = withExec.find((j) => j.service);
+  if (service) return service.name;
+  const named = new Set(jobs.flatMap((j) => (j.when.kind === 'event' ? j.when.sources : [])));
+  const startup = withExec.find(
+    (j) => j.when.kind === 'event' && j.when.event === 'startup' && j.when.sources.includes(GLOBAL) && !named.has(j.name),
+  );
+  return (startup ?? withExec[0])?.name;
+}
+
+export interface ExitContext {
+  main: Job | undefined;
+  /** The stop began with SIGTERM/SIGINT (not because every job completed). */
+  signalled: boolean;
+  initMode: boolean;
+}
+
+export function exitCodeFor({ main, signalled, initMode }: ExitContext): number {
+  if (!main) return 0;
+  if (signalled && !initMode) {
+    const at = main.atShutdown;
+    if (!at || at.running || !at.lastExit) return 0;
+    return at.lastExit.status;
+  }
+  if (!main.lastExit) return signalled ? 0 : 1;
+  return main.lastExit.status;
+}

@@ -1,0 +1,50 @@
+/**
+ * Shared types of the job state machine and the narrow hooks other parts plug into
+ * (discovery registers/heartbeats/deregisters through JobHooks; nothing else reaches into a Job).
+ */
+import type { JobConfig } from '../config/model.js';
+import type { EventBus } from '../events/bus.js';
+import type { LogWriter } from '../log/logger.js';
+import type { SignalName } from '../process/signal-group.js';
+
+/** ContainerPilot's job status: idle until first started, unknown until a health check ran. */
+export type JobStatus = 'idle' | 'unknown' | 'healthy' | 'unhealthy' | 'maintenance' | 'completed';
+
+export interface JobInfo {
+  readonly name: string;
+  readonly config: JobConfig;
+  readonly status: JobStatus;
+  /** Pid of the running process, if any. */
+  readonly pid: number | undefined;
+}
+
+export interface JobHooks {
+  /** The job was started (its process spawned, or, for a job without exec, its start event came). */
+  onStart?(job: JobInfo): void;
+  /** After every health check: a pass is a TTL heartbeat. */
+  onHealthCheck?(job: JobInfo, passed: boolean): void;
+  onMaintenance?(job: JobInfo, enabled: boolean): void;
+  /**
+   * In the stop sequence after the `stopping` hooks finished, before SIGTERM (deregistration).
+   * Bounded by HOOK_TIMEOUT_MS: a slow or failing hook never blocks the stop.
+   */
+  onStop?(job: JobInfo): Promise<void> | void;
+}
+
+export const HOOK_TIMEOUT_MS = 5_000;
+
+export interface JobContext {
+  bus: EventBus;
+  log: LogWriter;
+  /** SIGTERM-to-SIGKILL grace in the stop sequence (the top-level `stopTimeout`). */
+  killGraceMs(): number;
+  /** True when `name` is a job that has completed, or is no job at all. */
+  isComplete(name: string): boolean;
+  /** Jobs hooked on `name`'s `stopping` event (the stop sequence waits for them). */
+  stoppingHooks(name: string): string[];
+  hooks?: JobHooks;
+  /** Signal sent to stop the process (SIGTERM; init mode forwards the signal it received). */
+  stopSignal?(): SignalName;
+  /** Called once the job has completed (after its `stopped` event was published). */
+  onComplete?(name: string): void;
+}
