@@ -67,6 +67,21 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .example('autopilot migrate containerpilot.json -o containerpilot.json5')
     .action(action(async (file: string, o: Opts) => (await import('./commands/migrate.js')).migrateCommand(file, o)));
 
+  cli
+    .command('run', 'Supervise the jobs of a ContainerPilot config ($CONTAINERPILOT by default), or one command given after --')
+    .usage(
+      'run [--config path] [--template] [--out file] [-- cmd...]\n\n' +
+        '  Exit code: that of the main job (the first job with an exec and a port; else the first job started\n' +
+        '  at startup that no other job waits on; else the first job with an exec). After a SIGTERM/SIGINT stop: 0,\n' +
+        '  unless the main job had already failed. With `-- cmd`: the command\'s own exit code.',
+    )
+    .option('--config <path>', 'Config file (path or file:// URL)')
+    .option('--template', 'Render the config template and quit')
+    .option('--out <file>', 'With --template: write here instead of stdout')
+    .example('autopilot run --config /etc/containerpilot.json5')
+    .example('autopilot run -- node server.js')
+    .action(action(async (o: Opts) => (await import('./commands/run.js')).runCommand(o)));
+
   cli.command('version', 'Print the version').action(
     action(async () => {
       process.stdout.write(`Version: ${VERSION}\n`);
