@@ -19,18 +19,21 @@ export interface LoopOptions<T> {
   signal: AbortSignal;
   log: Logger;
   backoff?: Backoff;
+  /** Clock and sleep, injectable so the rate limit can be tested without waiting. */
   now?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
   const now = o.now ?? Date.now;
+  const pause = o.sleep ?? sleep;
   const backoff = o.backoff ?? new Backoff({ initialMs: 500, maxMs: 30_000 });
   const failures = new FailureLog();
   let index = 0n;
   let lastStart = Number.NEGATIVE_INFINITY;
   while (!o.signal.aborted) {
     const wait = lastStart + o.intervalMs - now();
-    if (wait > 0) await sleep(wait, o.signal);
+    if (wait > 0) await pause(wait, o.signal);
     if (o.signal.aborted) break;
     lastStart = now();
     let result: QueryResult<T>;
@@ -41,7 +44,7 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
       failures.failure((m) => o.log.warn(m), `${o.label}: ${err instanceof Error ? err.message : String(err)}`);
       // Start over without an index: after an outage the agent may have lost its state.
       index = 0n;
-      await sleep(backoff.next(), o.signal);
+      await pause(backoff.next(), o.signal);
       continue;
     }
     backoff.reset();

@@ -1,0 +1,120 @@
+// The loop's bookkeeping with a scripted query function; the same loop runs against a real
+// Consul agent in consul.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Backoff } from '../discovery/backoff.js';
+import { silentLogger, type Logger } from '../discovery/log.js';
+import type { QueryResult } from '../discovery/client.js';
+import { runQueryLoop } from './loop.js';
+
+type Step = QueryResult<string> | Error;
+
+function scripted(steps: Step[], controller: AbortController) {
+  const indexes: bigint[] = [];
+  const query = async (index: bigint, signal: AbortSignal): Promise<QueryResult<string>> => {
+    indexes.push(index);
+    const step = steps.shift();
+    if (!step) {
+      controller.abort();
+      throw new Error('end of script');
+    }
+    if (signal.aborted) throw new Error('aborted');
+    if (step instanceof Error) throw step;
+    return step;
+  };
+  return { query, indexes };
+}
+
+test('passes the last index, resets when it goes backwards or is missing', { timeout: 20_000 }, async () => {
+  const controller = new AbortController();
+  const { query, indexes } = scripted(
+    [
+      { index: 10n, data: 'a' },
+      { index: 12n, data: 'b' },
+      { index: 5n, data: 'c' },
+      { index: 6n, data: 'd' },
+      { index: undefined, data: 'e' },
+      { index: 0n, data: 'f' },
+    ],
+    controller,
+  );
+  const seen: string[] = [];
+  await runQueryLoop({ label: 'watch.t', query, onData: (d) => seen.push(d), intervalMs: 0, signal: controller.signal, log: silentLogger });
+  assert.deepEqual(seen, ['a', 'b', 'c', 'd', 'e', 'f']);
+  assert.deepEqual(indexes, [0n, 10n, 12n, 0n, 6n, 0n, 1n]);
+});
+
+test('failures are retried with back-off, logged sparingly, and recovery is logged', { timeout: 20_000 }, async () => {
+  const controller = new AbortController();
+  const { query, indexes } = scripted(
+    [{ index: 3n, data: 'a' }, new Error('connect ECONNREFUSED'), new Error('connect ECONNREFUSED'), new Error('connect ECONNREFUSED'), { index: 4n, data: 'b' }],
+    controller,
+  );
+  const warns: string[] = [];
+  const infos: string[] = [];
+  const log: Logger = { ...silentLogger, warn: (m) => warns.push(m), info: (m) => infos.push(m) };
+  const seen: string[] = [];
+  await runQueryLoop({
+    label: 'watch.t',
+    query,
+    onData: (d) => seen.push(d),
+    intervalMs: 0,
+    signal: controller.signal,
+    log,
+    backoff: new Backoff({ initialMs: 5, maxMs: 20 }),
+  });
+  assert.deepEqual(seen, ['a', 'b']);
+  // After a failure the next query starts without an index (the agent may have lost its state).
+  assert.deepEqual(indexes.slice(0, 5), [0n, 3n, 0n, 0n, 0n]);
+  assert.equal(warns.length, 1, warns.join('\n'));
+  assert.match(warns[0] ?? '', /^watch\.t: connect ECONNREFUSED$/);
+  assert.deepEqual(infos, ['watch.t: Consul reachable again after 3 failures']);
+});
+
+test('a throwing consumer does not end the loop', { timeout: 20_000 }, async () => {
+  const controller = new AbortController();
+  const { query } = scripted([{ index: 1n, data: 'a' }, { index: 2n, data: 'b' }], controller);
+  const seen: string[] = [];
+  const errors: string[] = [];
+  await runQueryLoop({
+    label: 'watch.t',
+    query,
+    onData: (d) => {
+      seen.push(d);
+      if (d === 'a') throw new Error('boom');
+    },
+    intervalMs: 0,
+    signal: controller.signal,
+    log: { ...silentLogger, error: (m) => errors.push(m) },
+  });
+  assert.deepEqual(seen, ['a', 'b']);
+  assert.deepEqual(errors, ['watch.t: boom']);
+});
+
+test('interval is the minimum time between query starts', { timeout: 20_000 }, async () => {
+  const controller = new AbortController();
+  let t = 0;
+  const starts: number[] = [];
+  const query = async (): Promise<QueryResult<string>> => {
+    starts.push(t);
+    t += starts.length === 2 ? 250 : 10; // the second answer takes longer than the interval
+    if (starts.length === 4) controller.abort();
+    return { index: BigInt(starts.length), data: '' };
+  };
+  const waits: number[] = [];
+  await runQueryLoop({
+    label: 'watch.t',
+    query,
+    onData: () => {},
+    intervalMs: 100,
+    signal: controller.signal,
+    log: silentLogger,
+    now: () => t,
+    sleep: async (ms) => {
+      waits.push(ms);
+      t += ms;
+    },
+  });
+  assert.deepEqual(starts, [0, 100, 350, 450]);
+  assert.deepEqual(waits, [90, 90]);
+});
