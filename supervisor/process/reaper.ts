@@ -10,12 +10,16 @@
  *  1. its parent is this process and its state is Z;
  *  2. it is not in the spawner's registry (`isTrackedChild`): the spawner tracks a pid
  *     synchronously right after spawn and untracks it only after the runtime reported its exit;
- *  3. it was already an untracked zombie, with the same pid and start time, in a scan at least
- *     `graceMs` earlier. The runtime reaps its own children within one turn of its event loop,
- *     and the event loop always turns between two of our scans that far apart, so a zombie still
- *     there is one the runtime will never wait for. This covers children the runtime spawned
- *     outside the registry (another module's child_process call, the runtime's internals).
- * The scan and the waitpid run in one synchronous stretch, so no spawn, track or exit callback
+ *  3. it has stayed an untracked zombie (same pid, same start time) since a sighting that was
+ *     followed by at least `graceMs` (default 2 s) AND two more turns of the event loop. The
+ *     runtime waits for its own children from its event loop (Node: the SIGCHLD pipe in the poll
+ *     phase; Bun: a pidfd; Deno: its SIGCHLD driver), normally within milliseconds, so a zombie
+ *     still there is one the runtime will never wait for. Two back-to-back scans are not enough:
+ *     our SIGCHLD listener can run just before the runtime's own handler of the same signal, and
+ *     Deno was seen taking over 100 ms. Counting turns as well as time keeps the margin when the
+ *     whole process is descheduled (CPU throttling): a stopped loop turns no timers. This covers children spawned outside the registry (another
+ *     module's child_process call, the runtime's internals).
+ * A scan and its waitpids run in one synchronous stretch, so no spawn, track or exit callback
  * can interleave.
  */
 import process from 'node:process';
@@ -27,7 +31,10 @@ import { nodeProcReader, zombieChildren } from './reaper-proc.js';
 export interface ZombieReaperOptions {
   /** Back-stop scan period (SIGCHLD triggers scans too). Default 1000 ms. */
   intervalMs?: number;
-  /** How long a zombie must stay untracked before we reap it (rule 3). Default 500 ms. */
+  /**
+   * Minimum time a zombie must stay untracked before we reap it (rule 3). Default 2000 ms: Deno
+   * was seen taking over 100 ms to wait for its own children under load.
+   */
   graceMs?: number;
   log?: (msg: string) => void;
   /**
@@ -41,10 +48,15 @@ export interface ZombieReaper {
   stop(): void;
   /** Zombies reaped so far. */
   reaped: () => number;
-  /** Scans now; returns how many zombies this scan reaped. */
+  /** Scans now; returns how many zombies this scan reaped (only ones rule 3 allows). */
   reapNow(): number;
   /** The FFI in use: 'bun:ffi', 'deno' or 'koffi'. */
   readonly backend: Libc['backend'];
+}
+
+interface Sighting {
+  at: number;
+  turn: number;
 }
 
 export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise<ZombieReaper | null> {
@@ -62,14 +74,16 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
   if (process.pid !== 1 && !libc.setChildSubreaper()) log('zombie reaping: could not become a child subreaper');
 
   const intervalMs = Math.max(10, opts.intervalMs ?? 1000);
-  const graceMs = Math.max(0, opts.graceMs ?? 500);
+  const graceMs = Math.max(0, opts.graceMs ?? 2000);
   const me = process.pid;
   const reader = libc.procReader ?? nodeProcReader;
-  /** Untracked zombies seen but not yet reaped: "pid:startTime" -> first seen (ms). */
-  const candidates = new Map<string, number>();
+  /** Untracked zombies seen but not yet reaped, by "pid:startTime". */
+  const candidates = new Map<string, Sighting>();
+  /** Event-loop turns counted by the ripening chain below. */
+  let turns = 0;
   let total = 0;
   let stopped = false;
-  let followUp: ReturnType<typeof setTimeout> | undefined;
+  let ripening: ReturnType<typeof setTimeout> | undefined;
 
   const scan = (): number => {
     if (stopped) return 0;
@@ -82,10 +96,10 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
       seen.add(key);
       const first = candidates.get(key);
       if (first === undefined) {
-        candidates.set(key, now);
+        candidates.set(key, { at: now, turn: turns });
         continue;
       }
-      if (now - first < graceMs) continue;
+      if (turns - first.turn < 2 || now - first.at < graceMs) continue;
       const res = libc.waitpidNoHang(z.pid);
       if (res.pid === z.pid) {
         count++;
@@ -96,26 +110,40 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
     }
     for (const key of candidates.keys()) if (!seen.has(key)) candidates.delete(key);
     total += count;
-    scheduleFollowUp(now);
+    ripen(now);
     return count;
   };
 
-  // Reap young candidates as soon as their grace ends instead of waiting for the next tick.
-  const scheduleFollowUp = (now: number): void => {
-    if (followUp || stopped || candidates.size === 0) return;
-    const due = Math.min(...candidates.values()) + graceMs;
-    followUp = setTimeout(() => {
-      followUp = undefined;
-      scan();
-    }, Math.max(1, due - now + 1));
-    followUp.unref();
+  // While candidates wait: after the grace, let the loop turn twice more (two 1 ms timers: each
+  // needs the loop to go round, through its I/O poll, where the runtime handles child exits),
+  // then scan. The scan reaps what is ripe and, if young candidates remain, starts a new chain.
+  const ripen = (now: number): void => {
+    if (ripening || stopped || candidates.size === 0) return;
+    const oldest = Math.min(...[...candidates.values()].map((c) => c.at));
+    const turn = (then: () => void) => () => {
+      ripening = setTimeout(() => {
+        turns++;
+        then();
+      }, 1);
+      ripening.unref();
+    };
+    ripening = setTimeout(
+      turn(
+        turn(() => {
+          ripening = undefined;
+          scan();
+        }),
+      ),
+      Math.max(1, oldest + graceMs - now),
+    );
+    ripening.unref();
   };
 
   const onSigchld = (): void => {
     scan();
   };
-  // All three runtimes let us listen to SIGCHLD beside their own child handling (checked by
-  // reaper.test.ts, which also verifies every spawned child's exit code is still reported).
+  // All three runtimes let us listen to SIGCHLD beside their own child handling (reaper.test.ts
+  // checks that every spawned child's exit code is still reported).
   let listening = false;
   try {
     process.on('SIGCHLD', onSigchld);
@@ -134,7 +162,7 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
     stop() {
       stopped = true;
       clearInterval(timer);
-      if (followUp) clearTimeout(followUp);
+      if (ripening) clearTimeout(ripening);
       if (listening) process.off('SIGCHLD', onSigchld);
     },
   };
