@@ -1,5 +1,5 @@
 /** Validation of a parsed v3 config tree into the model (top level, consul, logging, control). */
-import type { Config, ConsulConfig, ConsulTlsConfig, LogFormat, LoggingConfig, LogLevel } from './model.js';
+import type { Config, ConsulConfig, JobConfig, ConsulTlsConfig, LogFormat, LoggingConfig, LogLevel } from './model.js';
 import { child, Issues, readBool, readDuration, readObject, readString } from './fields.js';
 import { validateJobs } from './jobs.js';
 import { validateTelemetry } from './telemetry.js';
@@ -26,7 +26,7 @@ export function validateConfig(iss: Issues, tree: unknown, env: Env): Config | u
   const telemetry = validateTelemetry(iss, top['telemetry']);
   if (iss.errors.length) return undefined;
 
-  checkSources(iss, top['jobs'], jobs.map((j) => j.name), watches.map((w) => w.name), !!telemetry);
+  checkSources(iss, jobs, watches.map((w) => w.name), !!telemetry);
   // ContainerPilot treats a zero stopTimeout as "use the default".
   const config: Config = { logging: logging!, stopTimeoutMs: stopTimeoutMs || 5000, control: { socket }, jobs, watches, warnings: iss.warnings };
   if (consul) config.consul = consul;
@@ -35,20 +35,16 @@ export function validateConfig(iss: Issues, tree: unknown, env: Env): Config | u
 }
 
 /** A `when.source` naming nothing that exists loads (as in ContainerPilot) but is worth a warning. */
-function checkSources(iss: Issues, rawJobs: unknown, jobNames: string[], watchNames: string[], telemetry: boolean): void {
-  const known = new Set(['global', 'SIGHUP', 'SIGUSR2', ...jobNames, ...watchNames.map((w) => `watch.${w}`)]);
+function checkSources(iss: Issues, jobs: JobConfig[], watchNames: string[], telemetry: boolean): void {
+  const known = new Set(['global', 'SIGHUP', 'SIGUSR2', ...jobs.map((j) => j.name), ...watchNames.map((w) => `watch.${w}`)]);
   if (telemetry) known.add('containerpilot');
-  if (!Array.isArray(rawJobs)) return;
-  rawJobs.forEach((raw, i) => {
-    const r = raw as Record<string, unknown>;
-    const when = r['when'] as Record<string, unknown> | undefined;
-    const src = when?.['source'];
-    const sources = typeof src === 'string' ? [src] : Array.isArray(src) ? (src as string[]) : [];
-    const name = typeof r['name'] === 'string' ? ` (${JSON.stringify(r['name'])})` : '';
-    for (const s of sources) {
+  // Called only when every job validated, so jobs[i] is the i-th job of the file.
+  jobs.forEach((job, i) => {
+    if (job.when.kind !== 'event') return;
+    for (const s of job.when.sources) {
       if (known.has(s)) continue;
       const hint = !s.startsWith('watch.') && watchNames.includes(s) ? ` (did you mean "watch.${s}"?)` : '';
-      iss.warn(`jobs[${i}]${name}.when.source`, `${JSON.stringify(s)} is not a job or watch in this config, so this job may never start${hint}`);
+      iss.warn(`jobs[${i}] (${JSON.stringify(job.name)}).when.source`, `${JSON.stringify(s)} is not a job or watch in this config, so this job may never start${hint}`);
     }
   });
 }
