@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { addComposeService, ComposeError, composePublishedPorts, composeServiceNames } from './compose-patch.js';
+
+const USER_FILE = `# my stack (hand-edited)
+version: "3.8"
+services:
+  # the front door
+  nginx:
+    build: nginx/   # local build
+    ports:
+      - "8080:80"
+      - target: 443
+        published: 8443
+  consul:
+    image: hashicorp/consul:1.20
+    ports: ["127.0.0.1:8500:8500"]
+# trailing note
+`;
+
+test('adds a service and keeps comments, quoting and order', () => {
+  const after = addComposeService(USER_FILE, 'billing', 'build: billing/\ndepends_on:\n  - consul\n');
+  const expectedTail = '\n  billing:\n    build: billing/\n    depends_on:\n      - consul\n';
+  for (const kept of ['# my stack (hand-edited)', '# the front door', 'build: nginx/ # local build', '- "8080:80"', '# trailing note']) assert.ok(after.includes(kept), kept);
+  assert.ok(after.includes(expectedTail), after);
+  assert.deepEqual(composeServiceNames(after), ['nginx', 'consul', 'billing']);
+  assert.deepEqual(parse(after).services.billing, { build: 'billing/', depends_on: ['consul'] });
+});
+
+test('reads service names and published host ports in every port syntax', () => {
+  assert.deepEqual([...composePublishedPorts(USER_FILE)].sort(), [
+    [8080, 'nginx'],
+    [8443, 'nginx'],
+    [8500, 'consul'],
+  ]);
+});
+
+test('legacy files (services at the top level) and empty files', () => {
+  const legacy = 'nginx:\n  build: nginx/\n  ports:\n    - "80:80"\n';
+  assert.deepEqual(composeServiceNames(legacy), ['nginx']);
+  assert.deepEqual(parse(addComposeService(legacy, 'x', 'build: x/\n')), { nginx: { build: 'nginx/', ports: ['80:80'] }, x: { build: 'x/' } });
+  assert.deepEqual(parse(addComposeService('', 'x', 'build: x/\n')), { services: { x: { build: 'x/' } } });
+});
+
+test('refuses a duplicate service and unparsable YAML with file and line', () => {
+  assert.throws(() => addComposeService(USER_FILE, 'nginx', 'build: x/\n'), /docker-compose\.yml: service "nginx" already exists/);
+  assert.throws(() => composeServiceNames('services:\n  a: [\n', 'docker-compose.yml'), (err: Error) => err instanceof ComposeError && /^docker-compose\.yml:\d+:\d+: /.test(err.message));
+});

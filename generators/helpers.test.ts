@@ -1,0 +1,67 @@
+/**
+ * Helpers shared by the generator tests (named *.test.ts so the package never ships them; it
+ * holds no tests itself).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import type { TestContext } from 'node:test';
+import { cliPath } from '../testing/paths.js';
+import type { FileOp, ReadFile } from './types.js';
+
+/** A fresh temp directory removed when the test ends, pass or fail. */
+export function tempDir(t: TestContext, prefix = 'autopilot-gen-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function writeOps(dir: string, ops: FileOp[]): void {
+  for (const op of ops) {
+    const target = join(dir, op.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, op.content, { mode: op.mode ?? 0o644 });
+  }
+}
+
+/** Every file under `dir` (relative path -> text), sorted by path. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p).split('\\').join('/')] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A ReadFile over an in-memory project. */
+export function memReader(files: Record<string, string>): ReadFile {
+  return (path) => files[path];
+}
+
+export function opsToFiles(ops: FileOp[]): Record<string, string> {
+  return Object.fromEntries(ops.map((op) => [op.path, op.content]));
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with stdin not a terminal (a pipe), with a time limit. */
+export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string }): CliResult {
+  const r = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...opts.env },
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
