@@ -1,0 +1,174 @@
+// fmt.Sprintf for template values: verbs, flags, width/precision (including *), [n] indexes,
+// and Go's in-band error forms (%!d(string=x), %!v(MISSING), %!(EXTRA ...)).
+import { formatFloat, formatValue, quote, quoteRune } from './format.js';
+import { kindOf, mapEntries, toNumber, typeName, utf8Bytes } from './values.js';
+
+interface Spec { minus: boolean; plus: boolean; sharp: boolean; space: boolean; zero: boolean; wid?: number; prec?: number }
+
+const runeCount = (s: string): number => [...s].length;
+
+function pad(s: string, f: Spec, allowZero = true): string {
+  const w = (f.wid ?? 0) - runeCount(s);
+  if (w <= 0) return s;
+  if (f.minus) return s + ' '.repeat(w);
+  return (f.zero && allowZero ? '0' : ' ').repeat(w) + s;
+}
+
+function fmtInteger(n: bigint, verb: string, f: Spec): string {
+  if (verb === 'c') return pad(String.fromCodePoint(Number(n) >= 0 && Number(n) <= 0x10ffff ? Number(n) : 0xfffd), f);
+  if (verb === 'q') return pad(quoteRune(Number(n), f.plus), f);
+  if (verb === 'U') {
+    const u = 'U+' + n.toString(16).toUpperCase().padStart(4, '0');
+    return pad(f.sharp && n >= 0n && n <= 0x10ffffn ? `${u} '${String.fromCodePoint(Number(n))}'` : u, f);
+  }
+  const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' || verb === 'O' ? 8 : verb === 'b' ? 2 : 10;
+  const neg = n < 0n;
+  let digits = (neg ? -n : n).toString(base);
+  if (verb === 'X') digits = digits.toUpperCase();
+  let prec = -1;
+  if (f.prec !== undefined) {
+    prec = f.prec;
+    if (prec === 0 && n === 0n) return ' '.repeat(Math.max(f.wid ?? 0, 0));
+  } else if (f.zero && f.wid !== undefined && !f.minus) {
+    prec = f.wid - (neg || f.plus || f.space ? 1 : 0);
+  }
+  if (prec > digits.length) digits = '0'.repeat(prec - digits.length) + digits;
+  if (f.sharp) {
+    if (base === 8 && !digits.startsWith('0')) digits = '0' + digits;
+    else if (base === 16) digits = (verb === 'X' ? '0X' : '0x') + digits;
+    else if (base === 2) digits = '0b' + digits;
+  }
+  if (verb === 'O') digits = '0o' + digits;
+  const sign = neg ? '-' : f.plus ? '+' : f.space ? ' ' : '';
+  return pad(sign + digits, f, false);
+}
+
+function fmtFloat(x: number, verb: string, f: Spec): string {
+  const v = verb === 'v' ? 'g' : verb === 'F' ? 'f' : verb;
+  const prec = f.prec ?? (v === 'e' || v === 'E' || v === 'f' ? 6 : -1);
+  let num = formatFloat(x, v, prec);
+  if (!num.startsWith('-') && !num.startsWith('+')) num = (f.plus ? '+' : f.space ? ' ' : '') + num;
+  else if (num.startsWith('+') && !f.plus) num = f.space ? ' ' + num.slice(1) : num.slice(1);
+  if (!Number.isFinite(x)) return pad(num, f, false);
+  if (f.zero && f.wid !== undefined && !f.minus && /^[+\- ]/.test(num)) {
+    return num[0] + pad(num.slice(1), { ...f, wid: f.wid - 1 });
+  }
+  return pad(num, f);
+}
+
+function fmtString(s: string, verb: string, f: Spec): string {
+  if (f.prec !== undefined && verb !== 'x' && verb !== 'X') s = [...s].slice(0, f.prec).join('');
+  if (verb === 'q') {
+    if (f.sharp && !/[`\u0000-\u0008\u000a-\u001f\u007f\ufeff]/.test(s)) return pad('`' + s + '`', f);
+    return pad(quote(s, f.plus), f);
+  }
+  if (verb === 'x' || verb === 'X') {
+    let bytes = [...utf8Bytes(s)];
+    if (f.prec !== undefined) bytes = bytes.slice(0, f.prec);
+    const hex = bytes.map((b) => b.toString(16).padStart(2, '0'));
+    const prefix = f.sharp ? (verb === 'X' ? '0X' : '0x') : '';
+    let out = f.space ? hex.map((h) => prefix + h).join(' ') : (hex.length ? prefix : '') + hex.join('');
+    if (verb === 'X') out = out.toUpperCase();
+    return pad(out, f);
+  }
+  return pad(s, f);
+}
+
+const VERBS: Record<string, string> = {
+  bool: 'tv', int: 'vdboOxXcqU', float: 'vbgGfFeE', string: 'vsxXq',
+};
+
+function badVerb(v: unknown, verb: string): string {
+  return `%!${verb}(` + (v === null || v === undefined ? '<nil>' : `${typeName(v)}=${formatValue(v, false)}`) + ')';
+}
+
+/** Formats one operand with one verb, recursing into slices, maps and structs like fmt does. */
+export function formatArg(v: unknown, verb: string, f: Spec): string {
+  const kind = kindOf(v);
+  switch (kind) {
+    case 'invalid': case 'nil': return verb === 'v' ? pad('<nil>', f) : badVerb(v, verb);
+    case 'bool': case 'int': case 'float': case 'string':
+      if (!VERBS[kind]!.includes(verb)) return badVerb(v, verb);
+      if (kind === 'bool') return pad(v ? 'true' : 'false', f);
+      if (kind === 'int') return fmtInteger(BigInt(v as number | bigint), verb === 'v' ? 'd' : verb, f);
+      if (kind === 'float') return fmtFloat(toNumber(v), verb, f);
+      return fmtString(v as string, verb === 'v' ? 's' : verb, f);
+    case 'slice': return '[' + (v as unknown[]).map((e) => formatArg(e, verb, f)).join(' ') + ']';
+    case 'map': return 'map[' + mapEntries(v).map(([k, e]) => formatArg(k, verb, f) + ':' + formatArg(e, verb, f)).join(' ') + ']';
+    case 'struct': return '{' + Object.values(v as object).map((e) => formatArg(e, verb, f)).join(' ') + '}';
+    case 'func': return verb === 'v' ? pad(formatValue(v), f) : badVerb(v, verb);
+  }
+}
+
+/** fmt.Sprintf. A missing value (undefined) formats as the empty string, as a missing key does. */
+export function sprintf(format: string, rawArgs: unknown[]): string {
+  const args = rawArgs.map((a) => (a === undefined ? '' : a));
+  let out = '';
+  let argNum = 0;
+  let reordered = false;
+  const chars = [...format];
+  let i = 0;
+  const num = (): number | undefined => {
+    let s = '';
+    while (i < chars.length && chars[i]! >= '0' && chars[i]! <= '9' && s.length < 7) s += chars[i++];
+    return s === '' ? undefined : Number(s);
+  };
+  const argIndex = (): boolean => {
+    if (chars[i] !== '[') return true;
+    reordered = true;
+    const close = chars.indexOf(']', i);
+    const n = Number(chars.slice(i + 1, close).join(''));
+    if (close < 0 || !Number.isInteger(n) || n < 1 || chars.slice(i + 1, close).length === 0) {
+      i = close < 0 ? chars.length : close + 1;
+      return false;
+    }
+    argNum = n - 1;
+    i = close + 1;
+    return true;
+  };
+  while (i < chars.length) {
+    if (chars[i] !== '%') { out += chars[i++]; continue; }
+    i++;
+    const f: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false };
+    for (; i < chars.length; i++) {
+      const c = chars[i];
+      if (c === '#') f.sharp = true;
+      else if (c === '0') f.zero = !f.minus;
+      else if (c === '+') f.plus = true;
+      else if (c === '-') { f.minus = true; f.zero = false; } else if (c === ' ') f.space = true;
+      else break;
+    }
+    let good = argIndex();
+    if (chars[i] === '*') {
+      i++;
+      const w = args[argNum++];
+      if (typeof w === 'number' && Number.isInteger(w)) {
+        f.wid = Math.abs(w);
+        if (w < 0) { f.minus = true; f.zero = false; }
+      } else out += '%!(BADWIDTH)';
+      good = argIndex() && good;
+    } else f.wid = num();
+    if (chars[i] === '.') {
+      i++;
+      good = argIndex() && good;
+      if (chars[i] === '*') {
+        i++;
+        const p = args[argNum++];
+        if (typeof p === 'number' && Number.isInteger(p) && p >= 0) f.prec = p;
+        else if (!(typeof p === 'number' && Number.isInteger(p))) out += '%!(BADPREC)';
+        good = argIndex() && good;
+      } else f.prec = num() ?? 0;
+    }
+    good = argIndex() && good;
+    if (i >= chars.length) { out += '%!(NOVERB)'; break; }
+    const verb = chars[i++]!;
+    if (verb === '%') out += '%';
+    else if (!good) out += `%!${verb}(BADINDEX)`;
+    else if (argNum >= args.length) out += `%!${verb}(MISSING)`;
+    else out += formatArg(args[argNum++], verb, f);
+  }
+  if (!reordered && argNum < args.length) {
+    out += '%!(EXTRA ' + args.slice(argNum).map((a) => (a === null ? '<nil>' : `${typeName(a)}=${formatValue(a, false)}`)).join(', ') + ')';
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+// The value model: how JavaScript values stand for Go values during execution.
+//   undefined -> a missing value (missing map key): prints "", is false, acts as "" in functions
+//   null -> nil; boolean -> bool; integral number or bigint -> int; other number or GoFloat -> float64
+//   string -> string; array -> slice; Map or plain object -> map (keys sorted when ranged/printed)
+//   object marked with goStruct() -> struct (fields in declaration order; a missing field is an error)
+//   function -> func (usable with `call`)
+
+const STRUCT = Symbol.for('autopilot.template.struct');
+
+/** A float64 whose value may be integral (e.g. the literal 3.0), so it still prints and compares as a float. */
+/** Go's invalid reflect.Value: the dot of a template invoked without data. Prints empty. */
+export const NO_VALUE: unique symbol = Symbol('no value');
+
+export class GoFloat {
+  constructor(readonly value: number) {}
+}
+
+export type Kind = 'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'struct' | 'func';
+
+/** Marks an object as a Go struct of the given type name (e.g. results of consul-template functions). */
+export function goStruct<T extends object>(typeName: string, fields: T): T {
+  Object.defineProperty(fields, STRUCT, { value: typeName, enumerable: false });
+  return fields;
+}
+
+export function structName(v: object): string | undefined {
+  return (v as { [STRUCT]?: string })[STRUCT];
+}
+
+export function kindOf(v: unknown): Kind {
+  switch (typeof v) {
+    case 'undefined': return 'invalid';
+    case 'boolean': return 'bool';
+    case 'number': return Number.isInteger(v) ? 'int' : 'float';
+    case 'bigint': return 'int';
+    case 'string': return 'string';
+    case 'function': return 'func';
+    case 'object':
+      if (v === null) return 'nil';
+      if (v instanceof GoFloat) return 'float';
+      if (Array.isArray(v)) return 'slice';
+      if (v instanceof Map) return 'map';
+      return structName(v) !== undefined ? 'struct' : 'map';
+    default: return 'invalid';
+  }
+}
+
+export function toNumber(v: unknown): number {
+  if (v instanceof GoFloat) return v.value;
+  if (typeof v === 'bigint') return Number(v);
+  return v as number;
+}
+
+/** Go's type name for a value, as used in error messages and %T-like output. */
+export function typeName(v: unknown): string {
+  switch (kindOf(v)) {
+    case 'invalid': case 'nil': return '<nil>';
+    case 'float': return 'float64';
+    case 'slice': {
+      const a = v as unknown[];
+      return a.length > 0 && a.every((e) => typeof e === 'string') ? '[]string' : '[]interface {}';
+    }
+    case 'map': {
+      const vals = mapEntries(v).map(([, x]) => x);
+      return vals.length > 0 && vals.every((e) => typeof e === 'string') ? 'map[string]string' : 'map[string]interface {}';
+    }
+    case 'struct': return structName(v as object)!;
+    case 'func': return 'func';
+    default: return kindOf(v);
+  }
+}
+
+/** Code-point order, which equals Go's byte order of UTF-8 strings. */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+function compareKeys(a: unknown, b: unknown): number {
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return compareStrings(String(a), String(b));
+}
+
+/** A map's entries sorted by key, as Go's fmtsort orders them for range and printing. */
+export function mapEntries(m: unknown): [unknown, unknown][] {
+  const entries: [unknown, unknown][] = m instanceof Map ? [...m.entries()] : Object.entries(m as object);
+  return entries.sort((x, y) => compareKeys(x[0], y[0]));
+}
+
+export function mapSize(m: unknown): number {
+  return m instanceof Map ? m.size : Object.keys(m as object).length;
+}
+
+/** Looks a key up; undefined when absent (missingkey=zero then renders it empty). */
+export function mapGet(m: unknown, key: unknown): unknown {
+  if (m instanceof Map) return m.get(key);
+  if (typeof key !== 'string' && typeof key !== 'number') return undefined;
+  return Object.prototype.hasOwnProperty.call(m, key) ? (m as Record<string, unknown>)[key] : undefined;
+}
+
+const encoder = new TextEncoder();
+export const utf8Bytes = (s: string): Uint8Array => encoder.encode(s);
+export const utf8Length = (s: string): number => encoder.encode(s).length;
+
+/** Go's truth: false, 0, nil, and empty strings, slices and maps are false; structs are true. */
+export function isTrue(v: unknown): boolean {
+  switch (kindOf(v)) {
+    case 'invalid': case 'nil': return false;
+    case 'bool': return v as boolean;
+    case 'int': case 'float': return toNumber(v) !== 0;
+    case 'string': return (v as string).length > 0;
+    case 'slice': return (v as unknown[]).length > 0;
+    case 'map': return mapSize(v) > 0;
+    default: return true;
+  }
+}
