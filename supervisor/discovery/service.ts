@@ -121,6 +121,7 @@ export class ServiceRegistration {
 
   /** Registers with the initial status. Resolves true on success; never rejects. */
   register(): Promise<boolean> {
+    if (this.closed || this.maintenance) return Promise.resolve(false);
     return this.enqueue(() => this.doRegister(this.definition.initialStatus));
   }
 
