@@ -29,7 +29,7 @@ export interface AppOptions {
 }
 
 export class App {
-  readonly bus = new EventBus();
+  readonly bus: EventBus;
   readonly log: Logger;
   readonly jobs: JobSet;
   private config: Config;
@@ -47,6 +47,7 @@ export class App {
     this.config = opts.config;
     this.parts = opts.parts ?? {};
     this.log = opts.logger ?? new Logger(opts.config.logging);
+    this.bus = new EventBus({ onError: (err, e) => this.log.error(`handling ${describe(e)} failed: ${(err as Error).stack ?? String(err)}`) });
     const discovery = this.parts.discovery;
     this.jobs = new JobSet({
       bus: this.bus,
@@ -72,6 +73,7 @@ export class App {
   /** Runs to the end; resolves with the process exit code. */
   async run(): Promise<number> {
     this.log.debug(`loaded config: ${JSON.stringify(this.config)}`);
+    for (const w of this.config.warnings ?? []) this.log.warn(w);
     this.reaper = await startReaper(this.log);
     if (this.opts.installSignals !== false) {
       this.uninstallSignals = installSignalHandlers({ stop: (sig) => this.shutdown(sig), other: (sig) => this.onSignal(sig) });

@@ -15,11 +15,24 @@ export interface SupervisorEvent {
 
 export type EventHandler = (e: SupervisorEvent) => void;
 
+export interface EventBusOptions {
+  /** A subscriber threw: report it (default: stderr). Delivery to the others goes on. */
+  onError?: (err: unknown, e: SupervisorEvent) => void;
+}
+
 export class EventBus {
+  private readonly onError: (err: unknown, e: SupervisorEvent) => void;
   private readonly handlers = new Set<EventHandler>();
   private readonly queue: SupervisorEvent[] = [];
   private draining = false;
   private idleWaiters: Array<() => void> = [];
+
+  constructor(opts: EventBusOptions = {}) {
+    // Never rethrow: an uncaught exception would end PID 1 and every job with it.
+    this.onError =
+      opts.onError ??
+      ((err, e) => process.stderr.write(`event handler failed on ${e.code}/${e.source}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
+  }
 
   publish(e: SupervisorEvent): void {
     this.queue.push({ code: e.code, source: e.source });
@@ -55,10 +68,7 @@ export class EventBus {
         try {
           h(e);
         } catch (err) {
-          // A faulty subscriber must not stop delivery to the others.
-          queueMicrotask(() => {
-            throw err;
-          });
+          this.onError(err, e);
         }
       }
     }

@@ -34,7 +34,7 @@ export class HealthLoop {
     if (job.status === 'idle' || job.status === 'maintenance' || job.status === 'completed') return;
     this.inFlight = true;
     const name = `check.${job.name}`;
-    const raw = (this.health as HealthConfig & { logging?: { raw?: boolean } }).logging?.raw === true;
+    const raw = this.health.logging?.raw === true;
     const result = await runCheck(this.health.check, {
       name,
       timeoutMs: this.health.timeoutMs > 0 ? this.health.timeoutMs : this.health.intervalMs,
