@@ -55,8 +55,8 @@ async function httpCheck(url: string, timeoutMs: number): Promise<CheckResult> {
     await res.body?.cancel().catch(() => undefined);
     return res.status < 400 ? { passed: true } : { passed: false, detail: `HTTP ${res.status}` };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message);
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.cause?.message ?? e.message);
     return { passed: false, detail: `GET ${url}: ${why}` };
   }
 }
