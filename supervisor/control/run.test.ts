@@ -1,0 +1,136 @@
+/**
+ * The control socket and telemetry inside a real `autopilot run`, driven with ContainerPilot's own
+ * command forms (`-putenv`, `-reload`, `-putmetric`, `-maintenance`, `-ping` with `-config`).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cliPath } from '../../testing/paths.js';
+import { ControlClient } from './client.js';
+
+function exec(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, NO_COLOR: '1', CONTAINERPILOT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, tries = 100): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const v = await Promise.resolve()
+      .then(fn)
+      .catch(() => undefined);
+    if (v !== undefined && v !== false) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('control and telemetry in autopilot run', () => {
+  let dir: string;
+  let cfg: string;
+  let socket: string;
+  let port: number;
+  let child: ChildProcess;
+  let output = '';
+  let exited: Promise<number | null>;
+  const config = (extraJobs: string) => `{
+  control: { socket: "${socket}" },
+  jobs: [{ name: "app", exec: ["sleep", "60"] }${extraJobs}],
+  telemetry: { port: ${port}, interfaces: ["static:127.0.0.1"],
+    metrics: [{ namespace: "app", subsystem: "", name: "hits_total", help: "hits", type: "counter" }] },
+}`;
+  const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ap-run-'));
+    cfg = join(dir, 'containerpilot.json5');
+    socket = join(dir, 'cp.socket');
+    port = await freePort();
+    writeFileSync(cfg, config(''));
+    child = spawn(process.execPath, [cliPath, 'run', '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    child.stdout!.on('data', (d: Buffer) => (output += d));
+    child.stderr!.on('data', (d: Buffer) => (output += d));
+    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await until('the control socket', () => new ControlClient(socket, 1000).ping().then(() => true));
+  });
+  after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('-ping with -config finds the socket in the config', async () => {
+    assert.deepEqual(await exec(['-config', cfg, '-ping']), { code: 0, stdout: 'ok\n', stderr: '' });
+  });
+
+  it('-putenv then -reload: a job added by the reload inherits the variable', async () => {
+    assert.equal((await exec(['-config', cfg, '-putenv', 'GREETING=hello from putenv'])).code, 0);
+    const out = join(dir, 'greeting.txt');
+    writeFileSync(cfg, config(`, { name: "writer", exec: ["sh", "-c", "printf '%s' \\"$GREETING\\" > ${out}"] }`));
+    const r = await exec(['-config', cfg, '-reload']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await until('the writer job', () => (existsSync(out) && readFileSync(out, 'utf8')) || undefined), 'hello from putenv');
+  });
+
+  it('-putmetric reaches /metrics, and events and control requests are counted', async () => {
+    assert.equal((await exec(['-config', cfg, '-putmetric', 'app_hits_total=4'])).code, 0);
+    assert.equal((await exec(['ctl', 'putmetric', 'app_hits_total=1', '--socket', socket])).code, 0);
+    const text = await metrics();
+    assert.match(text, /^app_hits_total 5$/m);
+    assert.match(text, /^containerpilot_events\{code="startup",source="global"\} 1$/m);
+    assert.match(text, /^containerpilot_control_http_requests\{code="200",path="\/v3\/metric"\} 2$/m);
+  });
+
+  it('-maintenance enable shows in the status of both endpoints; disable clears it', async () => {
+    assert.equal((await exec(['-config', cfg, '-maintenance', 'enable'])).code, 0);
+    const viaSocket = JSON.parse((await exec(['status', '--json', '--config', cfg])).stdout);
+    assert.equal(viaSocket.maintenance, true);
+    const viaHttp = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { maintenance: boolean; jobs: Array<{ name: string; state: string }> };
+    assert.equal(viaHttp.maintenance, true);
+    assert.deepEqual(viaHttp.jobs.find((j) => j.name === 'app')?.state, 'running');
+    assert.equal((await exec(['ctl', 'maintenance', 'disable', '--config', cfg])).code, 0);
+    assert.equal((await new ControlClient(socket).status()).maintenance, false);
+  });
+
+  it('a reload with a broken config answers the config error, and the supervisor keeps running', async () => {
+    writeFileSync(cfg, '{ jobs: [ ');
+    const r = await exec(['ctl', 'reload', '--socket', socket]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: control socket .*: \/v3\/reload: 422 Unprocessable Entity: reload failed: .*containerpilot\.json5:1:/);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+    await new ControlClient(socket).ping();
+    writeFileSync(cfg, config(''));
+  });
+
+  it('SIGTERM: the socket is removed and the telemetry port closed', async () => {
+    child.kill('SIGTERM');
+    await exited;
+    assert.equal(existsSync(socket), false, output);
+    await assert.rejects(metrics());
+  });
+});

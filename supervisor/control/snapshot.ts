@@ -1,0 +1,60 @@
+/**
+ * Builds the status snapshot from what the app exposes. JobInfo carries no restart count and the
+ * app context no watch list yet; both are read when present (`restarts` on a job, `watches()` on
+ * the context) so the status fills in as soon as the app provides them.
+ */
+import { hostname } from 'node:os';
+import type { AppContext } from '../app/parts.js';
+import type { WatchConfig } from '../config/model.js';
+import { resolveInterfaceIp } from '../discovery/interfaces.js';
+import type { JobInfo } from '../jobs/types.js';
+import type { JobHealth, JobStatus, StatusSnapshot, WatchInstance, WatchStatus } from './status.js';
+
+/** The app context, plus what it may additionally offer. */
+export type StatusContext = AppContext & {
+  watches?(): ReadonlyArray<{ readonly name: string; readonly config: WatchConfig; instances(): WatchInstance[] }>;
+};
+
+function jobStatus(job: JobInfo & { restarts?: number }): JobStatus {
+  const s = job.status;
+  const health: JobHealth = !job.config.health ? 'none' : s === 'healthy' || s === 'unhealthy' ? s : 'unknown';
+  const state = job.pid !== undefined ? 'running' : s === 'completed' || s === 'idle' || s === 'maintenance' ? s : job.config.exec ? 'waiting' : 'active';
+  const out: JobStatus = { name: job.name, state, health, restarts: job.restarts ?? 0, pid: job.pid ?? null };
+  const svc = job.config.service;
+  if (svc) {
+    let address = '';
+    try {
+      address = resolveInterfaceIp(svc.interfaces);
+    } catch {
+      // No matching interface: discovery reports that; status just leaves the address empty.
+    }
+    out.service = { id: `${job.name}-${hostname()}`, address, port: svc.port };
+  }
+  return out;
+}
+
+function watchStatuses(ctx: StatusContext): WatchStatus[] {
+  const live = ctx.watches?.();
+  if (live) return live.map((w) => ({ name: w.name, kind: w.config.target.kind, instances: w.instances() }));
+  return ctx.config().watches.map((w) => ({ name: w.name, kind: w.target.kind, instances: [] }));
+}
+
+export function buildStatus(ctx: StatusContext, maintenance: boolean, version: string): StatusSnapshot {
+  return { version, maintenance, jobs: ctx.jobs().map(jobStatus), watches: watchStatuses(ctx) };
+}
+
+/** Follows `enterMaintenance` / `exitMaintenance` from source `global` on the bus. */
+export function followMaintenance(bus: AppContext['bus']): { readonly on: boolean; stop(): void } {
+  let on = false;
+  const stop = bus.subscribe((e) => {
+    if (e.source !== 'global') return;
+    if (e.code === 'enterMaintenance') on = true;
+    else if (e.code === 'exitMaintenance') on = false;
+  });
+  return {
+    get on() {
+      return on;
+    },
+    stop,
+  };
+}
