@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { describe, it } from 'node:test';
@@ -27,11 +28,28 @@ interface Report {
   observed: Record<string, number | string>;
 }
 
+/** Runs a command to completion; bounded. */
+function exec(argv: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
 /** Runs the driver (as PID 1 of a fresh pid namespace unless asPid1 is false); bounded. */
-function runDriver(cmd: string[], env: Record<string, string>, asPid1 = true): Promise<{ report: Report | null; stderr: string; code: number | null }> {
+function runDriver(cmd: string[], env: Record<string, string>, asPid1 = true, script: string | null = driver): Promise<{ report: Report | null; stderr: string; code: number | null }> {
   const userns = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
   // --kill-child: if we kill unshare on timeout, its PID 1 (and so the namespace) dies too.
-  const argv = asPid1 ? ['unshare', ...userns, '--pid', '--fork', '--mount-proc', '--kill-child', ...cmd, driver] : [...cmd, driver];
+  const argv = asPid1 ? ['unshare', ...userns, '--pid', '--fork', '--mount-proc', '--kill-child', ...cmd] : [...cmd];
+  if (script) argv.push(script);
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       env: { ...process.env, NO_COLOR: '1', ...env },
@@ -120,6 +138,24 @@ describe('startZombieReaper', () => {
     assert.equal(report.reaper, null);
     assert.match(stderr, /zombie reaping disabled: Deno needs --allow-ffi/);
     assert.deepEqual(report.observed, report.expected);
+  });
+
+  it('a single-file binary from bun build --compile reaps as PID 1 (bun:ffi still loads)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autopilot-reaper-'));
+    try {
+      const out = join(dir, 'driver');
+      const built = await exec([bin('bun'), 'build', '--compile', driver, '--outfile', out]);
+      assert.equal(built.code, 0, built.output);
+      const { report, stderr, code } = await runDriver([out], { DRIVER_ROUNDS: '1' }, true, null);
+      assert.ok(report, stderr);
+      assert.equal(code, 0, stderr);
+      assert.equal(report.reaper, 'bun:ffi');
+      assert.deepEqual(report.observed, report.expected);
+      assert.equal(report.zombiesLeft, 0);
+      assert.equal(report.reaped, report.orphans);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('forced outside PID 1 (AUTOPILOT_REAP_ZOMBIES=1) becomes a subreaper and reaps its orphans', async () => {
