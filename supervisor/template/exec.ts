@@ -146,7 +146,11 @@ export class State {
             for (let i = 0; i < n; i++) { ran = true; this.step(); iteration(NO_VALUE, i); }
             break;
           }
-          case 'invalid': case 'nil': break;
+          case 'nil': break;
+          case 'invalid':
+            // No data is skipped; a missing key is "", which cannot be ranged (as in Go's string map).
+            if (val !== NO_VALUE) this.fail(`range can't iterate over ${formatValue(val)}`);
+            break;
           default: this.fail(`range can't iterate over ${formatValue(val)}`);
         }
       } catch (e) {

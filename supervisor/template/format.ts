@@ -1,13 +1,53 @@
 // Go's default formatting (%v) of values, strconv float formatting and quoting.
 import { kindOf, mapEntries, structName, toNumber } from './values.js';
 
-/** Decimal digits and decimal-point position of |x|, shortest (prec < 0) or to `prec` significant digits. */
+/** The exact decimal expansion of |x| (a double is a finite binary fraction): digits and point position. */
+function exactDigits(x: number): { digits: string; dp: number } {
+  const a = Math.abs(x);
+  if (a === 0) return { digits: '0', dp: 1 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, a);
+  const bits = view.getBigUint64(0);
+  const biased = Number(bits >> 52n);
+  let mant = bits & ((1n << 52n) - 1n);
+  let exp = biased - 1075;
+  if (biased === 0) exp = -1074;
+  else mant |= 1n << 52n;
+  let digits: string;
+  let dp: number;
+  if (exp >= 0) {
+    digits = (mant << BigInt(exp)).toString();
+    dp = digits.length;
+  } else {
+    digits = (mant * 5n ** BigInt(-exp)).toString();
+    dp = digits.length + exp;
+  }
+  const trimmed = digits.replace(/0+$/, '');
+  return { digits: trimmed, dp };
+}
+
+/** Rounds a digit string to n significant digits, ties to even (Go's decimal rounding). */
+function roundDigits(d: { digits: string; dp: number }, n: number): { digits: string; dp: number } {
+  const { digits, dp } = d;
+  if (n >= digits.length) return d;
+  if (n < 0) return { digits: '0', dp: dp };
+  const rest = digits.slice(n);
+  const prev = n > 0 ? Number(digits[n - 1]) : 0;
+  const up = rest[0]! > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || prev % 2 === 1));
+  let kept = digits.slice(0, n);
+  if (!up) return kept === '' || /^0*$/.test(kept) ? { digits: '0', dp } : { digits: kept.replace(/0+$/, '') || '0', dp };
+  let i = kept.length - 1;
+  while (i >= 0 && kept[i] === '9') i--;
+  if (i < 0) return { digits: '1', dp: dp + 1 };
+  kept = kept.slice(0, i) + String(Number(kept[i]) + 1);
+  return { digits: kept, dp };
+}
+
+/** Decimal digits and point position of |x|: shortest (prec < 0) or rounded to `prec` significant digits. */
 function decimalDigits(x: number, prec: number): { digits: string; dp: number } {
-  const s = prec < 0 ? Math.abs(x).toExponential() : Math.abs(x).toExponential(Math.min(Math.max(prec - 1, 0), 100));
-  const [mant, exp] = s.split('e') as [string, string];
-  let digits = mant.replace('.', '');
-  if (prec >= 0) digits = digits.replace(/(?<=.)0+$/, '');
-  return { digits, dp: Number(exp) + 1 };
+  if (prec >= 0) return roundDigits(exactDigits(x), Math.max(prec, 1));
+  const [mant, exp] = Math.abs(x).toExponential().split('e') as [string, string];
+  return { digits: mant.replace('.', ''), dp: Number(exp) + 1 };
 }
 
 function fmtE(digits: string, dp: number, prec: number, e: string): string {
@@ -36,13 +76,13 @@ export function formatFloat(x: number, fmt: string, prec: number): string {
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
   const lower = fmt.toLowerCase();
   if (lower === 'f' && prec >= 0) {
-    const a = Math.abs(x);
-    const body = a >= 1e21 ? BigInt(a).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '') : a.toFixed(Math.min(prec, 100));
-    return sign + body;
+    const exact = exactDigits(x);
+    const r = roundDigits(exact, exact.dp + prec);
+    return sign + fmtF(r.digits === '0' ? '0' : r.digits, r.digits === '0' ? 1 : r.dp, prec);
   }
   if (lower === 'e' && prec >= 0) {
-    const [mant, exp] = Math.abs(x).toExponential(Math.min(prec, 100)).split('e') as [string, string];
-    return sign + fmtE(mant.replace('.', ''), Number(exp) + 1, prec, fmt === 'E' ? 'E' : 'e');
+    const r = roundDigits(exactDigits(x), prec + 1);
+    return sign + fmtE(r.digits, r.dp, prec, fmt === 'E' ? 'E' : 'e');
   }
   const shortest = prec < 0;
   const p = lower === 'g' && prec === 0 ? 1 : prec;

@@ -262,6 +262,7 @@ class Parser {
       if (next.type === 'char' && next.val === ',') {
         this.nextNonSpace();
         pipe.decl.push(variable);
+        this.vars.push(v.val);
         if (context === 'range' && pipe.decl.length < 2) {
           const t = this.peekNonSpace().type;
           if (t === 'variable' || t === 'rightDelim' || t === 'rightParen') continue;
