@@ -64,7 +64,8 @@ export class TelemetryPart implements AppPart {
       await t.start({ address, status: () => buildStatus(ctx, this.maintenance?.on ?? false, VERSION) });
       ctx.log.debug(`telemetry: serving at ${address}:${cfg.port}`);
     } catch (err) {
-      ctx.log.error(`telemetry: ${(err as Error).message}; /metrics is not served`);
+      const msg = (err as Error).message;
+      ctx.log.error(`${msg.startsWith('telemetry:') ? msg : `telemetry: ${msg}`}; /metrics is not served`);
     }
   }
 }
