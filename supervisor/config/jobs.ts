@@ -1,12 +1,13 @@
 /** Validation of `jobs[]` (ContainerPilot v3 jobs/config.go rules, plus the health extensions). */
-import type { HealthConfig, JobConfig, Restarts, ServiceConfig, WhenConfig } from './model.js';
-import { describe, parseGoDuration } from './duration.js';
-import { child, Issues, readBool, readDuration, readExec, readInt, readObject, readString, readStrings } from './fields.js';
+import type { JobConfig, Restarts, ServiceConfig, WhenConfig } from './model.js';
+import { describe } from './duration.js';
+import { child, Issues, readDuration, readExec, readInt, readObject, readString, readStrings } from './fields.js';
+import { readRaw, validateHealth } from './health.js';
 import { validateInterfaces } from './interfaces.js';
+import { validateService, validateServiceField } from './service.js';
 
 const JOB_KEYS = ['name', 'exec', 'port', 'initial_status', 'interfaces', 'tags', 'consul', 'health', 'timeout', 'restarts', 'stopTimeout', 'when', 'logging'];
 const WHEN_KEYS = ['interval', 'source', 'once', 'each', 'timeout'];
-const HEALTH_KEYS = ['exec', 'http', 'tcp', 'interval', 'ttl', 'timeout', 'logging'];
 
 /** Event names ContainerPilot accepts in `when.once` / `when.each`. */
 export const EVENT_NAMES = ['exitSuccess', 'exitFailed', 'stopping', 'stopped', 'healthy', 'unhealthy', 'changed', 'timerExpired', 'enterMaintenance', 'exitMaintenance', 'error', 'quit', 'startup', 'shutdown', 'signal'];
@@ -16,9 +17,6 @@ const SIGNALS = ['SIGHUP', 'SIGUSR2'];
 /** Consul service names: ContainerPilot's services.ValidateName. */
 export const SERVICE_NAME = /^[a-z][a-zA-Z0-9-]+$/;
 export const SERVICE_NAME_RULE = 'must start with a lower-case letter and contain only letters, digits and "-" (at least 2 characters), as Consul service names require';
-
-/** Default period for a health check whose job is not advertised and gives no interval. */
-const DEFAULT_HEALTH_INTERVAL_MS = 5000;
 
 export function validateJobs(iss: Issues, value: unknown, hasConsul: boolean): JobConfig[] {
   if (value === undefined || value === null) return [];
@@ -153,96 +151,4 @@ function validateRestarts(iss: Issues, path: string, value: unknown, when: WhenC
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   iss.error(path, `${expected}, got ${describe(value)}`);
   return 0;
-}
-
-function validateHealth(iss: Issues, path: string, value: unknown, advertised: boolean): HealthConfig | undefined {
-  const before = iss.errors.length;
-  const o = readObject(iss, path, value, HEALTH_KEYS, { tll: 'ttl' });
-  if (!o) return undefined;
-  const kinds = (['exec', 'http', 'tcp'] as const).filter((k) => o[k] !== undefined);
-  if (kinds.length !== 1) {
-    iss.error(path, kinds.length ? `has ${kinds.map((k) => `"${k}"`).join(' and ')}; exactly one check is allowed` : 'needs a check: "exec", "http" or "tcp"');
-  }
-  let check: HealthConfig['check'] | undefined;
-  if (o['exec'] !== undefined) {
-    const exec = readExec(iss, child(path, 'exec'), o['exec']);
-    if (exec) check = { kind: 'exec', exec };
-  }
-  if (o['http'] !== undefined) {
-    const url = readString(iss, child(path, 'http'), o['http']);
-    if (url !== undefined) {
-      if (!/^https?:\/\/[^/\s]/.test(url) || !URL.canParse(url)) iss.error(child(path, 'http'), `${JSON.stringify(url)} is not an http:// or https:// URL`);
-      else check = { kind: 'http', url };
-    }
-  }
-  if (o['tcp'] !== undefined) {
-    const addr = readString(iss, child(path, 'tcp'), o['tcp']);
-    const m = addr === undefined ? null : /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d+)$/.exec(addr);
-    if (addr !== undefined && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) iss.error(child(path, 'tcp'), `${JSON.stringify(addr)} is not "host:port"`);
-    else if (m) check = { kind: 'tcp', host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-  }
-  let intervalMs = DEFAULT_HEALTH_INTERVAL_MS;
-  if (o['interval'] !== undefined) {
-    const s = readInt(iss, child(path, 'interval'), o['interval'], { min: 1 });
-    if (s !== undefined) intervalMs = s * 1000;
-  } else if (advertised) iss.error(child(path, 'interval'), 'is required (seconds between checks) when the job has a port');
-  let ttlMs = 0;
-  if (o['ttl'] !== undefined) {
-    const s = readInt(iss, child(path, 'ttl'), o['ttl'], { min: 1 });
-    if (s !== undefined) ttlMs = s * 1000;
-  } else if (advertised) iss.error(child(path, 'ttl'), 'is required (seconds a passing check stays valid in Consul) when the job has a port');
-  const timeoutMs = o['timeout'] !== undefined ? readDuration(iss, child(path, 'timeout'), o['timeout'], { minMs: 1 }) : intervalMs;
-  const raw = o['logging'] !== undefined ? readRaw(iss, child(path, 'logging'), o['logging']) : false;
-  if (iss.errors.length > before || !check || timeoutMs === undefined) return undefined;
-  return { check, intervalMs, ttlMs, timeoutMs, logging: { raw } };
-}
-
-function validateService(iss: Issues, path: string, o: Record<string, unknown>, port: number): ServiceConfig | undefined {
-  const before = iss.errors.length;
-  const interfaces = o['interfaces'] !== undefined ? validateInterfaces(iss, child(path, 'interfaces'), o['interfaces']) : ['eth0:inet', 'inet'];
-  const tags = o['tags'] !== undefined ? readStrings(iss, child(path, 'tags'), o['tags']) : [];
-  const initial = o['initial_status'] !== undefined ? validateServiceField(iss, path, 'initial_status', o['initial_status'], true) : undefined;
-  const extras = o['consul'] !== undefined ? validateServiceField(iss, path, 'consul', o['consul'], true) : undefined;
-  if (iss.errors.length > before || !interfaces || !tags) return undefined;
-  const service: ServiceConfig = { port, interfaces, tags, enableTagOverride: false };
-  if (typeof initial === 'string') service.initialStatus = initial as ServiceConfig['initialStatus'];
-  if (extras && typeof extras === 'object') {
-    service.enableTagOverride = extras.enableTagOverride ?? false;
-    if (extras.dereg !== undefined) service.deregisterCriticalServiceAfter = extras.dereg;
-  }
-  return service;
-}
-
-/** `initial_status` and the job's `consul` block (checked even on jobs without a port). */
-function validateServiceField(iss: Issues, path: string, key: 'consul' | 'initial_status', value: unknown, advertised: boolean) {
-  if (key === 'initial_status') {
-    const s = readString(iss, child(path, key), value);
-    if (s !== undefined && !['passing', 'warning', 'critical'].includes(s)) {
-      // ContainerPilot ignores initial_status on jobs that are not advertised.
-      if (!advertised) return undefined;
-      iss.error(child(path, key), `must be one of "passing", "warning" or "critical", got ${JSON.stringify(s)}`);
-      return undefined;
-    }
-    return s;
-  }
-  const c = readObject(iss, child(path, 'consul'), value, ['enableTagOverride', 'deregisterCriticalServiceAfter']);
-  if (!c) return undefined;
-  const out: { enableTagOverride?: boolean; dereg?: string } = {};
-  if (c['enableTagOverride'] !== undefined) out.enableTagOverride = readBool(iss, child(path, 'consul.enableTagOverride'), c['enableTagOverride']);
-  if (c['deregisterCriticalServiceAfter'] !== undefined) {
-    const p = child(path, 'consul.deregisterCriticalServiceAfter');
-    const s = readString(iss, p, c['deregisterCriticalServiceAfter']);
-    if (s !== undefined) {
-      const d = parseGoDuration(s);
-      if (typeof d !== 'number') iss.error(p, `${d.error} (expected a Consul duration such as "10m")`);
-      else out.dereg = s;
-    }
-  }
-  return out;
-}
-
-function readRaw(iss: Issues, path: string, value: unknown): boolean {
-  const o = readObject(iss, path, value, ['raw']);
-  if (!o || o['raw'] === undefined) return false;
-  return readBool(iss, child(path, 'raw'), o['raw']) ?? false;
 }

@@ -90,8 +90,9 @@ export interface HealthTcp {
 
 export interface HealthConfig {
   check: HealthExec | HealthHttp | HealthTcp;
+  /** Period between checks (`health.interval` seconds; 5 s when a job without a port gives none). */
   intervalMs: number;
-  /** TTL of the Consul check; required when the job has a port. */
+  /** TTL of the Consul check; required when the job has a port, 0 when not given on a job without one. */
   ttlMs: number;
   /** Per-check timeout; defaults to the interval. */
   timeoutMs: number;
@@ -102,7 +103,8 @@ export interface HealthConfig {
 /** A job with a `port` is a service advertised in Consul. */
 export interface ServiceConfig {
   port: number;
-  /** `interfaces` as given (string or array), resolved to an IP at run time. */
+  /** `interfaces` as given (a string becomes a one-element list; default ["eth0:inet", "inet"]),
+   * resolved to an IP at run time. The loader has checked each spec's syntax. */
   interfaces: string[];
   tags: string[];
   initialStatus?: 'passing' | 'warning' | 'critical';
