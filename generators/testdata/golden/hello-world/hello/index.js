@@ -18,7 +18,7 @@ const server = http.createServer((req, res) => {
   res.end(`${WORD} from ${os.hostname()}\n`);
 });
 
-server.listen(PORT, () => console.log(`hello listening on port ${PORT}`));
+server.listen(PORT, () => console.log(`hello listening on port ${server.address().port}`));
 
 // autopilot forwards SIGTERM on shutdown: finish the requests in flight, then exit.
 for (const signal of ['SIGTERM', 'SIGINT']) {

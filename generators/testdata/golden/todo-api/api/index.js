@@ -94,7 +94,7 @@ const server = http.createServer((req, res) => {
   handle(req, res).catch((err) => send(res, 500, { error: err.message }));
 });
 
-server.listen(PORT, () => console.log(`api listening on port ${PORT}`));
+server.listen(PORT, () => console.log(`api listening on port ${server.address().port}`));
 reconnect();
 
 process.on('SIGHUP', () => reconnect());

@@ -1,0 +1,137 @@
+/**
+ * Every generated file is checked with the tool that will read it: the supervisor's own config
+ * loader, docker-compose, sh, node and nginx. Covers both blueprints and a project extended by
+ * `add backend` and `add service`.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { parse } from 'yaml';
+import { findBlueprint } from '../blueprints/index.js';
+import { loadConfigText } from '../supervisor/config/index.js';
+import { memReader, opsToFiles, tempDir, writeOps } from './helpers.test.js';
+import { planAddBackend, planAddService } from './plan-add.js';
+import { planNew } from './plan-new.js';
+
+type Tree = Record<string, string>;
+
+function generate(name: string): Tree {
+  return opsToFiles(planNew({ blueprint: findBlueprint(name)!, project: 'my-app', version: '1.2.3' }));
+}
+
+/** hello-world after `add backend db --service hello`, `add service billing`, `add backend billing --service nginx`. */
+function extended(): { files: Tree; modes: Map<string, number> } {
+  let files = generate('hello-world');
+  const modes = new Map<string, number>();
+  const steps = [
+    (f: Tree) => planAddBackend(memReader(f), { name: 'db', service: 'hello' }),
+    (f: Tree) => planAddService(memReader(f), { name: 'billing', port: 3003, version: '1.2.3', project: 'my-app' }),
+    (f: Tree) => planAddBackend(memReader(f), { name: 'billing', service: 'nginx' }),
+  ];
+  for (const step of steps) {
+    const { ops } = step(files);
+    for (const op of ops) if (op.mode) modes.set(op.path, op.mode);
+    files = { ...files, ...opsToFiles(ops) };
+  }
+  return { files, modes };
+}
+
+function run(cmd: string, args: string[], cwd?: string) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 30_000 });
+  if (r.error) throw r.error;
+  return r;
+}
+
+const PROJECTS: Record<string, () => Tree> = {
+  'hello-world': () => generate('hello-world'),
+  'todo-api': () => generate('todo-api'),
+  'hello-world extended by add': () => extended().files,
+};
+
+for (const [label, make] of Object.entries(PROJECTS)) {
+  const files = make();
+  const paths = Object.keys(files);
+
+  test(`${label}: every containerpilot.json5 loads and validates`, () => {
+    const configs = paths.filter((p) => p.endsWith('containerpilot.json5'));
+    assert.ok(configs.length >= 3);
+    for (const path of configs) {
+      const cfg = loadConfigText(files[path]!, { file: path, env: {} });
+      assert.equal(cfg.consul?.address, 'consul:8500', path);
+      const main = cfg.jobs[0]!;
+      assert.ok(main.service && main.health, `${path}: the first job is an advertised, health-checked service`);
+      assert.notEqual(main.health.check.kind, 'exec', `${path}: health checks need no fork (and no curl)`);
+      for (const w of cfg.watches) assert.ok(cfg.jobs.some((j) => j.when.kind === 'event' && j.when.sources.includes(`watch.${w.name}`) && j.when.event === 'changed'), `${path}: watch ${w.name} has a changed hook`);
+    }
+  });
+
+  test(`${label}: docker-compose config -q passes; only nginx and consul publish ports`, (t: TestContext) => {
+    const dir = tempDir(t);
+    writeOps(dir, paths.filter((p) => p === 'docker-compose.yml').map((p) => ({ path: p, content: files[p]!, action: 'create' })));
+    for (const svc of Object.keys(parse(files['docker-compose.yml']!).services as object)) mkdirSync(join(dir, svc), { recursive: true });
+    const r = run('docker-compose', ['-f', join(dir, 'docker-compose.yml'), 'config', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    const services = parse(files['docker-compose.yml']!).services as Record<string, { ports?: unknown[] }>;
+    assert.deepEqual(Object.keys(services).filter((s) => services[s]!.ports).sort(), ['consul', 'nginx']);
+  });
+
+  test(`${label}: scripts pass sh -n, JavaScript passes node --check`, (t: TestContext) => {
+    const dir = tempDir(t);
+    writeOps(dir, paths.map((p) => ({ path: p, content: files[p]!, action: 'create' })));
+    for (const p of paths.filter((x) => x.endsWith('.sh'))) {
+      assert.match(files[p]!, /^#!\/bin\/sh\n/, p);
+      const r = run('sh', ['-n', join(dir, p)]);
+      assert.equal(r.status, 0, `${p}: ${r.stderr}`);
+    }
+    for (const p of paths.filter((x) => x.endsWith('.js'))) {
+      const r = run(process.execPath, ['--check', join(dir, p)]);
+      assert.equal(r.status, 0, `${p}: ${r.stderr}`);
+    }
+  });
+
+  test(`${label}: Dockerfiles build offline (FROM, COPY, ENV, EXPOSE, CMD; npm ci only for the api)`, () => {
+    for (const p of paths.filter((x) => x.endsWith('Dockerfile'))) {
+      const instructions = files[p]!.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+      for (const line of instructions) {
+        const ok = /^(FROM|COPY|ENV|EXPOSE|CMD) /.test(line) || (p === 'api/Dockerfile' && /^(WORKDIR \/opt\/api|RUN npm ci --omit=dev)$/.test(line));
+        assert.ok(ok, `${p}: "${line}" needs the network or is not allowed`);
+      }
+      assert.match(files[p]!, /^COPY --from=autopilot\/autopilot:1\.2\.3 \/usr\/local\/bin\/autopilot \/usr\/local\/bin\/autopilot$/m, p);
+      assert.match(files[p]!, /^CMD \["autopilot", "run", "--config", "[^"]+containerpilot\.json5"\]$/m, p);
+      assert.doesNotMatch(instructions.join('\n'), /curl|consul-template|apt-get|apk /, p);
+    }
+  });
+
+  test(`${label}: nginx accepts the generated nginx.conf`, (t: TestContext) => {
+    const dir = tempDir(t);
+    writeOps(dir, [{ path: 'nginx.conf', content: files['nginx/nginx.conf']!, action: 'create' }]);
+    const r = run('nginx', ['-t', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(files['nginx/nginx.conf']!, /server 127\.0\.0\.1:65535 down;/);
+  });
+}
+
+test('the api lockfile is a real npm lockfile for the package.json it ships with', () => {
+  const files = generate('todo-api');
+  const pkg = JSON.parse(files['api/package.json']!) as { name: string; dependencies: Record<string, string> };
+  const lock = JSON.parse(files['api/package-lock.json']!) as { name: string; lockfileVersion: number; packages: Record<string, { version?: string; integrity?: string; dependencies?: Record<string, string> }> };
+  assert.equal(lock.name, pkg.name);
+  assert.equal(lock.lockfileVersion, 3);
+  assert.deepEqual(lock.packages['']!.dependencies, pkg.dependencies);
+  const driver = lock.packages['node_modules/mongodb']!;
+  assert.match(driver.version!, /^6\./);
+  for (const [path, entry] of Object.entries(lock.packages)) if (path) assert.match(entry.integrity ?? '', /^sha512-/, path);
+  for (const dep of Object.keys(driver.dependencies ?? {})) assert.ok(`node_modules/${dep}` in lock.packages, `lockfile misses ${dep}`);
+});
+
+test('add backend writes its hook script executable', () => {
+  const { modes } = extended();
+  assert.equal(modes.get('hello/onchange-db.sh'), 0o755);
+});
+
+test('README explains run, scale (both forms) and verify with exact commands', () => {
+  const readme = generate('hello-world')['README.md']!;
+  for (const cmd of ['docker-compose up -d --build', 'docker-compose up -d --scale hello=10 --scale world=6', 'docker-compose scale hello=10 world=6', 'curl http://localhost/hello', 'curl http://localhost/world']) assert.ok(readme.includes(cmd), cmd);
+});
