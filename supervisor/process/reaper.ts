@@ -54,6 +54,8 @@ export interface ZombieReaper {
   readonly backend: Libc['backend'];
 }
 
+const SIGCHLD_COALESCE_MS = 50;
+
 interface Sighting {
   at: number;
   turn: number;
@@ -139,8 +141,16 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
     ripening.unref();
   };
 
+  // A burst of exits (a job's whole process group) would otherwise cost one /proc walk per
+  // signal; one walk shortly after the first signal sees them all.
+  let sigchldScan: ReturnType<typeof setTimeout> | undefined;
   const onSigchld = (): void => {
-    scan();
+    if (sigchldScan || stopped) return;
+    sigchldScan = setTimeout(() => {
+      sigchldScan = undefined;
+      scan();
+    }, SIGCHLD_COALESCE_MS);
+    sigchldScan.unref();
   };
   // All three runtimes let us listen to SIGCHLD beside their own child handling (reaper.test.ts
   // checks that every spawned child's exit code is still reported).
@@ -163,6 +173,7 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
       stopped = true;
       clearInterval(timer);
       if (ripening) clearTimeout(ripening);
+      if (sigchldScan) clearTimeout(sigchldScan);
       if (listening) process.off('SIGCHLD', onSigchld);
     },
   };
