@@ -11,6 +11,7 @@ import { test, type TestContext } from 'node:test';
 import { parse } from 'yaml';
 import { findBlueprint } from '../blueprints/index.js';
 import { loadConfigText } from '../supervisor/config/index.js';
+import { renderTemplate } from '../supervisor/template/index.js';
 import { memReader, opsToFiles, tempDir, writeOps } from './helpers.test.js';
 import { planAddBackend, planAddService } from './plan-add.js';
 import { planNew } from './plan-new.js';
@@ -110,6 +111,22 @@ for (const [label, make] of Object.entries(PROJECTS)) {
     const r = run('nginx', ['-t', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf')]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(files['nginx/nginx.conf']!, /server 127\.0\.0\.1:65535 down;/);
+  });
+  test(`${label}: nginx.conf.ctmpl, rendered as autopilot render does, is accepted by nginx`, (t: TestContext) => {
+    const dir = tempDir(t);
+    const backends = [...files['nginx/nginx.conf.ctmpl']!.matchAll(/range service "([a-z0-9-]+)"/g)].map((m) => m[1]!);
+    assert.ok(backends.length >= 1);
+    // First with no instance anywhere, then with two instances of the first backend.
+    for (const instances of [0, 2]) {
+      const catalog = (name: unknown) => (name === backends[0] ? [{ Address: '10.0.0.2', Port: 3001 }, { Address: '10.0.0.3', Port: 3001 }].slice(0, instances) : []);
+      const conf = renderTemplate(files['nginx/nginx.conf.ctmpl']!, {}, { name: 'nginx.conf.ctmpl', funcs: { service: catalog } });
+      writeOps(dir, [{ path: 'nginx.conf', content: conf, action: 'create' }]);
+      const r = run('nginx', ['-t', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf')]);
+      assert.equal(r.status, 0, r.stderr);
+      const upstream = new RegExp(`upstream ${backends[0]} \\{[^}]*\\}`).exec(conf)![0];
+      assert.deepEqual([...upstream.matchAll(/server (\S+)/g)].map((m) => m[1]), instances ? ['10.0.0.2:3001;', '10.0.0.3:3001;'] : ['127.0.0.1:65535']);
+      for (const b of backends) assert.match(conf, new RegExp(`location \\^~ /${b} \\{`));
+    }
   });
 }
 
