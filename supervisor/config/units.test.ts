@@ -155,3 +155,18 @@ test('weakly typed sources (numbers) are read as strings and checked like any ot
   assert.deepEqual(c.jobs[1]!.when, { kind: 'event', sources: ['1', 'a'], event: 'healthy', mode: 'once', timeoutMs: 0 });
   assert.deepEqual(c.warnings, ['c.json5: jobs[1] ("b").when.source: "1" is not a job or watch in this config, so this job may never start']);
 });
+
+test('syntax error positions are in the rendered text, which the message says when lines moved', () => {
+  const lines = (text: string, env: Record<string, string>) => {
+    try {
+      load(text, env);
+    } catch (err) {
+      return (err as ConfigError).errors;
+    }
+    return [];
+  };
+  assert.deepEqual(lines('{\n  jobs: [{name: "{{ .NAME }}" exec: "a"}]\n}', { NAME: 'x' }), [`c.json5:2:21: invalid character 'e'`]);
+  assert.deepEqual(lines('{\n  jobs: [{{ .EXTRA }}{name: "a" exec: "a"}]\n}', { EXTRA: '\n\n' }), [`c.json5:4:12: invalid character 'e' (line in the rendered config)`]);
+  // Template errors come from the template engine, already located in the original text.
+  assert.deepEqual(lines('{jobs: [{name: "{{ .NAME "}]}', {}), ['c.json5:1:26: unterminated quoted string']);
+});
