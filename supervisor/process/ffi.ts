@@ -19,6 +19,7 @@ export interface Libc {
   readonly procReader?: ProcReader;
 }
 
+import process from 'node:process';
 import type { ProcReader } from './reaper-proc.js';
 
 export const WNOHANG = 1;
