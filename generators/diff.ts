@@ -22,10 +22,10 @@ export function diffLines(before: string, after: string): LineChange[] {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push({ kind: '+', line: b[j++]! });
+    } else if (i < a.length && (j >= b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      out.push({ kind: '-', line: a[i++]! }); // removals first, as unified diffs show them
     } else {
-      out.push({ kind: '-', line: a[i++]! });
+      out.push({ kind: '+', line: b[j++]! });
     }
   }
   return out;
