@@ -27,7 +27,7 @@ function file(name: string, text: string): string {
 test('validate: a good config prints ok with its counts', () => {
   const p = join(compatDir, 'containerpilot-v3', 'config__testdata__test.json5');
   assert.deepEqual(run(['validate', p]), { code: 0, stdout: `ok: ${p} (9 jobs, 2 watches)\n`, stderr: '' });
-  const one = file('one.json5', '{jobs: [{name: "a", exec: "a"}], watches: [{name: "db", interval: 1}]}');
+  const one = file('one.json5', '{consul: "c:8500", jobs: [{name: "a", exec: "a"}], watches: [{name: "db", interval: 1}]}');
   assert.equal(run(['validate', one]).stdout, `ok: ${one} (1 job, 1 watch)\n`);
 });
 

@@ -34,7 +34,7 @@ export function parseGoDuration(text: string): number | { error: string } {
     s = s.slice(m[0].length);
     const u = /^[^\d.]+/.exec(s);
     if (!u) return { error: `missing unit in duration "${text}"` };
-    const unit = UNIT_MS[u[0]];
+    const unit = Object.hasOwn(UNIT_MS, u[0]) ? UNIT_MS[u[0]] : undefined;
     if (unit === undefined) return { error: `unknown unit "${u[0]}" in duration "${text}"` };
     s = s.slice(u[0].length);
     total += Number(`${whole || '0'}.${frac ?? '0'}`) * unit;

@@ -35,10 +35,10 @@ export function readObject(
     iss.error(path, `expected an object, got ${describe(value)}`);
     return undefined;
   }
-  const out: Raw = {};
+  const out: Raw = Object.create(null) as Raw; // no inherited keys such as "constructor"
   for (const [key, v] of Object.entries(value as Raw)) {
     if (allowed.includes(key)) out[key] = v;
-    else if (aliases[key] !== undefined && !(aliases[key]! in (value as Raw))) {
+    else if (Object.hasOwn(aliases, key) && !Object.hasOwn(value, aliases[key]!)) {
       iss.warn(child(path, key), `read as "${aliases[key]}" (a misspelling found in ContainerPilot's documentation)`);
       out[aliases[key]!] = v;
     } else {

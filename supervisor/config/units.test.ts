@@ -123,7 +123,7 @@ test('extension: several sources, KV watches, watches naming their service', () 
 });
 
 test('a when.source that names nothing loads (as in ContainerPilot) with a warning', () => {
-  const c = load('{jobs: [{name: "a", exec: "a", when: {source: "db", once: "healthy"}}], watches: [{name: "db", interval: 5}]}');
+  const c = load('{consul: "c:8500", jobs: [{name: "a", exec: "a", when: {source: "db", once: "healthy"}}], watches: [{name: "db", interval: 5}]}');
   assert.deepEqual(c.warnings, ['c.json5: jobs[0] ("a").when.source: "db" is not a job or watch in this config, so this job may never start (did you mean "watch.db"?)']);
 });
 

@@ -23,6 +23,7 @@ export function validateConfig(iss: Issues, tree: unknown, env: Env): Config | u
   const hasConsul = top['consul'] !== undefined && top['consul'] !== null;
   const jobs = validateJobs(iss, top['jobs'], hasConsul);
   const watches = validateWatches(iss, top['watches']);
+  if (watches.length && !hasConsul) iss.error('watches', 'watches query Consul, but the config has no top-level "consul"');
   const telemetry = validateTelemetry(iss, top['telemetry']);
   if (iss.errors.length) return undefined;
 
@@ -59,7 +60,7 @@ function validateLogging(iss: Issues, value: unknown): LoggingConfig {
   if (o['level'] !== undefined) {
     const s = readString(iss, 'logging.level', o['level']);
     if (s !== undefined && s !== '') {
-      const level = LEVELS[s.toLowerCase()];
+      const level = Object.hasOwn(LEVELS, s.toLowerCase()) ? LEVELS[s.toLowerCase()] : undefined;
       if (level) out.level = level;
       else iss.error('logging.level', `${JSON.stringify(s)} is not a log level; expected DEBUG, INFO, WARN, ERROR, FATAL or PANIC`);
     }
