@@ -6,7 +6,7 @@
 import { ControlClient } from '../../supervisor/control/client.js';
 import { ControlRequestError, ControlUnreachableError } from '../../supervisor/control/errors.js';
 import { locateControlSocket } from '../../supervisor/control/locate.js';
-import { ConfigError } from '../../supervisor/config/index.js';
+import { ConfigError } from '../../supervisor/config/errors.js';
 import { UserError } from '../errors.js';
 
 type Opts = Record<string, unknown>;
@@ -27,9 +27,9 @@ function pairs(items: string[], what: string, example: string): Array<[string, s
 }
 
 /** Finds the socket from --socket, --config or $CONTAINERPILOT; config problems are user errors. */
-export function socketFromOptions(o: Opts): string {
+export async function socketFromOptions(o: Opts): Promise<string> {
   try {
-    return locateControlSocket({ socket: strings(o['socket']).at(-1), config: strings(o['config']).at(-1) });
+    return await locateControlSocket({ socket: strings(o['socket']).at(-1), config: strings(o['config']).at(-1) });
   } catch (err) {
     if (err instanceof ConfigError) throw new UserError(err.message);
     throw err;
@@ -38,7 +38,7 @@ export function socketFromOptions(o: Opts): string {
 
 /** Runs a client call; an unreachable socket or a refused request is a one-line error, exit 1. */
 export async function withControl<T>(o: Opts, fn: (client: ControlClient) => Promise<T>): Promise<T> {
-  const client = new ControlClient(socketFromOptions(o));
+  const client = new ControlClient(await socketFromOptions(o));
   try {
     return await fn(client);
   } catch (err) {

@@ -89,7 +89,8 @@ describe('control and telemetry in autopilot run', () => {
   });
 
   it('-putenv then -reload: a job added by the reload inherits the variable', async () => {
-    assert.equal((await exec(['-config', cfg, '-putenv', 'GREETING=hello from putenv'])).code, 0);
+    const put = await exec(['-config', cfg, '-putenv', 'GREETING=hello from putenv']);
+    assert.equal(put.code, 0, put.stderr);
     const out = join(dir, 'greeting.txt');
     writeFileSync(cfg, config(`, { name: "writer", exec: ["sh", "-c", "printf '%s' \\"$GREETING\\" > ${out}"] }`));
     const r = await exec(['-config', cfg, '-reload']);
@@ -98,8 +99,10 @@ describe('control and telemetry in autopilot run', () => {
   });
 
   it('-putmetric reaches /metrics, and events and control requests are counted', async () => {
-    assert.equal((await exec(['-config', cfg, '-putmetric', 'app_hits_total=4'])).code, 0);
-    assert.equal((await exec(['ctl', 'putmetric', 'app_hits_total=1', '--socket', socket])).code, 0);
+    for (const args of [['-config', cfg, '-putmetric', 'app_hits_total=4'], ['ctl', 'putmetric', 'app_hits_total=1', '--socket', socket]]) {
+      const r = await exec(args);
+      assert.equal(r.code, 0, r.stderr);
+    }
     const text = await metrics();
     assert.match(text, /^app_hits_total 5$/m);
     assert.match(text, /^containerpilot_events\{code="startup",source="global"\} 1$/m);
@@ -107,8 +110,11 @@ describe('control and telemetry in autopilot run', () => {
   });
 
   it('-maintenance enable shows in the status of both endpoints; disable clears it', async () => {
-    assert.equal((await exec(['-config', cfg, '-maintenance', 'enable'])).code, 0);
-    const viaSocket = JSON.parse((await exec(['status', '--json', '--config', cfg])).stdout);
+    const enable = await exec(['-config', cfg, '-maintenance', 'enable']);
+    assert.equal(enable.code, 0, enable.stderr);
+    const status = await exec(['status', '--json', '--config', cfg]);
+    assert.equal(status.code, 0, status.stderr);
+    const viaSocket = JSON.parse(status.stdout);
     assert.equal(viaSocket.maintenance, true);
     const viaHttp = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { maintenance: boolean; jobs: Array<{ name: string; state: string }> };
     assert.equal(viaHttp.maintenance, true);
@@ -125,6 +131,16 @@ describe('control and telemetry in autopilot run', () => {
     assert.equal(r.stderr.trimEnd().split('\n').length, 1);
     await new ControlClient(socket).ping();
     writeFileSync(cfg, config(''));
+  });
+
+  it('a reload that changes control.socket moves the control plane to the new path', async () => {
+    const old = socket;
+    socket = join(dir, 'moved.socket');
+    writeFileSync(cfg, config(''));
+    assert.equal((await exec(['ctl', 'reload', '--socket', old])).code, 0);
+    await until('the moved socket', () => new ControlClient(socket, 1000).ping().then(() => true));
+    await until('the old socket to go', () => !existsSync(old));
+    assert.deepEqual(await exec(['-config', cfg, '-ping']), { code: 0, stdout: 'ok\n', stderr: '' });
   });
 
   it('SIGTERM: the socket is removed and the telemetry port closed', async () => {
