@@ -8,6 +8,7 @@ import { EventBus, type SupervisorEvent } from '../events/bus.js';
 import { Logger } from '../log/logger.js';
 import { exitCodeFor, mainJobName } from '../jobs/main-job.js';
 import { JobSet } from '../jobs/job-set.js';
+import type { Job } from '../jobs/job.js';
 import { within } from '../jobs/job-stop.js';
 import { HOOK_TIMEOUT_MS, type JobInfo } from '../jobs/types.js';
 import type { SignalName } from '../process/signal-group.js';
@@ -35,6 +36,7 @@ export class App {
   private config: Config;
   private readonly parts: AppParts;
   private signalled = false;
+  private mainAtSignal: { running: boolean; lastExit: Job['lastExit'] } | undefined;
   private shuttingDown = false;
   private stopSignal: SignalName = 'SIGTERM';
   private reloading: Promise<void> | undefined;
@@ -101,6 +103,8 @@ export class App {
     }
     this.shuttingDown = true;
     this.signalled = true;
+    const main = this.mainJob();
+    if (main) this.mainAtSignal = { running: main.isRunning, lastExit: main.lastExit };
     if (this.opts.initMode) this.stopSignal = sig; // forward what we got, as an init does
     this.log.debug(`received ${sig}: shutting down`);
     this.jobs.beginShutdown();
@@ -116,6 +120,11 @@ export class App {
         void job.stop();
       }
     }, limit);
+  }
+
+  private mainJob(): Job | undefined {
+    const name = mainJobName(this.config.jobs);
+    return name ? this.jobs.get(name) : undefined;
   }
 
   private resolveStopped: (() => void) | undefined;
@@ -184,8 +193,7 @@ export class App {
     await this.bus.idle();
     this.uninstallSignals?.();
     this.reaper?.stop();
-    const mainName = mainJobName(this.config.jobs);
-    const code = exitCodeFor({ main: mainName ? this.jobs.get(mainName) : undefined, signalled: this.signalled, initMode: this.opts.initMode === true });
+    const code = exitCodeFor({ main: this.mainJob(), signalled: this.signalled, atSignal: this.mainAtSignal, initMode: this.opts.initMode === true });
     this.log.debug(`all jobs complete; exiting with ${code}`);
     this.log.close();
     return code;

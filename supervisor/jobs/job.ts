@@ -32,8 +32,6 @@ export class Job implements JobInfo {
   /** How many times its process was spawned. */
   runs = 0;
   lastExit: ExitInfo | undefined;
-  /** Set when `shutdown` arrived: whether the process was running then, and its last exit before. */
-  atShutdown: { running: boolean; lastExit: ExitInfo | undefined } | undefined;
 
   child: ChildHandle | undefined;
   private startsRemain: number;
@@ -151,7 +149,6 @@ export class Job implements JobInfo {
   }
 
   private onQuit(): void {
-    this.atShutdown = { running: this.isRunning, lastExit: this.lastExit };
     this.restartsRemain = 0;
     this.clearRestart();
     if (isStopHook(this.config.when) && this.config.exec) {

@@ -10,7 +10,8 @@
  *
  * The exit code is then:
  *   - stopped by SIGTERM/SIGINT: 0, unless the main job had already failed before the signal
- *     (it was not running and its last exit was non-zero): then that exit's code;
+ *     (it was not running, e.g. exited or waiting out a restart back-off, and its last exit was
+ *     non-zero): then that exit's code;
  *     in init mode, the command's own exit code (what it made of the forwarded signal);
  *   - every job completed on its own: the main job's last exit code (128+N if killed by
  *     signal N; 127 if it could not start); 1 if the main job never ran;
@@ -35,15 +36,16 @@ export interface ExitContext {
   main: Job | undefined;
   /** The stop began with SIGTERM/SIGINT (not because every job completed). */
   signalled: boolean;
+  /** The main job when the signal came: running or not, and its last exit before. */
+  atSignal?: { running: boolean; lastExit: Job['lastExit'] };
   initMode: boolean;
 }
 
-export function exitCodeFor({ main, signalled, initMode }: ExitContext): number {
+export function exitCodeFor({ main, signalled, atSignal, initMode }: ExitContext): number {
   if (!main) return 0;
   if (signalled && !initMode) {
-    const at = main.atShutdown;
-    if (!at || at.running || !at.lastExit) return 0;
-    return at.lastExit.status;
+    if (!atSignal || atSignal.running || !atSignal.lastExit) return 0;
+    return atSignal.lastExit.status;
   }
   if (!main.lastExit) return signalled ? 0 : 1;
   return main.lastExit.status;

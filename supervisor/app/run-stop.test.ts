@@ -1,0 +1,129 @@
+/**
+ * `autopilot run` stop sequence and exit codes, with the real CLI and real processes.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+
+const noEnv = { CONTAINERPILOT: undefined };
+
+function lineIndex(out: string, re: RegExp): number {
+  return out.split('\n').findIndex((l) => re.test(l));
+}
+
+test('test_sigterm: SIGTERM runs preStop, stops the app, then postStop; exit 0', async (t) => {
+  const dir = new TempDir();
+  const cp = new Supervisor(['run', '--config', compatConfig(dir, 'integration_tests__tests__test_sigterm__containerpilot.json5')], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  await cp.waitFor(/msg="app.Run start"/);
+  cp.signal('SIGTERM');
+  const exit = await cp.waitExit();
+  assert.equal(exit.code, 0, cp.output);
+  const pre = lineIndex(cp.output, /level=info msg="'?preStop fired on app stopping'?" job=preStop pid=\d+/);
+  const post = lineIndex(cp.output, /level=info msg="'?postStop fired on app stopped'?" job=postStop pid=\d+/);
+  assert.ok(pre >= 0 && post > pre, cp.output);
+  const stopping = lineIndex(cp.output, /event: \{Stopping app\}/);
+  const stopped = lineIndex(cp.output, /event: \{Stopped app\}/);
+  assert.ok(stopping >= 0 && stopping < pre && pre < stopped && stopped < post, cp.output);
+});
+
+test('docs stopping example: hooks run around the app in order, app gets SIGTERM', async (t) => {
+  const dir = new TempDir();
+  const order = `${dir.path}/order`;
+  const app = dir.script('app', `trap 'echo app-term >> ${order}; exit 0' TERM\necho app-up >> ${order}\necho app-up\nwhile :; do sleep 0.05; done`);
+  const pre = dir.script('pre', `echo prestop >> ${order}`);
+  const post = dir.script('post', `echo poststop >> ${order}`);
+  const config = compatConfig(dir, 'docs__30-configuration__examples__stopping.json5', {
+    '/bin/app': app,
+    '/usr/local/bin/preStop-script.sh': pre,
+    '/usr/local/bin/postStop-script.sh': post,
+    '/usr/bin/curl --fail -s -o /dev/null http://localhost/app': 'true',
+  });
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  await cp.waitFor('app-up');
+  cp.signal('SIGTERM');
+  assert.equal((await cp.waitExit()).code, 0, cp.output);
+  assert.deepEqual(dir.lines('order'), ['app-up', 'prestop', 'app-term', 'poststop']);
+});
+
+test('a stop finishes as soon as the jobs have stopped (no wait for stopTimeout)', async (t) => {
+  const dir = new TempDir();
+  const config = dir.file('cp.json5', `{ stopTimeout: 60, jobs: [
+    { name: "app", exec: ["sh", "-c", "echo ready; exec sleep 50"] },
+    { name: "worker", exec: ["sleep", "50"] },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  await cp.waitFor('ready');
+  cp.signal('SIGTERM');
+  // Well under the 60 s stopTimeout: nothing sleeps a fixed time.
+  assert.equal((await cp.waitExit(20_000)).code, 0);
+});
+
+test('a job that ignores SIGTERM is killed after the global stopTimeout', async (t) => {
+  const dir = new TempDir();
+  const config = dir.file('cp.json5', `{ stopTimeout: "500ms", jobs: [
+    { name: "stubborn", exec: ["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"] },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  await cp.waitFor('ready');
+  cp.signal('SIGTERM');
+  const exit = await cp.waitExit(15_000);
+  assert.equal(exit.code, 0);
+  assert.match(cp.output, /stubborn did not stop within 500ms of SIGTERM; killing it/);
+});
+
+test('exit code: the main job exit code when all jobs complete on their own', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const cases: Array<[string, number]> = [
+    // no startup job is free of dependents: the first job with an exec (the failed prep) is main
+    [`{ jobs: [ { name: "prep", exec: ["sh", "-c", "exit 9"] },
+      { name: "app", exec: "true", when: { source: "prep", once: "exitSuccess", timeout: "300ms" } } ] }`, 9],
+    // the startup job nobody waits on
+    [`{ jobs: [ { name: "preStart", exec: "true" }, { name: "next", exec: ["sh", "-c", "exit 0"], when: { source: "preStart", once: "exitSuccess" } },
+      { name: "main", exec: ["sh", "-c", "exit 5"] } ] }`, 5],
+    [`{ jobs: [ { name: "killed", exec: ["sh", "-c", "kill -KILL $$"] } ] }`, 137],
+    [`{ jobs: [ { name: "missing", exec: "/nonexistent/binary" } ] }`, 127],
+  ];
+  for (const [text, code] of cases) {
+    const cp = new Supervisor(['run', '--config', dir.file('cp.json5', text)], { env: noEnv });
+    const exit = await cp.waitExit().finally(() => cp.dispose());
+    assert.equal(exit.code, code, `${text}\n${cp.output}`);
+  }
+});
+
+test('exit code after SIGTERM: 0, unless the main job had already failed', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const failed = dir.file('failed.json5', `{ jobs: [
+    { name: "app", exec: ["sh", "-c", "echo app-failing; exit 4"] },
+    { name: "sidecar", exec: ["sh", "-c", "echo sidecar-up; exec sleep 30"], when: { source: "app", once: "exitFailed" } },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', failed], { env: noEnv });
+  t.after(() => cp.dispose());
+  await cp.waitFor('sidecar-up');
+  cp.signal('SIGTERM');
+  assert.equal((await cp.waitExit()).code, 4, cp.output);
+
+  const healthy = dir.file('ok.json5', `{ jobs: [ { name: "app", exec: ["sh", "-c", "echo up; exec sleep 30"] } ] }`);
+  const cp2 = new Supervisor(['run', '--config', healthy], { env: noEnv });
+  t.after(() => cp2.dispose());
+  await cp2.waitFor('up');
+  cp2.signal('SIGINT');
+  assert.equal((await cp2.waitExit()).code, 0, cp2.output);
+});
