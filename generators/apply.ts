@@ -21,14 +21,17 @@ export interface ApplyOptions {
 }
 
 const exists = (p: string) => lstat(p).then(() => true, () => false);
-const lineCount = (s: string) => s.split('\n').length - (s.endsWith('\n') ? 1 : 0);
+function lines(s: string): string {
+  const n = s === '' ? 0 : s.split('\n').length - (s.endsWith('\n') ? 1 : 0);
+  return n === 1 ? '1 line' : `${n} lines`;
+}
 
 /** One line per file, and the changed lines of each update. */
 export function describePlan(ops: FileOp[], overwrite: Set<string> = new Set()): string[] {
   const lines: string[] = [];
   for (const op of ops) {
     if (op.action === 'create') {
-      lines.push(`${overwrite.has(op.path) ? 'overwrite' : 'create'} ${op.path} (${lineCount(op.content)} lines)`);
+      lines.push(`${overwrite.has(op.path) ? 'overwrite' : 'create'} ${op.path} (${lines(op.content)})`);
       continue;
     }
     const changes = diffLines(op.previous ?? '', op.content);
