@@ -15,6 +15,8 @@ const cases: Array<[string, string, string[]]> = [
   ['syntax: unterminated object', '{jobs: [', [`${F}:1:9: invalid end of input`]],
   ['syntax: double comma', '{jobs: [],,}', [`${F}:1:11: invalid character ','`]],
   ['syntax: error on a later line', '{\n  consul: "c:8500",\n  jobs: [\n    {name: "a" exec: "a"}\n  ]\n}', [`${F}:4:16: invalid character 'e'`]],
+  ['empty file', '', [`${F}:1:1: invalid end of input`]],
+  ['top level is null', 'null', [`${F}: expected an object at the top level (with "jobs", "consul", ...)`]],
   ['top level is an array', '[{name: "a"}]', [`${F}: expected an object at the top level (with "jobs", "consul", ...)`]],
   ['unknown top-level key', '{jobz: []}', [`${F}: jobz: unknown key (did you mean "jobs"?); expected one of consul, logging, stopTimeout, jobs, watches, telemetry, control`]],
   ['jobs not an array', '{jobs: {name: "a"}}', [`${F}: jobs: expected an array of jobs, got an object`]],
