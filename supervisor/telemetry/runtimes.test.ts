@@ -1,5 +1,5 @@
 /**
- * The control server, its client and telemetry (prom-client) on Bun and Deno: a script using the
+ * The control server, its client, telemetry (prom-client) and the ctl/status CLI on Bun and Deno: a script using the
  * compiled modules runs under each runtime and reports what it saw.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { repoRoot } from '../../testing/paths.js';
+import { cliPath, repoRoot } from '../../testing/paths.js';
+import { RecordingHandlers } from '../control/recording-handlers.js';
+import { startControlServer } from '../control/server.js';
 
 const script = (distDir: string) => `
 import { Telemetry } from ${JSON.stringify(pathToFileURL(join(distDir, 'telemetry', 'index.js')).href)};
@@ -67,6 +69,24 @@ describe('control and telemetry on other runtimes', () => {
       const r = await run(bin, args(join(dir, `${name}.socket`)));
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').at(-1)!), { mode: '600', version: 'x', gauge: 'rt_level 42', socketLeft: false });
+    });
+
+    it(`autopilot -putenv and status run on ${name}`, async () => {
+      const bin = join(repoRoot, 'node_modules', '.bin', name);
+      const socket = join(dir, `${name}-cli.socket`);
+      const handlers = new RecordingHandlers({ version: 'rt', maintenance: false, jobs: [], watches: [] });
+      const server = await startControlServer({ socketPath: socket, handlers });
+      try {
+        const cli = (extra: string[]) => (name === 'deno' ? ['run', '-A', '--node-modules-dir=manual', cliPath, ...extra] : [cliPath, ...extra]);
+        const put = await run(bin, cli(['-putenv', 'RUNTIME=' + name, '--socket', socket]));
+        assert.equal(put.code, 0, put.stderr);
+        assert.deepEqual(handlers.env, { RUNTIME: name });
+        const status = await run(bin, cli(['status', '--json', '--socket', socket]));
+        assert.equal(status.code, 0, status.stderr);
+        assert.equal(JSON.parse(status.stdout).version, 'rt');
+      } finally {
+        await server.stop();
+      }
     });
   }
 });
