@@ -21,7 +21,7 @@ export interface ApplyOptions {
 }
 
 const exists = (p: string) => lstat(p).then(() => true, () => false);
-function lines(s: string): string {
+function lineCount(s: string): string {
   const n = s === '' ? 0 : s.split('\n').length - (s.endsWith('\n') ? 1 : 0);
   return n === 1 ? '1 line' : `${n} lines`;
 }
@@ -31,7 +31,7 @@ export function describePlan(ops: FileOp[], overwrite: Set<string> = new Set()):
   const lines: string[] = [];
   for (const op of ops) {
     if (op.action === 'create') {
-      lines.push(`${overwrite.has(op.path) ? 'overwrite' : 'create'} ${op.path} (${lines(op.content)})`);
+      lines.push(`${overwrite.has(op.path) ? 'overwrite' : 'create'} ${op.path} (${lineCount(op.content)})`);
       continue;
     }
     const changes = diffLines(op.previous ?? '', op.content);
