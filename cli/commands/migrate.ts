@@ -29,8 +29,7 @@ export async function migrateCommand(file: string, o: Record<string, unknown>): 
     return 0;
   }
   writeAtomically(out, result.text);
-  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-  process.stderr.write(`wrote ${out} (${n(result.jobs, 'job', 'jobs')}, ${n(result.watches, 'watch', 'watches')})\n`);
+  process.stderr.write(`wrote ${out} (${result.jobs} jobs, ${result.watches} watches)\n`);
   return 0;
 }
 

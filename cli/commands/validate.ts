@@ -11,8 +11,8 @@ export async function validateCommand(file: string | undefined, _o: Record<strin
     const path = resolveConfigSource(file, process.env);
     const config = loadConfigText(readConfigSource(path), { file: path, env: process.env });
     for (const w of config.warnings ?? []) process.stderr.write(`${color.yellow('warning')}: ${w}\n`);
-    const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-    process.stdout.write(`ok: ${path} (${n(config.jobs.length, 'job', 'jobs')}, ${n(config.watches.length, 'watch', 'watches')})\n`);
+    // One fixed shape (always plural) so scripts can match it.
+    process.stdout.write(`ok: ${path} (${config.jobs.length} jobs, ${config.watches.length} watches)\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

