@@ -26,6 +26,9 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--dry-run', 'Print the plan; write nothing')
     .option('--name <name>', 'Project name (default: the directory name)')
     .example('autopilot new hello-world my-app')
+    .example('autopilot new hello-world my-app --yes   # never prompts')
+    .example('autopilot new todo-api api-demo --yes')
+    .example('autopilot new hello-world my-app --dry-run   # prints the plan, writes nothing')
     .action(action(async (blueprint: string | undefined, dir: string | undefined, o: Opts) => (await import('./commands/new.js')).newCommand(blueprint, dir, o)));
 
   cli
@@ -37,6 +40,8 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--force', 'Overwrite files the change would create')
     .option('--dry-run', 'Print the plan; write nothing')
     .example('autopilot add backend db --service hello')
+    .example('autopilot add service billing --port 3003')
+    .example('autopilot add backend billing --service nginx --dry-run')
     .action(action(async (kind: string, name: string, o: Opts) => (await import('./commands/add.js')).addCommand(kind, name, o)));
 
   cli
