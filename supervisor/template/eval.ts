@@ -15,7 +15,11 @@ const ANY_SIG: FuncSig = { params: [], variadic: 'any' };
 export function evalPipeline(st: State, dot: unknown, pipe: PipeNode): unknown {
   st.at(pipe);
   let value: Final = NO_FINAL;
-  for (const cmd of pipe.cmds) value = evalCommand(st, dot, cmd, value);
+  for (const cmd of pipe.cmds) {
+    value = evalCommand(st, dot, cmd, value);
+    // Like Go's unwrapping of interface{} results: a nil interface becomes no value.
+    if (value === undefined || value === null) value = NO_VALUE;
+  }
   for (const v of pipe.decl) {
     if (pipe.isAssign) st.setVar(v.ident[0]!, value);
     else st.push(v.ident[0]!, value);
@@ -179,11 +183,10 @@ function evalArg(st: State, dot: unknown, type: ParamType, n: ArgNode): unknown 
 /** Checks a computed value against a parameter type (Go's validateType). */
 function validateType(st: State, value: unknown, type: ParamType): unknown {
   if (value === undefined || value === NO_VALUE) {
-    // A missing map key behaves as the empty string, as in ContainerPilot's string environment.
-    if (type === 'string') return '';
-    if (type === 'strings') return [];
-    if (type === 'int' || type === 'bool') return st.fail(`invalid value; expected ${type}`);
-    return value;
+    if (type === 'any' || type === 'value') return value;
+    if (value === undefined) return st.fail(`wrong type for value; expected ${GO_TYPE[type]}; got interface {}`);
+    if (type === 'strings') return null;
+    return st.fail(`invalid value; expected ${GO_TYPE[type]}`);
   }
   const kind = kindOf(value);
   const ok = type === 'any' || type === 'value' || (type === 'string' && kind === 'string') ||

@@ -26,6 +26,49 @@ function exactDigits(x: number): { digits: string; dp: number } {
   return { digits: trimmed, dp };
 }
 
+/** strconv's 'b' format: decimal mantissa and binary exponent, e.g. 4503599627370496p-52. */
+export function formatBinaryExponent(x: number): string {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (biased !== 0) mant |= 1n << 52n;
+  const exp = (biased === 0 ? 1 : biased) - 1075;
+  return (bits >> 63n ? '-' : '') + mant.toString() + 'p' + (exp >= 0 ? '+' : '-') + Math.abs(exp);
+}
+
+/** strconv's 'x' format: hexadecimal mantissa 1.hhh and binary exponent, e.g. -0x1.8p+01. */
+function formatHexFloat(x: number, prec: number): string {
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const biased = Number(bits >> 52n);
+  let mant = bits & ((1n << 52n) - 1n);
+  let exp = biased - 1023;
+  if (x === 0) { mant = 0n; exp = 0; } else if (biased === 0) {
+    // Subnormal: normalize so the leading 1 sits just above the 52 fraction bits.
+    exp = -1022;
+    while (mant < 1n << 52n) { mant <<= 1n; exp--; }
+    mant &= (1n << 52n) - 1n;
+  }
+  let lead = x === 0 ? 0n : 1n;
+  let hex = mant.toString(16).padStart(13, '0');
+  if (prec < 0) hex = hex.replace(/0+$/, '');
+  else if (prec < 13) {
+    const shift = BigInt((13 - prec) * 4);
+    let keep = mant >> shift;
+    const rem = mant & ((1n << shift) - 1n);
+    const half = 1n << (shift - 1n);
+    if (rem > half || (rem === half && (keep & 1n) === 1n)) keep++;
+    if (keep >> BigInt(prec * 4) !== 0n) { keep = 0n; lead = 1n; exp++; }
+    hex = prec === 0 ? '' : keep.toString(16).padStart(prec, '0');
+  } else hex = hex.padEnd(prec, '0');
+  const e = (exp >= 0 ? '+' : '-') + String(Math.abs(exp)).padStart(2, '0');
+  return `${sign}0x${lead}${hex ? '.' + hex : ''}p${e}`;
+}
+
 /** Rounds a digit string to n significant digits, ties to even (Go's decimal rounding). */
 function roundDigits(d: { digits: string; dp: number }, n: number): { digits: string; dp: number } {
   const { digits, dp } = d;
@@ -74,6 +117,9 @@ export function formatFloat(x: number, fmt: string, prec: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? '+Inf' : '-Inf';
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  if (fmt === 'b') return formatBinaryExponent(x);
+  if (fmt === 'x') return formatHexFloat(x, prec);
+  if (fmt === 'X') return formatHexFloat(x, prec).toUpperCase();
   const lower = fmt.toLowerCase();
   if (lower === 'f' && prec >= 0) {
     const exact = exactDigits(x);

@@ -6,9 +6,8 @@ import { sprintf } from './printf.js';
 import { NO_VALUE, isTrue, kindOf, mapGet, mapSize, typeName, utf8Bytes } from './values.js';
 
 const decoder = new TextDecoder();
-const isNil = (v: unknown): boolean => v === null || v === NO_VALUE;
-/** A missing key (undefined) acts as the empty string. */
-const norm = (v: unknown): unknown => (v === undefined ? '' : v);
+const isNil = (v: unknown): boolean => v === null || v === undefined || v === NO_VALUE;
+const norm = (v: unknown): unknown => v;
 
 function indexArg(index: unknown, cap: number): number {
   if (isNil(index)) throw new FuncError('cannot index slice/array with nil');
@@ -75,20 +74,23 @@ function sprint(args: unknown[]): string {
   let out = '';
   let prevString = false;
   args.forEach((a, i) => {
-    const isString = a === undefined || typeof a === 'string';
+    const isString = typeof a === 'string';
     if (i > 0 && !isString && !prevString) out += ' ';
-    out += formatValue(a, false);
+    out += formatValue(a === NO_VALUE ? null : a, false);
     prevString = isString;
   });
   return out;
 }
 
-const sprintln = (args: unknown[]): string => args.map((a) => formatValue(a, false)).join(' ') + '\n';
+const sprintln = (args: unknown[]): string => args.map((a) => formatValue(a === NO_VALUE ? null : a, false)).join(' ') + '\n';
 
 /** evalArgs: the single string argument, or all arguments printed as by print. */
 function evalArgs(args: unknown[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
-  return sprint(args.map((a) => (a === null || a === NO_VALUE ? '' : a)));
+  // Go prints an invalid value here as "<no value>"; this engine prints nothing instead.
+  const printable = args.map((a) => (a === undefined || a === null || a === NO_VALUE ? '' : a));
+  if (printable.length === 1 && typeof printable[0] === 'string') return printable[0];
+  return sprint(printable);
 }
 
 const HTML: Record<string, string> = { '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;', '\0': '\uFFFD' };
@@ -119,7 +121,7 @@ function queryEscape(s: string): string {
 }
 
 function call(fn: unknown, ...args: unknown[]): unknown {
-  if (isNil(fn) || fn === undefined) throw new FuncError('call of nil');
+  if (isNil(fn)) throw new FuncError('call of nil');
   if (typeof fn !== 'function') throw new FuncError(`non-function of type ${typeName(fn)}`);
   return (fn as (...a: unknown[]) => unknown)(...args.map((a) => (a === NO_VALUE ? undefined : a)));
 }

@@ -6,15 +6,14 @@ import { NO_VALUE, compareStrings, kindOf, toNumber, typeName } from './values.j
 
 type Basic = 'bool' | 'int' | 'float' | 'string' | 'invalid' | 'other';
 
-/** A missing key (undefined) compares as the empty string, as in a string map; nil and no value as invalid. */
+/** nil, a nil interface and no value are all Go's invalid value here. */
 function basic(v: unknown): Basic {
-  if (v === undefined) return 'string';
-  if (v === null || v === NO_VALUE) return 'invalid';
+  if (v === null || v === undefined || v === NO_VALUE) return 'invalid';
   const k = kindOf(v);
   return k === 'bool' || k === 'int' || k === 'float' || k === 'string' ? k : 'other';
 }
 
-const norm = (v: unknown): unknown => (v === undefined ? '' : v);
+const norm = (v: unknown): unknown => (v === undefined || v === NO_VALUE ? null : v);
 
 function incompatible(a: unknown, b: unknown): FuncError {
   return new FuncError(`incompatible types for comparison: ${typeName(norm(a))} and ${typeName(norm(b))}`);

@@ -7,15 +7,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { TemplateError, renderTemplate } from './index.js';
-import { type GoResult, readCases, renderWithGo, revive, testdataDir } from './testdata/go-reference.js';
+import { type GoResult, readCases, renderWithGo, revive, testdataDir, withoutNoValue } from './testdata/go-reference.js';
 
 interface Golden { output: string; error: boolean }
 
 const cases = readCases();
 const goResults = renderWithGo(cases);
 const goldenFile = join(testdataDir, 'go-golden.json');
-// Go prints a missing interface value as "<no value>"; this engine deliberately prints nothing.
-const toGolden = (r: GoResult): Golden => ({ output: r.error === null ? r.output.replaceAll('<no value>', '') : '', error: r.error !== null });
+const toGolden = (r: GoResult): Golden => ({ output: r.error === null ? withoutNoValue(r.output) : '', error: r.error !== null });
 
 if (goResults !== null && process.env.UPDATE_GO_GOLDEN === '1') {
   const golden = Object.fromEntries(cases.map((c, i) => [c.name, toGolden(goResults[i]!)]));

@@ -1,6 +1,6 @@
 // fmt.Sprintf for template values: verbs, flags, width/precision (including *), [n] indexes,
 // and Go's in-band error forms (%!d(string=x), %!v(MISSING), %!(EXTRA ...)).
-import { formatFloat, formatValue, quote, quoteRune } from './format.js';
+import { formatFloat, formatValue, isPrintRune, quote, quoteRune } from './format.js';
 import { kindOf, mapEntries, toNumber, typeName, utf8Bytes } from './values.js';
 
 interface Spec { minus: boolean; plus: boolean; sharp: boolean; space: boolean; zero: boolean; wid?: number; prec?: number }
@@ -18,8 +18,9 @@ function fmtInteger(n: bigint, verb: string, f: Spec): string {
   if (verb === 'c') return pad(String.fromCodePoint(Number(n) >= 0 && Number(n) <= 0x10ffff ? Number(n) : 0xfffd), f);
   if (verb === 'q') return pad(quoteRune(Number(n), f.plus), f);
   if (verb === 'U') {
-    const u = 'U+' + n.toString(16).toUpperCase().padStart(4, '0');
-    return pad(f.sharp && n >= 0n && n <= 0x10ffffn ? `${u} '${String.fromCodePoint(Number(n))}'` : u, f);
+    const u = 'U+' + (n < 0n ? n + (1n << 64n) : n).toString(16).toUpperCase().padStart(4, '0');
+    const printable = n >= 0n && n <= 0x10ffffn && !(n >= 0xd800n && n < 0xe000n) && isPrintRune(String.fromCodePoint(Number(n)));
+    return pad(f.sharp && printable ? `${u} '${String.fromCodePoint(Number(n))}'` : u, f, false);
   }
   const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' || verb === 'O' ? 8 : verb === 'b' ? 2 : 10;
   const neg = n < 0n;
@@ -75,34 +76,34 @@ function fmtString(s: string, verb: string, f: Spec): string {
 }
 
 const VERBS: Record<string, string> = {
-  bool: 'tv', int: 'vdboOxXcqU', float: 'vbgGfFeE', string: 'vsxXq',
+  bool: 'tv', int: 'vdboOxXcqU', float: 'vbgGfFeExX', string: 'vsxXq',
 };
 
-function badVerb(v: unknown, verb: string): string {
-  return `%!${verb}(` + (v === null || v === undefined ? '<nil>' : `${typeName(v)}=${formatValue(v, false)}`) + ')';
+function badVerb(v: unknown, verb: string, f: Spec): string {
+  return `%!${verb}(` + (v === null || v === undefined ? '<nil>' : `${typeName(v)}=${formatArg(v, 'v', f)}`) + ')';
 }
 
 /** Formats one operand with one verb, recursing into slices, maps and structs like fmt does. */
-export function formatArg(v: unknown, verb: string, f: Spec): string {
+export function formatArg(v: unknown, verb: string, f: Spec, nested = false): string {
   const kind = kindOf(v);
   switch (kind) {
-    case 'invalid': case 'nil': return verb === 'v' ? pad('<nil>', f) : badVerb(v, verb);
+    case 'invalid': case 'nil': return verb === 'v' || nested ? pad('<nil>', f) : badVerb(v, verb, f);
     case 'bool': case 'int': case 'float': case 'string':
-      if (!VERBS[kind]!.includes(verb)) return badVerb(v, verb);
+      if (!VERBS[kind]!.includes(verb)) return badVerb(v, verb, f);
       if (kind === 'bool') return pad(v ? 'true' : 'false', f);
       if (kind === 'int') return fmtInteger(BigInt(v as number | bigint), verb === 'v' ? 'd' : verb, f);
       if (kind === 'float') return fmtFloat(toNumber(v), verb, f);
       return fmtString(v as string, verb === 'v' ? 's' : verb, f);
-    case 'slice': return '[' + (v as unknown[]).map((e) => formatArg(e, verb, f)).join(' ') + ']';
-    case 'map': return 'map[' + mapEntries(v).map(([k, e]) => formatArg(k, verb, f) + ':' + formatArg(e, verb, f)).join(' ') + ']';
-    case 'struct': return '{' + Object.values(v as object).map((e) => formatArg(e, verb, f)).join(' ') + '}';
-    case 'func': return verb === 'v' ? pad(formatValue(v), f) : badVerb(v, verb);
+    case 'slice': return '[' + (v as unknown[]).map((e) => formatArg(e, verb, f, true)).join(' ') + ']';
+    case 'map': return 'map[' + mapEntries(v).map(([k, e]) => formatArg(k, verb, f, true) + ':' + formatArg(e, verb, f, true)).join(' ') + ']';
+    case 'struct': return '{' + Object.values(v as object).map((e) => formatArg(e, verb, f, true)).join(' ') + '}';
+    case 'func': return verb === 'v' ? pad(formatValue(v), f) : badVerb(v, verb, f);
   }
 }
 
-/** fmt.Sprintf. A missing value (undefined) formats as the empty string, as a missing key does. */
+/** fmt.Sprintf; nil interfaces and invalid values format as nil. */
 export function sprintf(format: string, rawArgs: unknown[]): string {
-  const args = rawArgs.map((a) => (a === undefined ? '' : a));
+  const args = rawArgs.map((a) => (a === undefined || typeof a === 'symbol' ? null : a));
   let out = '';
   let argNum = 0;
   let reordered = false;
@@ -117,9 +118,11 @@ export function sprintf(format: string, rawArgs: unknown[]): string {
     if (chars[i] !== '[') return true;
     reordered = true;
     const close = chars.indexOf(']', i);
-    const n = Number(chars.slice(i + 1, close).join(''));
-    if (close < 0 || !Number.isInteger(n) || n < 1 || chars.slice(i + 1, close).length === 0) {
-      i = close < 0 ? chars.length : close + 1;
+    if (close < 0 || chars.length - i < 3) { i++; return false; }
+    const digits = chars.slice(i + 1, close).join('');
+    const n = Number(digits);
+    if (!/^[0-9]{1,7}$/.test(digits) || n < 1 || n > args.length) {
+      i = close + 1;
       return false;
     }
     argNum = n - 1;

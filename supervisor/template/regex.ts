@@ -59,7 +59,7 @@ export function compileGoRegex(re: string): RegExp {
         out += `\\u{${re.slice(i + 3, end)}}`;
         i = end + 1;
         continue;
-      } else if (/[!-\/:-@\[-`{-~]/.test(n) && !JS_SYNTAX.includes(n) && !(inClass && n === '-')) {
+      } else if (n < '\x80' && !/[A-Za-z0-9]/.test(n) && !JS_SYNTAX.includes(n) && !(inClass && n === '-')) {
         out += '\\x' + n.charCodeAt(0).toString(16).padStart(2, '0');
       } else out += c + n;
       i += 2;
@@ -90,7 +90,16 @@ export function compileGoRegex(re: string): RegExp {
       if (re[i + 2] === ':') { out += '(?:'; i += 3; continue; }
       throw new RegexError('error parsing regexp: invalid or unsupported Perl syntax: `(?' + (re[i + 2] ?? '') + '`');
     }
-    out += c === '.' ? (dotAll ? '[\\s\\S]' : '[^\\n]') : c;
+    if (c === '{') {
+      // A brace that does not form a repetition {n}, {n,} or {n,m} is a literal in Go.
+      const rep = /^\{(\d+)(,(\d*))?\}/.exec(re.slice(i));
+      if (!rep) { out += '\\{'; i++; continue; }
+      if (Number(rep[1]) > 1000 || Number(rep[3] || 0) > 1000) throw new RegexError(`error parsing regexp: invalid repeat count: \`${rep[0]}\``);
+      out += rep[0];
+      i += rep[0].length;
+      continue;
+    }
+    out += c === '.' ? (dotAll ? '[\\s\\S]' : '[^\\n]') : c === '}' || c === ']' ? '\\' + c : c;
     i++;
   }
   try {

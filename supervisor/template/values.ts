@@ -1,5 +1,6 @@
 // The value model: how JavaScript values stand for Go values during execution.
-//   undefined -> a missing value (missing map key): prints "", is false, acts as "" in functions
+//   undefined -> nil interface (missing key of a non-string map): prints "", is false
+//   NO_VALUE -> Go's invalid value (no data; a pipeline yielding nil): prints "", is false
 //   null -> nil; boolean -> bool; integral number or bigint -> int; other number or GoFloat -> float64
 //   string -> string; array -> slice; Map or plain object -> map (keys sorted when ranged/printed)
 //   object marked with goStruct() -> struct (fields in declaration order; a missing field is an error)
@@ -99,11 +100,28 @@ export function mapSize(m: unknown): number {
   return m instanceof Map ? m.size : Object.keys(m as object).length;
 }
 
-/** Looks a key up; undefined when absent (missingkey=zero then renders it empty). */
+/** A map whose values are all strings, like an environment: Go's map[string]string. */
+export function isStringMap(m: unknown): boolean {
+  const values = m instanceof Map ? [...m.values()] : Object.values(m as object);
+  return values.every((v) => typeof v === 'string');
+}
+
+/**
+ * Looks a key up with missingkey=zero: an absent key of a string map yields "" (the zero
+ * string), of any other map undefined (a nil interface, which prints empty and is false).
+ */
 export function mapGet(m: unknown, key: unknown): unknown {
-  if (m instanceof Map) return m.get(key);
-  if (typeof key !== 'string' && typeof key !== 'number') return undefined;
-  return Object.prototype.hasOwnProperty.call(m, key) ? (m as Record<string, unknown>)[key] : undefined;
+  let found: boolean;
+  let value: unknown;
+  if (m instanceof Map) {
+    found = m.has(key);
+    value = m.get(key);
+  } else {
+    found = (typeof key === 'string' || typeof key === 'number') && Object.prototype.hasOwnProperty.call(m, key);
+    value = found ? (m as Record<string, unknown>)[key as string] : undefined;
+  }
+  if (found) return value;
+  return isStringMap(m) ? '' : undefined;
 }
 
 const encoder = new TextEncoder();

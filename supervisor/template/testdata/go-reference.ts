@@ -94,3 +94,12 @@ export function renderWithGo(cases: GoCase[]): GoResult[] | null {
   if (res.status !== 0) throw new Error(`gorender failed: ${res.stderr}`);
   return JSON.parse(res.stdout) as GoResult[];
 }
+
+/**
+ * Go prints a missing interface value as "<no value>" (also through html, js and urlquery);
+ * this engine deliberately prints nothing there, so Go's output is compared without it.
+ */
+export function withoutNoValue(goOutput: string): string {
+  return goOutput.replaceAll('<no value>', '').replaceAll('&lt;no value&gt;', '')
+    .replaceAll('\\u003Cno value\\u003E', '').replaceAll('%3Cno+value%3E', '');
+}
