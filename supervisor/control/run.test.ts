@@ -12,9 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import { cliPath } from '../../testing/paths.js';
 import { ControlClient } from './client.js';
 
-function exec(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function exec(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, NO_COLOR: '1', CONTAINERPILOT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, NO_COLOR: '1', CONTAINERPILOT: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -84,8 +84,9 @@ describe('control and telemetry in autopilot run', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('-ping with -config finds the socket in the config', async () => {
+  it('-ping with -config, or with $CONTAINERPILOT, finds the socket in the config', async () => {
     assert.deepEqual(await exec(['-config', cfg, '-ping']), { code: 0, stdout: 'ok\n', stderr: '' });
+    assert.deepEqual(await exec(['-ping'], { CONTAINERPILOT: `file://${cfg}` }), { code: 0, stdout: 'ok\n', stderr: '' });
   });
 
   it('-putenv then -reload: a job added by the reload inherits the variable', async () => {
