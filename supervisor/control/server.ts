@@ -56,8 +56,16 @@ function readBody(req: IncomingMessage): Promise<string | null> {
       }
       chunks.push(chunk);
     });
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let ended = false;
+    req.once('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.once('error', reject);
+    // A client gone mid-body must not leave a partial body to act on, nor a pending promise.
+    req.once('close', () => {
+      if (!ended) reject(new Error('request closed before its body ended'));
+    });
   });
 }
 

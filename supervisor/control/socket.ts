@@ -87,20 +87,18 @@ export async function listenOwnerOnly(server: Server, path: string): Promise<Cla
     if (Buffer.byteLength(staged) <= MAX_SOCKET_PATH) {
       await listen(server, staged);
       chmodSync(staged, 0o600);
-      try {
-        linkSync(staged, path);
-      } catch (err) {
-        await closeQuietly(server);
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw new ControlSocketInUseError(path, `control socket ${path} is in use: another supervisor is running there`);
-        }
-        throw err;
-      }
+      linkSync(staged, path);
     } else {
       // No room for the staging directory in sun_path: bind in place and tighten at once.
       await listen(server, path);
       chmodSync(path, 0o600);
     }
+  } catch (err) {
+    if (server.listening) await closeQuietly(server);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new ControlSocketInUseError(path, `control socket ${path} is in use: another supervisor is running there`);
+    }
+    throw err;
   } finally {
     rmSync(privateDir, { recursive: true, force: true });
   }
