@@ -5,11 +5,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../../testing/paths.js';
-import { goStruct } from '../values.js';
+import { type TemplateFunc, withSig } from '../func-types.js';
+import { compareStrings, goStruct } from '../values.js';
 
 export const testdataDir = join(repoRoot, 'supervisor', 'template', 'testdata');
 
-export interface GoCase { name: string; template: string; data: unknown; env: Record<string, string> }
+export interface CatalogEntry {
+  Node: string; Address: string; ID: string; Name: string; Port: number; Tags: string[]; ServiceMeta: Record<string, string>;
+}
+export type Catalog = Record<string, CatalogEntry[]>;
+
+export interface GoCase {
+  name: string; template: string; data: unknown; env: Record<string, string>;
+  /** When set, both engines get consul-template style `service` and `services` over it. */
+  catalog?: Catalog;
+}
 export interface GoResult { output: string; error: string | null }
 
 /** The environment the `env` function reads in the case table. */
@@ -102,4 +112,16 @@ export function renderWithGo(cases: GoCase[]): GoResult[] | null {
 export function withoutNoValue(goOutput: string): string {
   return goOutput.replaceAll('<no value>', '').replaceAll('&lt;no value&gt;', '')
     .replaceAll('\\u003Cno value\\u003E', '').replaceAll('%3Cno+value%3E', '');
+}
+
+/** consul-template's `service NAME` and `services` over a fixed catalog, as the Go renderer has them. */
+export function catalogFuncs(catalog: Catalog): Record<string, TemplateFunc> {
+  const service = withSig({ params: ['string'], variadic: 'string' }, (name: string) =>
+    (catalog[name] ?? []).map((s) => goStruct('healthService', {
+      Node: s.Node, Address: s.Address, ID: s.ID, Name: s.Name, Port: s.Port, Tags: s.Tags, ServiceMeta: s.ServiceMeta,
+    })));
+  const services = withSig({ params: [] }, () =>
+    Object.keys(catalog).sort(compareStrings).map((name) =>
+      goStruct('catalogService', { Name: name, Tags: (catalog[name] ?? []).flatMap((s) => s.Tags) })));
+  return { service, services };
 }

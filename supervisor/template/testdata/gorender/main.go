@@ -10,16 +10,59 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"text/template"
 )
 
 type request struct {
-	Name     string            `json:"name"`
-	Template string            `json:"template"`
-	Data     json.RawMessage   `json:"data"`
-	Env      map[string]string `json:"env"`
+	Name     string                     `json:"name"`
+	Template string                     `json:"template"`
+	Data     json.RawMessage            `json:"data"`
+	Env      map[string]string          `json:"env"`
+	Catalog  map[string][]healthService `json:"catalog"`
+}
+
+// healthService and catalogService mirror the fields consul-template's service and services
+// functions expose, so catalog templates can be rendered from a fixed catalog.
+type healthService struct {
+	Node        string
+	Address     string
+	ID          string
+	Name        string
+	Port        int
+	Tags        []string
+	ServiceMeta map[string]string
+}
+
+type catalogService struct {
+	Name string
+	Tags []string
+}
+
+func catalogFuncs(catalog map[string][]healthService) template.FuncMap {
+	return template.FuncMap{
+		"service": func(name string, _ ...string) []healthService {
+			return append([]healthService{}, catalog[name]...)
+		},
+		"services": func() []catalogService {
+			names := make([]string, 0, len(catalog))
+			for name := range catalog {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			out := []catalogService{}
+			for _, name := range names {
+				tags := []string{}
+				for _, s := range catalog[name] {
+					tags = append(tags, s.Tags...)
+				}
+				out = append(out, catalogService{Name: name, Tags: tags})
+			}
+			return out
+		},
+	}
 }
 
 type result struct {
@@ -188,7 +231,11 @@ func render(req request) (out string, errText *string) {
 			return "", &s
 		}
 	}
-	t, err := template.New(req.Name).Funcs(funcs(req.Env)).Option("missingkey=zero").Parse(req.Template)
+	t := template.New(req.Name).Funcs(funcs(req.Env))
+	if req.Catalog != nil {
+		t = t.Funcs(catalogFuncs(req.Catalog))
+	}
+	t, err := t.Option("missingkey=zero").Parse(req.Template)
 	if err != nil {
 		s := err.Error()
 		return "", &s
