@@ -55,10 +55,13 @@ export interface CliResult {
 }
 
 /** Runs the built CLI with stdin not a terminal (a pipe), with a time limit. */
-export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string }): CliResult {
+export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; input?: string }): CliResult {
+  // Colour is off unless a test asks; an undefined value removes the variable.
+  const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: '1', ...opts.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: opts.cwd,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...opts.env },
+    env,
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: 30_000,
