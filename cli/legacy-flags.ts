@@ -5,6 +5,8 @@
  */
 const LEGACY_FLAGS = new Set(['config', 'template', 'out', 'reload', 'ping', 'putenv', 'putmetric', 'maintenance', 'version']);
 const CONTROL_FLAGS = ['reload', 'ping', 'putenv', 'putmetric', 'maintenance'] as const;
+const VALUE_CONTROL_FLAGS = new Set(['putenv', 'putmetric', 'maintenance']);
+const BOOL_CONTROL_FLAGS = new Set(['reload', 'ping']);
 export const SUBCOMMANDS = new Set(['new', 'add', 'run', 'validate', 'migrate', 'render', 'status', 'ctl', 'version', 'help']);
 
 export function translateLegacyArgv(argv: readonly string[]): string[] {
@@ -16,8 +18,17 @@ export function translateLegacyArgv(argv: readonly string[]): string[] {
       out.push(arg);
       continue;
     }
-    const m = /^-([a-z]+)(=.*)?$/.exec(arg);
-    out.push(m && LEGACY_FLAGS.has(m[1]!) ? `--${m[1]}${m[2] ?? ''}` : arg);
+    const m = /^--?([a-z]+)(?:=(.*))?$/.exec(arg);
+    if (!m || !LEGACY_FLAGS.has(m[1]!)) {
+      out.push(arg);
+    } else if (m[2] !== undefined && VALUE_CONTROL_FLAGS.has(m[1]!)) {
+      // Go's flag package accepts `-putenv=K=V`; the control commands take the value as an argument.
+      out.push(`--${m[1]}`, m[2]);
+    } else if (m[2] !== undefined && BOOL_CONTROL_FLAGS.has(m[1]!)) {
+      out.push(`--${m[1]}`); // `-reload=true`
+    } else {
+      out.push(`--${m[1]}${m[2] !== undefined ? `=${m[2]}` : ''}`);
+    }
   }
   const first = out[0];
   if (first !== undefined && SUBCOMMANDS.has(first)) return out;

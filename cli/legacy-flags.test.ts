@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { translateLegacyArgv } from './legacy-flags.js';
+
+test('ContainerPilot single-dash flags pick the subcommand they imply', () => {
+  const cases: [string[], string[]][] = [
+    [['-version'], ['version']],
+    [['--version'], ['version']],
+    [['-config', '/etc/cp.json5'], ['run', '--config', '/etc/cp.json5']],
+    [['-config=/etc/cp.json5'], ['run', '--config=/etc/cp.json5']],
+    [['-template', '-config', 'c.json5', '-out', 'f'], ['run', '--template', '--config', 'c.json5', '--out', 'f']],
+    [['-reload'], ['ctl', 'reload']],
+    [['-reload=true'], ['ctl', 'reload']],
+    [['-ping', '-config', 'c.json5'], ['ctl', 'ping', '--config', 'c.json5']],
+    [['-putenv', 'K=V'], ['ctl', 'putenv', 'K=V']],
+    [['-putenv=K=V'], ['ctl', 'putenv', 'K=V']],
+    [['-putmetric', 'm=1'], ['ctl', 'putmetric', 'm=1']],
+    [['-maintenance', 'enable'], ['ctl', 'maintenance', 'enable']],
+    [['-maintenance=disable'], ['ctl', 'maintenance', 'disable']],
+  ];
+  for (const [input, expected] of cases) assert.deepEqual(translateLegacyArgv(input), expected, input.join(' '));
+});
+
+test('subcommands and the arguments after -- are left alone', () => {
+  assert.deepEqual(translateLegacyArgv(['run', '-config', 'c.json5']), ['run', '--config', 'c.json5']);
+  assert.deepEqual(translateLegacyArgv(['run', '--', 'node', '-config', 'x']), ['run', '--', 'node', '-config', 'x']);
+  assert.deepEqual(translateLegacyArgv(['new', 'hello-world', 'demo', '-y']), ['new', 'hello-world', 'demo', '-y']);
+  assert.deepEqual(translateLegacyArgv([]), []);
+});
