@@ -101,6 +101,20 @@ export class Supervisor {
     });
   }
 
+  /** Polls `fn` (bounded); a failure or an early exit reports the output. */
+  async until(fn: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!fn()) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        await sleep(50);
+        if (fn()) return;
+        throw new Error(`exited before ${what}; output:\n${this.output}`);
+      }
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output:\n${this.output}`);
+      await sleep(25);
+    }
+  }
+
   /** Count of lines matching `re`. */
   count(re: RegExp): number {
     return this.output.split('\n').filter((l) => re.test(l)).length;

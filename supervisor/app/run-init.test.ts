@@ -1,0 +1,86 @@
+/**
+ * The CLI surface of `autopilot run`: init mode (`-- cmd`), config sources, --template, errors,
+ * and ContainerPilot's single-dash flags.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Supervisor, TempDir } from '../../testing/supervisor.js';
+
+const noEnv = { CONTAINERPILOT: undefined };
+
+test('init mode: runs the command with its output untouched and exits with its code', async () => {
+  const cp = new Supervisor(['run', '--', 'sh', '-c', 'echo "out $0"; echo err >&2; exit 7'], { env: noEnv });
+  const exit = await cp.waitExit().finally(() => cp.dispose());
+  assert.equal(exit.code, 7);
+  assert.match(cp.stdout, /^out sh$/m);
+  assert.match(cp.stderr, /^err$/m);
+});
+
+test('init mode: SIGTERM, SIGINT and SIGHUP are forwarded; the exit code is what the command made of them', async (t) => {
+  const script = `trap 'echo got-hup' HUP; trap 'echo got-term; exit 0' TERM; trap 'echo got-int; exit 5' INT; echo ready; while :; do sleep 0.05; done`;
+  const cp = new Supervisor(['run', '--', 'sh', '-c', script], { env: noEnv });
+  t.after(() => cp.dispose());
+  await cp.waitFor('ready');
+  cp.signal('SIGHUP');
+  await cp.waitFor('got-hup');
+  cp.signal('SIGTERM');
+  assert.equal((await cp.waitExit()).code, 0);
+  assert.match(cp.stdout, /got-term/);
+
+  const cp2 = new Supervisor(['run', '--', 'sh', '-c', script], { env: noEnv });
+  t.after(() => cp2.dispose());
+  await cp2.waitFor('ready');
+  cp2.signal('SIGINT');
+  assert.equal((await cp2.waitExit()).code, 5);
+  assert.match(cp2.stdout, /got-int/);
+});
+
+test('no config and no command: one-line error, exit 2', async () => {
+  const cp = new Supervisor(['run'], { env: noEnv });
+  const exit = await cp.waitExit().finally(() => cp.dispose());
+  assert.equal(exit.code, 2);
+  assert.equal(cp.stderr.trim().split('\n').length, 1, cp.stderr);
+  assert.match(cp.stderr, /--config.*CONTAINERPILOT.*--/);
+});
+
+test('a broken config is reported per problem with file and place, exit 2, no stack', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const cp = new Supervisor(['run', '--config', dir.file('bad.json5', '{ jobs: [ { name: "a", exec: "true", restarts: "sometimes" } ] }')], { env: noEnv });
+  const exit = await cp.waitExit().finally(() => cp.dispose());
+  assert.equal(exit.code, 2);
+  assert.match(cp.stderr, /bad\.json5.*restarts/);
+  assert.doesNotMatch(cp.stderr, /\n\s+at /);
+});
+
+test('CONTAINERPILOT names the config; -config is the legacy spelling of run --config', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const config = dir.file('cp.json5', '{ jobs: [ { name: "hello", exec: ["echo", "from-config"] } ] }');
+  const viaEnv = new Supervisor(['run'], { env: { CONTAINERPILOT: `file://${config}` } });
+  assert.equal((await viaEnv.waitExit().finally(() => viaEnv.dispose())).code, 0);
+  assert.match(viaEnv.stdout, /Z from-config$/m);
+  const legacy = new Supervisor(['-config', config], { env: noEnv });
+  assert.equal((await legacy.waitExit().finally(() => legacy.dispose())).code, 0);
+  assert.match(legacy.stdout, /Z from-config$/m);
+});
+
+test('--template renders the config over the environment to stdout or --out, and quits', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const config = dir.file('cp.json5', '{ jobs: [ { name: "{{ .SVC_NAME }}", exec: "sleep 100" } ] }');
+  const cp = new Supervisor(['run', '--config', config, '--template'], { env: { ...noEnv, SVC_NAME: 'api' } });
+  assert.equal((await cp.waitExit().finally(() => cp.dispose())).code, 0);
+  assert.equal(cp.stdout, '{ jobs: [ { name: "api", exec: "sleep 100" } ] }');
+  const out = join(dir.path, 'rendered.json5');
+  const legacy = new Supervisor(['-template', '-config', config, '-out', out], { env: { ...noEnv, SVC_NAME: 'web' } });
+  assert.equal((await legacy.waitExit().finally(() => legacy.dispose())).code, 0, legacy.output);
+  assert.equal(dir.read('rendered.json5'), '{ jobs: [ { name: "web", exec: "sleep 100" } ] }');
+});
+
+test('-version prints the version and quits', async () => {
+  const cp = new Supervisor(['-version'], { env: noEnv });
+  assert.equal((await cp.waitExit().finally(() => cp.dispose())).code, 0);
+  assert.match(cp.stdout, /^Version: \d+\.\d+\.\d+/);
+});

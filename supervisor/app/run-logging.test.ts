@@ -1,0 +1,77 @@
+/**
+ * Log formats and job output (test_logging): lines wrapped with job name and pid, or passed
+ * through byte for byte with `logging.raw`.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+
+const noEnv = { CONTAINERPILOT: undefined };
+
+test('test_logging: wrapped and raw output of jobs and health checks', async (t) => {
+  const dir = new TempDir();
+  const cp = new Supervisor(['run', '--config', compatConfig(dir, 'integration_tests__tests__test_logging__containerpilot.json5')], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  await cp.waitFor(/^job3 health$/m);
+  await cp.waitFor(/msg="job4 health"/);
+  const out = cp.output;
+  assert.match(out, /msg="loaded config: /);
+  assert.match(out, /^time="\S+" level=info msg="job1 exec" job=job1 pid=\d+$/m);
+  assert.match(out, /^job2 exec$/m);
+  assert.match(out, /^job3 health$/m);
+  assert.match(out, /^time="\S+" level=info msg="job4 health" check=check.job4 pid=\d+$/m);
+  assert.doesNotMatch(out, /msg="job2 exec"|msg="job3 health"/);
+  cp.signal('SIGTERM');
+  assert.equal((await cp.waitExit()).code, 0);
+});
+
+test('formats: default is "<RFC3339Nano> <msg>", json is one sorted object per line; raw bytes pass through', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const jobs = `jobs: [
+    { name: "wrapped", exec: ["sh", "-c", "echo 'hello \\"world\\"'; echo err-line >&2"] },
+    { name: "rawjob", exec: ["printf", "raw\\\\tbytes \\\\033[1mbold\\\\n"], logging: { raw: true } },
+  ]`;
+  const run = async (format: string): Promise<string> => {
+    const cp = new Supervisor(['run', '--config', dir.file(`${format}.json5`, `{ logging: { format: "${format}" }, ${jobs} }`)], { env: noEnv });
+    await cp.waitExit().finally(() => cp.dispose());
+    return cp.stdout;
+  };
+  const def = await run('default');
+  assert.match(def, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z hello "world"$/m);
+  assert.match(def, /^\S+Z err-line$/m);
+  assert.ok(def.includes('raw\tbytes \u001b[1mbold\n'), JSON.stringify(def));
+
+  const json = await run('json');
+  const entries = json
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const hello = entries.find((e) => e['msg'] === 'hello "world"');
+  assert.ok(hello, json);
+  assert.deepEqual(Object.keys(hello), ['job', 'level', 'msg', 'pid', 'time']);
+  assert.equal(hello['job'], 'wrapped');
+  assert.equal(hello['level'], 'info');
+  assert.equal(typeof hello['pid'], 'number');
+  assert.ok(entries.some((e) => e['msg'] === 'err-line'));
+  assert.ok(json.includes('raw\tbytes \u001b[1mbold\n'));
+
+  const text = await run('text');
+  assert.match(text, /^time="\S+Z" level=info msg="hello \\"world\\"" job=wrapped pid=\d+$/m);
+});
+
+test('logging output stderr keeps stdout for raw jobs only', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const config = dir.file('cp.json5', `{ logging: { output: "stderr", level: "INFO" }, jobs: [
+    { name: "a", exec: ["echo", "wrapped-line"] },
+    { name: "b", exec: ["echo", "raw-line"], logging: { raw: true } },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  await cp.waitExit().finally(() => cp.dispose());
+  assert.equal(cp.stdout, 'raw-line\n');
+  assert.match(cp.stderr, /^\S+Z wrapped-line$/m);
+});

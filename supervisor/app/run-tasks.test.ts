@@ -1,0 +1,90 @@
+/**
+ * Interval tasks, timeouts, restart counts and crash-loop back-off (test_tasks, test_coprocess).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compatConfig, sleep, Supervisor, TempDir } from '../../testing/supervisor.js';
+
+const noEnv = { CONTAINERPILOT: undefined };
+
+test('test_tasks: interval runs bounded by restarts; a task outliving its timeout is killed each time', async (t) => {
+  const dir = new TempDir();
+  // ContainerPilot's task.sh: record the start time, sleep, mark INTERRUPTED on SIGTERM/SIGINT.
+  const task = dir.script('task.sh', 'SLEEP=${1:-1}\nFILE=${2:-/tmp/test}\ntrap "echo INTERRUPTED >> $FILE" INT TERM QUIT\ndate +%s.%N >> "$FILE"\nsleep "$SLEEP" &\nwait');
+  const config = compatConfig(dir, 'integration_tests__tests__test_tasks__containerpilot.json5', {
+    '/task.sh': task,
+    '/task1.txt': `${dir.path}/task1.txt`,
+    '/task2.txt': `${dir.path}/task2.txt`,
+    '/task3.txt': `${dir.path}/task3.txt`,
+    '/task4.txt': `${dir.path}/task4.txt`,
+  });
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  // restarts: 5 means the startup run plus 5 interval runs, then the task completes.
+  for (const name of ['task1', 'task2', 'task3']) await cp.waitFor(`event: {Stopped ${name}}`, 20_000);
+  await cp.until(() => dir.lines('task4.txt').length >= 2, 'task4 runs more than once (default restarts of an interval job: unlimited)', 10_000);
+  cp.signal('SIGTERM');
+  assert.equal((await cp.waitExit()).code, 0, cp.output);
+  assert.equal(dir.lines('task1.txt').length, 6, dir.read('task1.txt'));
+  assert.equal(dir.lines('task2.txt').length, 6, dir.read('task2.txt'));
+  assert.equal(cp.count(/task[12] timeout/), 0);
+  assert.equal(dir.lines('task3.txt').length, 6);
+  assert.equal(cp.count(/msg="task3 timeout after 100ms: '\[2 \S+task3.txt\]'"/), 6, cp.output);
+  assert.equal(cp.count(/msg="task3 exited with error: signal: killed"/), 6);
+});
+
+test('an interval run still going at the next tick is not started twice', async (t) => {
+  const dir = new TempDir();
+  const log = `${dir.path}/runs`;
+  const config = dir.file('cp.json5', `{ jobs: [
+    { name: "slow", exec: ["sh", "-c", "echo start >> ${log}; sleep 0.35; echo end >> ${log}"], when: { interval: "100ms" }, timeout: "5s" },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  await cp.until(() => dir.lines('runs').filter((l) => l === 'end').length >= 3, 'three runs', 15_000);
+  cp.signal('SIGTERM');
+  await cp.waitExit();
+  const lines = dir.lines('runs');
+  lines.forEach((l, i) => assert.equal(l, i % 2 === 0 ? 'start' : 'end', `runs overlapped: ${lines.join(',')}`));
+});
+
+test('test_coprocess: restarts: 3 runs the job four times, then it completes and the app exits', async (t) => {
+  const dir = new TempDir();
+  const config = dir.file('cp.json5', `{ jobs: [
+    { name: "coprocess", exec: ["sh", "-c", "echo coprocess-run; exit 1"], restarts: 3 },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  const exit = await cp.waitExit(30_000);
+  assert.equal(cp.count(/coprocess-run$/), 4, cp.output);
+  assert.equal(exit.code, 1, 'the exit code of its last run');
+});
+
+test('crash loop: a job exiting at once with unlimited restarts is backed off, not spun', async (t) => {
+  const dir = new TempDir();
+  const runs = `${dir.path}/runs`;
+  const config = dir.file('cp.json5', `{ jobs: [
+    { name: "crasher", exec: ["sh", "-c", "echo x >> ${runs}; exit 1"], restarts: "unlimited" },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  await cp.until(() => dir.lines('runs').length >= 1, 'first run', 15_000);
+  await sleep(2000);
+  const count = dir.lines('runs').length;
+  // Without back-off this is thousands; with it, 100 ms doubling: about 5 (the bound is loose).
+  assert.ok(count >= 2 && count <= 15, `runs in ~2 s: ${count}`);
+  cp.signal('SIGTERM');
+  assert.equal((await cp.waitExit()).code, 1, 'the app had failed before the signal');
+});
