@@ -40,7 +40,15 @@ export function compileGoRegex(re: string): RegExp {
       else if (n === 'A') out += '(?<![\\s\\S])';
       else if (n === 's') out += inClass ? '\\t\\n\\f\\r ' : '[\\t\\n\\f\\r ]';
       else if (n === 'S') out += inClass ? '\\x00-\\x08\\x0B\\x0E-\\x1F!-\\u{10FFFF}' : '[^\\t\\n\\f\\r ]';
-      else if (n >= '1' && n <= '9') throw new RegexError(`error parsing regexp: invalid escape sequence: \`\\${n}\``);
+      else if (n >= '0' && n <= '7' && (n === '0' || /[0-7]/.test(re[i + 2] ?? ''))) {
+        // Octal: \0 or \1-\7 followed by more octal digits, up to three in all.
+        const oct = /^[0-7]{1,3}/.exec(re.slice(i + 1))![0];
+        out += `\\u{${parseInt(oct, 8).toString(16)}}`;
+        i += 1 + oct.length;
+        continue;
+      } else if (/[A-Za-z0-9]/.test(n) && !'aftnrvxdDsSwWbBpP'.includes(n)) {
+        throw new RegexError(`error parsing regexp: invalid escape sequence: \`\\${n}\``);
+      }
       else if (n === 'p' || n === 'P') {
         if (re[i + 2] === '{') {
           const end = re.indexOf('}', i + 3);
