@@ -10,7 +10,7 @@
 # build leaves no half-written binary: it is built into a temporary path, checked, then renamed.
 set -euo pipefail
 
-version="${CONSUL_VERSION:-v1.22.7}"
+version="${CONSUL_VERSION:-v1.22.5}"
 version="v${version#v}"
 cache_root="${AUTOPILOT_CACHE:-$HOME/.cache/autopilot}"
 dest_dir="$cache_root/consul-$version"
