@@ -161,6 +161,7 @@ function evalArg(st: State, dot: unknown, type: ParamType, n: ArgNode): unknown 
     case 'dot': return validateType(st, dot, type);
     case 'nil':
       if (type === 'any' || type === 'strings') return null;
+      if (type === 'value') return NO_VALUE;
       return st.fail(`cannot assign nil to ${GO_TYPE[type]}`);
     case 'field': return validateType(st, evalFieldChain(st, dot, dot, n, n.ident, [n], NO_FINAL), type);
     case 'variable': return validateType(st, evalVariable(st, dot, n, [], NO_FINAL), type);

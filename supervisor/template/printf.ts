@@ -44,10 +44,34 @@ function fmtInteger(n: bigint, verb: string, f: Spec): string {
   return pad(sign + digits, f, false);
 }
 
+/** The # flag on floats: always a decimal point, and %g keeps its trailing zeros. */
+function sharpFloat(num: string, verb: string, prec: number): string {
+  let digits = 'gGxX'.includes(verb) ? (prec < 0 ? 6 : prec) : 0;
+  if (verb === 'x' || verb === 'X') digits = prec < 0 ? 6 : prec;
+  const signLen = /^[+\- ]/.test(num) ? 1 : 0;
+  let body = num.slice(signLen);
+  let tail = '';
+  const cut = body.search(verb === 'x' || verb === 'X' ? /[pP]/ : /[eEpP]/);
+  if (cut >= 0) { tail = body.slice(cut); body = body.slice(0, cut); }
+  let sawNonzero = false;
+  for (const c of body) {
+    if (c === '.') continue;
+    if (c !== '0') sawNonzero = true;
+    if (sawNonzero) digits--;
+  }
+  if (!body.includes('.')) {
+    if (body === '0') digits--;
+    body += '.';
+  }
+  if (digits > 0) body += '0'.repeat(digits);
+  return num.slice(0, signLen) + body + tail;
+}
+
 function fmtFloat(x: number, verb: string, f: Spec): string {
   const v = verb === 'v' ? 'g' : verb === 'F' ? 'f' : verb;
   const prec = f.prec ?? (v === 'e' || v === 'E' || v === 'f' ? 6 : -1);
   let num = formatFloat(x, v, prec);
+  if (f.sharp && v !== 'b' && Number.isFinite(x)) num = sharpFloat(num, v, prec);
   if (!num.startsWith('-') && !num.startsWith('+')) num = (f.plus ? '+' : f.space ? ' ' : '') + num;
   else if (num.startsWith('+') && !f.plus) num = f.space ? ' ' + num.slice(1) : num.slice(1);
   if (!Number.isFinite(x)) return pad(num, f, false);
@@ -84,7 +108,21 @@ function badVerb(v: unknown, verb: string, f: Spec): string {
 }
 
 /** Formats one operand with one verb, recursing into slices, maps and structs like fmt does. */
+/** %#v: a Go-syntax representation. */
+function goSyntax(v: unknown, nested: boolean): string {
+  switch (kindOf(v)) {
+    case 'invalid': case 'nil': return nested ? 'interface {}(nil)' : '<nil>';
+    case 'string': return quote(v as string);
+    case 'float': return formatFloat(toNumber(v), 'g', -1);
+    case 'slice': return typeName(v) + '{' + (v as unknown[]).map((e) => goSyntax(e, true)).join(', ') + '}';
+    case 'map': return typeName(v) + '{' + mapEntries(v).map(([k, e]) => goSyntax(k, true) + ':' + goSyntax(e, true)).join(', ') + '}';
+    case 'struct': return typeName(v) + '{' + Object.entries(v as object).map(([k, e]) => `${k}:${goSyntax(e, true)}`).join(', ') + '}';
+    default: return formatValue(v, false);
+  }
+}
+
 export function formatArg(v: unknown, verb: string, f: Spec, nested = false): string {
+  if (verb === 'v' && f.sharp) return pad(goSyntax(v, nested), { ...f, sharp: false });
   const kind = kindOf(v);
   switch (kind) {
     case 'invalid': case 'nil': return verb === 'v' || nested ? pad('<nil>', f) : badVerb(v, verb, f);
