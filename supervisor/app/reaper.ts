@@ -1,31 +1,18 @@
 /**
- * Starts the zombie reaper (supervisor/process/reaper.ts, built separately) when this build has
- * it. It returns null when we are not PID 1 or no FFI is available: nothing to do then.
+ * Starts the zombie reaper (supervisor/process/reaper.ts). It returns null when we are not PID 1
+ * or no FFI is available: nothing to do then. The import is static so that the single-file
+ * binary's bundler includes the reaper (a computed import path would be left out of the bundle).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { LogWriter } from '../log/logger.js';
+import { startZombieReaper } from '../process/reaper.js';
 
 export interface ReaperHandle {
   stop(): void;
 }
 
-type ReaperModule = {
-  startZombieReaper?: (opts?: { intervalMs?: number; log?: (msg: string) => void }) => Promise<ReaperHandle | null>;
-};
-
 export async function startReaper(log: LogWriter): Promise<ReaperHandle | null> {
-  const url = new URL('../process/reaper.js', import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return null; // not in this build
-  let mod: ReaperModule;
   try {
-    mod = (await import(url.href)) as ReaperModule;
-  } catch (err) {
-    log.warn(`zombie reaper unavailable: ${(err as Error).message}`);
-    return null;
-  }
-  try {
-    return (await mod.startZombieReaper?.({ log: (m) => log.debug(m) })) ?? null;
+    return (await startZombieReaper({ log: (m) => log.debug(m) })) ?? null;
   } catch (err) {
     log.warn(`zombie reaper failed to start: ${(err as Error).message}`);
     return null;
