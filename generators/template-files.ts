@@ -1,10 +1,11 @@
 /**
- * The one place that reads template files. Everything else asks this module, so a single-file
- * binary can later swap the folder for an embedded map without touching the planners.
+ * The one place that reads template files. Everything else asks this module, so the single-file
+ * binary swaps the folder for an embedded map without touching the planners.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { embeddedAssets } from '../cli/embedded.js';
 
 /** The package root: the nearest folder above this module holding `templates/` and package.json. */
 function findTemplatesDir(): string {
@@ -20,12 +21,23 @@ let templatesDir: string | undefined;
 
 /** Reads `templates/<component>/<file>` as UTF-8 text. */
 export function readTemplate(component: string, file: string): string {
+  const embedded = embeddedAssets()?.templates;
+  if (embedded) {
+    const text = embedded[`${component}/${file}`];
+    if (text === undefined) throw new Error(`template ${component}/${file} is not embedded in this binary`);
+    return text;
+  }
   templatesDir ??= findTemplatesDir();
   return readFileSync(join(templatesDir, component, file), 'utf8');
 }
 
 /** The file names of one component's folder, sorted (for tests and listings). */
 export function listTemplates(component: string): string[] {
+  const embedded = embeddedAssets()?.templates;
+  if (embedded) {
+    const prefix = `${component}/`;
+    return Object.keys(embedded).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+  }
   templatesDir ??= findTemplatesDir();
   return readdirSync(join(templatesDir, component)).sort();
 }

@@ -3,12 +3,15 @@
  * socket, telemetry). Each is built elsewhere against these narrow interfaces; the app only
  * starts, reloads and stops them, and lets discovery hook into each job's lifecycle.
  *
- * A part is found at run time by module path: `supervisor/<part>/part.ts` exporting
- * `createPart(config: Config): AppPart | undefined` (discovery: a DiscoveryPart). A missing
- * module means the part is not built in; anything else it throws is a real error.
+ * A part is a module `supervisor/<part>/part.ts` exporting `createPart(config: Config):
+ * AppPart | undefined` (discovery: a DiscoveryPart). Parts listed in BUNDLED are imported by
+ * literal specifier, so the single-file binary's bundler includes them; any other part is found
+ * at run time by module path (a missing module means the part is not built in), except in the
+ * binary, whose import.meta.url names the build machine's files.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { embeddedAssets } from '../../cli/embedded.js';
 import type { Config, JobConfig } from '../config/model.js';
 import type { EventBus } from '../events/bus.js';
 import type { LogWriter } from '../log/logger.js';
@@ -50,13 +53,26 @@ export interface AppParts {
 type PartModule = { createPart?: (config: Config) => AppPart | undefined };
 const PART_NAMES = ['discovery', 'watches', 'control', 'telemetry'] as const;
 
+const BUNDLED: Partial<Record<(typeof PART_NAMES)[number], () => Promise<PartModule>>> = {
+  control: () => import('../control/part.js'),
+  telemetry: () => import('../telemetry/part.js'),
+};
+
+async function importPart(name: (typeof PART_NAMES)[number]): Promise<PartModule | undefined> {
+  const bundled = BUNDLED[name];
+  if (bundled) return bundled();
+  if (embeddedAssets()) return undefined;
+  const url = new URL(`../${name}/part.js`, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return undefined;
+  return (await import(url.href)) as PartModule;
+}
+
 /** Loads the parts that are built in and wanted by this config. */
 export async function loadParts(config: Config): Promise<AppParts> {
   const parts: AppParts = {};
   for (const name of PART_NAMES) {
-    const url = new URL(`../${name}/part.js`, import.meta.url);
-    if (!existsSync(fileURLToPath(url))) continue;
-    const mod = (await import(url.href)) as PartModule;
+    const mod = await importPart(name);
+    if (!mod) continue;
     const part = mod.createPart?.(config);
     if (part) (parts as Record<string, AppPart>)[name] = part;
   }
