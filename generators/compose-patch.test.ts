@@ -19,13 +19,24 @@ services:
 # trailing note
 `;
 
-test('adds a service and keeps comments, quoting and order', () => {
+test('adds a service and keeps every other byte: comments, quoting, spacing, order', () => {
   const after = addComposeService(USER_FILE, 'billing', 'build: billing/\ndepends_on:\n  - consul\n');
-  const expectedTail = '\n  billing:\n    build: billing/\n    depends_on:\n      - consul\n';
-  for (const kept of ['# my stack (hand-edited)', '# the front door', 'build: nginx/ # local build', '- "8080:80"', '# trailing note']) assert.ok(after.includes(kept), kept);
-  assert.ok(after.includes(expectedTail), after);
+  const cut = USER_FILE.indexOf('# trailing note');
+  assert.equal(after, USER_FILE.slice(0, cut) + '\n  billing:\n    build: billing/\n    depends_on:\n      - consul\n' + USER_FILE.slice(cut));
   assert.deepEqual(composeServiceNames(after), ['nginx', 'consul', 'billing']);
   assert.deepEqual(parse(after).services.billing, { build: 'billing/', depends_on: ['consul'] });
+});
+
+test('follows the file indent (4 spaces) and survives a block scalar at the end', () => {
+  const four = 'services:\n    web:\n        image: x\n        command: >-\n          folded\n          text\n';
+  const after = addComposeService(four, 'billing', 'build: billing/\ndepends_on:\n  - consul\n');
+  assert.equal(after, four + '\n    billing:\n        build: billing/\n        depends_on:\n            - consul\n');
+  assert.equal(parse(after).services.web.command, 'folded text');
+});
+
+test('flow-style services are re-printed by yaml, still correct', () => {
+  const after = addComposeService('services: { web: { image: x } }\n', 'b', 'build: b/\n');
+  assert.deepEqual(parse(after), { services: { web: { image: 'x' }, b: { build: 'b/' } } });
 });
 
 test('reads service names and published host ports in every port syntax', () => {

@@ -62,15 +62,89 @@ export function composePublishedPorts(text: string, file = 'docker-compose.yml')
   return out;
 }
 
-/** Adds service `name` whose body is the YAML mapping `fragment`; the rest of the file is kept. */
+/** Where a new service entry goes in the text, and how the file indents. */
+interface Spot {
+  at: number;
+  indent: string;
+  unit: string;
+  blankLine: boolean;
+  /** Text to put first (a `services:` line when the file has none). */
+  prefix: string;
+}
+
+const column = (text: string, offset: number) => offset - (text.lastIndexOf('\n', offset - 1) + 1);
+
+function lineEnd(text: string, offset: number): number {
+  if (offset > 0 && text[offset - 1] === '\n') return offset;
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+function findSpot(doc: Document, text: string): Spot | undefined {
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return { at: text.length, indent: '  ', unit: '  ', blankLine: false, prefix: 'services:\n' };
+  if (!isMap(root)) return undefined;
+  const services = root.get('services', true);
+  const legacy = services === undefined && !root.has('version');
+  const map = legacy ? root : services;
+  if (isScalar(map) && map.value === null) {
+    const key = root.items.find((p) => isScalar(p.key) && p.key.value === 'services')!.key as { range?: [number, number, number] };
+    return key.range ? { at: lineEnd(text, key.range[2]), indent: '  ', unit: '  ', blankLine: false, prefix: '' } : undefined;
+  }
+  if (!isMap(map) || map.flow || map.items.length === 0) return undefined;
+  const firstKey = map.items[0]!.key as { range?: [number, number, number] };
+  const last = map.items[map.items.length - 1]!;
+  const lastEnd = (last.value as { range?: [number, number, number] } | null)?.range?.[1] ?? (last.key as { range?: [number, number, number] }).range?.[2];
+  if (!firstKey.range || lastEnd === undefined) return undefined;
+  const indentCol = column(text, firstKey.range[0]);
+  // The indent unit: how far the first service's own keys sit from its name.
+  const inner = map.items.map((p) => p.value).find((v): v is YAMLMap => isMap(v) && !v.flow && v.items.length > 0);
+  const innerKey = inner?.items[0]?.key as { range?: [number, number, number] } | undefined;
+  const unitCol = innerKey?.range ? column(text, innerKey.range[0]) - indentCol : 2;
+  return { at: lineEnd(text, lastEnd), indent: ' '.repeat(indentCol), unit: ' '.repeat(unitCol > 0 ? unitCol : 2), blankLine: true, prefix: '' };
+}
+
+/** Re-indents a 2-space fragment to the file's indent unit, under `base`. */
+function reindent(fragment: string, base: string, unit: string): string {
+  return fragment
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const lead = /^ */.exec(line)![0].length;
+      return base + unit.repeat(Math.floor(lead / 2)) + ' '.repeat(lead % 2) + line.slice(lead);
+    })
+    .join('\n');
+}
+
+/**
+ * Adds service `name` whose body is the YAML mapping `fragment`. The entry is spliced into the
+ * text at the end of the services (found through the Document API's node ranges), so every other
+ * byte stays as the user wrote it; when the layout is unusual (flow style) the document is
+ * re-printed by `yaml`, which still keeps comments.
+ */
 export function addComposeService(text: string, name: string, fragment: string, file = 'docker-compose.yml'): string {
   const doc = load(text, file);
-  const services = servicesMap(doc, true)!;
-  if (services.has(name)) throw new ComposeError(`${file}: service "${name}" already exists`);
+  if (composeServiceNames(text, file).includes(name)) throw new ComposeError(`${file}: service "${name}" already exists`);
   const body = load(fragment, `${name} compose fragment`).contents;
+  const spot = findSpot(doc, text);
+  if (spot) {
+    const head = text.slice(0, spot.at) + (spot.at > 0 && !text.slice(0, spot.at).endsWith('\n') ? '\n' : '');
+    const entry = `${spot.blankLine ? '\n' : ''}${spot.prefix}${spot.indent}${name}:\n${reindent(fragment, spot.indent + spot.unit, spot.unit)}\n`;
+    const out = head + entry + text.slice(spot.at);
+    // Keep the splice only if it means exactly "the old file plus this service".
+    const expected = servicesJson(doc);
+    expected[name] = (body as { toJSON(): unknown }).toJSON();
+    const got = servicesJson(load(out, file));
+    if (JSON.stringify(got) === JSON.stringify(expected)) return out;
+  }
+  const services = servicesMap(doc, true)!;
   const key = doc.createNode(name);
-  // A blank line between services, as people write them.
   if (services.items.length > 0) key.spaceBefore = true;
   services.set(key, body);
   return doc.toString({ lineWidth: 0 });
+}
+
+function servicesJson(doc: Document): Record<string, unknown> {
+  const map = servicesMap(doc, false);
+  return map ? (map.toJSON() as Record<string, unknown>) ?? {} : {};
 }

@@ -6,7 +6,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { BLUEPRINTS, findBlueprint } from '../../blueprints/index.js';
 import { applyAndReport, ask, canPrompt, printNextSteps, userErrors, type Opts } from '../../generators/cli-support.js';
-import { checkName } from '../../generators/project.js';
 import { planNew } from '../../generators/plan-new.js';
 import { color } from '../colors.js';
 import { UserError } from '../errors.js';
@@ -47,7 +46,7 @@ export async function newCommand(blueprintArg: string | undefined, dirArg: strin
   }
   const target = resolve(dir);
   const project = typeof o['name'] === 'string' ? o['name'] : basename(target);
-  userErrors(() => checkName('project', project.toLowerCase()));
+  if (/[\r\n]/.test(project)) throw new UserError('--name: the project name must fit on one line');
   if (isNonEmptyDir(target) && !o['force']) throw new UserError(`${dir} is not empty (use --force to write into it; existing files are kept unless the blueprint has them)`);
 
   const ops = userErrors(() => planNew({ blueprint, project, version: VERSION }));
