@@ -32,10 +32,14 @@ if [[ -x "$dest" ]]; then
   exit 0
 fi
 
+rm -rf "$dest_dir"/.build.* # left by an interrupted build; we hold the lock
 work="$(mktemp -d "$dest_dir/.build.XXXXXX")"
+child=""
 trap 'rm -rf "$work"' EXIT
+# On interruption also stop the go command (it would otherwise keep building into $work).
+trap '[[ -n "$child" ]] && kill "$child" 2>/dev/null; exit 130' INT TERM HUP
 start=$SECONDS
-echo "setup-consul: building Consul $version from source (first run only; several minutes)" >&2
+echo "setup-consul: building Consul $version from source (first run only; about 20 minutes on 2 cores)" >&2
 
 # Consul's own go.mod: its submodules (api, sdk, ...) are `replace`d with local directories,
 # which a dependent module ignores, so require them at the versions it names instead; its
@@ -66,8 +70,11 @@ upstream_mod="$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com
 } >"$work/go.mod"
 
 # -mod=mod lets the go command fill in go.sum (verified against the checksum database).
-(cd "$work" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' \
-  -o "$work/consul" github.com/hashicorp/consul) >&2
+(cd "$work" && exec env CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' \
+  -o "$work/consul" github.com/hashicorp/consul) >&2 &
+child=$!
+wait "$child"
+child=""
 
 "$work/consul" version >&2
 chmod 755 "$work/consul"
