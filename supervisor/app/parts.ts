@@ -51,30 +51,31 @@ export interface AppParts {
 }
 
 type PartModule = { createPart?: (config: Config) => AppPart | undefined };
-const PART_NAMES = ['discovery', 'watches', 'control', 'telemetry'] as const;
+type PartName = 'discovery' | 'watches' | 'control' | 'telemetry';
+const PART_NAMES: readonly PartName[] = ['discovery', 'watches', 'control', 'telemetry'];
 
-const BUNDLED: Partial<Record<(typeof PART_NAMES)[number], () => Promise<PartModule>>> = {
+/** Parts imported by literal specifiers, so bundlers (bun build --compile) include them. */
+const BUILT_IN: Partial<Record<PartName, () => Promise<PartModule>>> = {
   control: () => import('../control/part.js'),
   telemetry: () => import('../telemetry/part.js'),
 };
-
-async function importPart(name: (typeof PART_NAMES)[number]): Promise<PartModule | undefined> {
-  const bundled = BUNDLED[name];
-  if (bundled) return bundled();
-  if (embeddedAssets()) return undefined;
-  const url = new URL(`../${name}/part.js`, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return undefined;
-  return (await import(url.href)) as PartModule;
-}
 
 /** Loads the parts that are built in and wanted by this config. */
 export async function loadParts(config: Config): Promise<AppParts> {
   const parts: AppParts = {};
   for (const name of PART_NAMES) {
     const mod = await importPart(name);
-    if (!mod) continue;
-    const part = mod.createPart?.(config);
+    const part = mod?.createPart?.(config);
     if (part) (parts as Record<string, AppPart>)[name] = part;
   }
   return parts;
+}
+
+async function importPart(name: PartName): Promise<PartModule | undefined> {
+  const builtIn = BUILT_IN[name];
+  if (builtIn) return builtIn();
+  // Not wired in yet: found by path when present (add it to BUILT_IN once it exists).
+  const url = new URL(`../${name}/part.js`, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return undefined;
+  return (await import(url.href)) as PartModule;
 }

@@ -1,10 +1,9 @@
 /**
  * Starts the zombie reaper (supervisor/process/reaper.ts). It returns null when we are not PID 1
- * or no FFI is available: nothing to do then. The import is static so that the single-file
- * binary's bundler includes the reaper (a computed import path would be left out of the bundle).
+ * or no FFI is available: nothing to do then. A reaper that fails to start is reported, never
+ * fatal: supervising the jobs matters more than reaping orphans.
  */
 import type { LogWriter } from '../log/logger.js';
-import { startZombieReaper } from '../process/reaper.js';
 
 export interface ReaperHandle {
   stop(): void;
@@ -12,9 +11,11 @@ export interface ReaperHandle {
 
 export async function startReaper(log: LogWriter): Promise<ReaperHandle | null> {
   try {
+    // A literal specifier, so bundlers (bun build --compile) include it; loaded only here.
+    const { startZombieReaper } = await import('../process/reaper.js');
     return (await startZombieReaper({ log: (m) => log.debug(m) })) ?? null;
   } catch (err) {
-    log.warn(`zombie reaper failed to start: ${(err as Error).message}`);
+    log.warn(`zombie reaper unavailable: ${(err as Error).message}`);
     return null;
   }
 }
