@@ -25,7 +25,12 @@ export class JobSet {
   private sweepQueued = false;
   private allDoneWaiters: Array<() => void> = [];
 
-  constructor(private readonly opts: JobSetOptions) {}
+  constructor(private readonly opts: JobSetOptions) {
+    // During a shutdown, any exit may leave a stop hook with nothing left to wait for.
+    opts.bus.subscribe((e) => {
+      if (this.shuttingDown && (e.code === 'exitSuccess' || e.code === 'exitFailed' || e.code === 'stopped')) this.queueSweep();
+    });
+  }
 
   list(): Job[] {
     return [...this.jobs.values()];
