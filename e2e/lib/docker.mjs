@@ -1,0 +1,75 @@
+// The e2e's own Docker daemon and the compose project under test, driven through Debian's
+// clients (/usr/bin/docker, /usr/bin/docker-compose): a newer CLI earlier in PATH is not used.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from './sh.mjs';
+
+export const DOCKER = '/usr/bin/docker';
+export const COMPOSE = '/usr/bin/docker-compose';
+
+export class Project {
+  /** dir: the generated project; dockerHost: unix://... of the e2e daemon. */
+  constructor(dir, dockerHost) {
+    this.dir = dir;
+    this.env = { ...process.env, DOCKER_HOST: dockerHost, PATH: `/usr/bin:${process.env.PATH}` };
+    // Compose's interactive output is noise in a log.
+    this.env.COMPOSE_INTERACTIVE_NO_CLI = '1';
+    delete this.env.DOCKER_CONTEXT;
+    delete this.env.DOCKER_CONFIG;
+  }
+
+  docker(args, opts = {}) {
+    return run(DOCKER, args, { env: this.env, cwd: this.dir, ...opts });
+  }
+
+  compose(args, opts = {}) {
+    return run(COMPOSE, ['--no-ansi', ...args], { env: this.env, cwd: this.dir, ...opts });
+  }
+
+  /** Container IDs of a service (running or not). */
+  async ids(service) {
+    const { stdout } = await this.compose(['ps', '-q', service], { timeoutMs: 30_000 });
+    return stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  }
+
+  async inspect(ids) {
+    if (ids.length === 0) return [];
+    const { stdout } = await this.docker(['inspect', ...ids], { timeoutMs: 30_000 });
+    return JSON.parse(stdout);
+  }
+
+  /** The IPv4 address of one container of `service` on the compose network. */
+  async ip(service) {
+    const [id] = await this.ids(service);
+    if (!id) throw new Error(`no container for service ${service}`);
+    const [info] = await this.inspect([id]);
+    const nets = Object.values(info.NetworkSettings.Networks ?? {});
+    const ip = nets.map((n) => n.IPAddress).find(Boolean);
+    if (!ip) throw new Error(`service ${service} (${id.slice(0, 12)}) has no IP address`);
+    return ip;
+  }
+
+  /**
+   * A file inside a running container, read through its root filesystem on the host (overlay2's
+   * merged dir): no `docker exec`, so it can be polled often without disturbing timings.
+   */
+  async readContainerFile(id, path) {
+    const { stdout } = await this.docker(['inspect', '-f', '{{.GraphDriver.Data.MergedDir}}', id], { timeoutMs: 30_000 });
+    return readFile(join(stdout.trim(), path), 'utf8');
+  }
+
+  /** The last `tail` log lines of the given services, for failure reports. */
+  async logs(services, tail = 50) {
+    const { stdout, stderr } = await this.compose(['logs', '--no-color', '--tail', String(tail), ...services], {
+      timeoutMs: 30_000,
+      allowFail: true,
+    });
+    return (stdout + stderr).trimEnd();
+  }
+}
+
+/** GET http://host:port/path with a short timeout -> { status, body }. */
+export async function httpGet(url, timeoutMs = 3000) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { connection: 'close' } });
+  return { status: res.status, body: await res.text() };
+}

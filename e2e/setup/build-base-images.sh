@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Builds stand-ins for the base images the generated Dockerfiles and compose file name, since no
+# image registry is reachable: one Debian bookworm root filesystem (debootstrap, cached) plus
+#   node:20-bookworm-slim   the host's Node.js binary in /usr/local/bin (it must be Node 20)
+#   nginx:1.27-bookworm     Debian's nginx
+#   hashicorp/consul:1.20   the Consul binary from scripts/setup-consul.sh, official-style entrypoint
+# and imports them into the daemon at $DOCKER_HOST. Root filesystems are cached as tarballs keyed
+# by a hash of this script and its inputs; an image already imported with that hash is kept.
+#
+#   DOCKER_HOST=unix://... bash e2e/setup/build-base-images.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cache_root="${AUTOPILOT_CACHE:-$HOME/.cache/autopilot}"
+cache="$cache_root/e2e-images"
+docker=/usr/bin/docker
+mkdir -p "$cache"
+: "${DOCKER_HOST:?set DOCKER_HOST to the e2e daemon}"
+
+node_bin="$(readlink -f "$(command -v node)")"
+node_version="$("$node_bin" --version)"
+[[ "$node_version" == v20.* ]] || { echo "build-base-images: host node is $node_version; node:20-bookworm-slim needs Node 20" >&2; exit 1; }
+consul_bin="$(bash "$repo/scripts/setup-consul.sh" | tail -n 1)"
+[[ -x "$consul_bin" ]] || { echo "build-base-images: scripts/setup-consul.sh gave no consul binary" >&2; exit 1; }
+
+key="$( { cat "$0"; echo "$node_version"; sha256sum "$consul_bin"; } | sha256sum | cut -c1-16)"
+
+exec 9>"$cache/.lock"
+flock 9
+
+# One minimal Debian root filesystem, the starting point of every image.
+base_tar="$cache/bookworm-minbase.tar"
+if [[ ! -s "$base_tar" ]]; then
+  echo "build-base-images: debootstrap bookworm (first run only)" >&2
+  dir="$(mktemp -d "$cache/.rootfs.XXXXXX")"
+  debootstrap --variant=minbase bookworm "$dir" http://deb.debian.org/debian >"$cache/debootstrap.log" 2>&1 \
+    || { tail -n 20 "$cache/debootstrap.log" >&2; rm -rf "$dir"; exit 1; }
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+  tar -C "$dir" -cf "$base_tar.tmp" . && mv "$base_tar.tmp" "$base_tar"
+  rm -rf "$dir"
+fi
+
+# customize_<name> DIR: what each image adds to the root filesystem.
+customize_node() {
+  install -m 0755 "$node_bin" "$1/usr/local/bin/node"
+}
+customize_nginx() {
+  local dir="$1"
+  cp /etc/resolv.conf "$dir/etc/resolv.conf"
+  printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"   # no service starts in the chroot
+  chmod 0755 "$dir/usr/sbin/policy-rc.d"
+  chroot "$dir" /bin/sh -c 'export DEBIAN_FRONTEND=noninteractive;
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx >/dev/null' >&2
+  rm -f "$dir/usr/sbin/policy-rc.d" "$dir/etc/nginx/sites-enabled/default"
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+  : >"$dir/etc/resolv.conf"
+  # As in the official image: logs go to the container's output.
+  ln -sf /dev/stdout "$dir/var/log/nginx/access.log"
+  ln -sf /dev/stderr "$dir/var/log/nginx/error.log"
+}
+customize_consul() {
+  local dir="$1"
+  install -m 0755 "$consul_bin" "$dir/bin/consul"
+  mkdir -p "$dir/consul/data" "$dir/consul/config"
+  # The official image's entrypoint: `agent ...` and `-flag ...` run consul; anything else as is.
+  cat >"$dir/usr/local/bin/docker-entrypoint.sh" <<'SH'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "$1" ]; then set -- consul agent "$@"; fi
+if [ "$1" = agent ]; then shift; set -- consul agent -data-dir=/consul/data -config-dir=/consul/config "$@"; fi
+exec "$@"
+SH
+  chmod 0755 "$dir/usr/local/bin/docker-entrypoint.sh"
+}
+
+# build NAME CUSTOMIZER CHANGE...: cached tarball -> `docker import` unless already imported.
+build() {
+  local name="$1" customize="$2"; shift 2
+  local tar="$cache/${name//[\/:]/_}-$key.tar"
+  local have
+  have="$($docker image inspect -f '{{index .Config.Labels "autopilot.e2e.key"}}' "$name" 2>/dev/null || true)"
+  if [[ "$have" == "$key" ]]; then return 0; fi
+  if [[ ! -s "$tar" ]]; then
+    echo "build-base-images: building $name" >&2
+    local dir
+    dir="$(mktemp -d "$cache/.rootfs.XXXXXX")"
+    tar -C "$dir" -xf "$base_tar"
+    "$customize" "$dir"
+    tar -C "$dir" -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
+    rm -rf "$dir"
+    rm -f "$cache/${name//[\/:]/_}-"*.tar.old
+  fi
+  local changes=(--change "LABEL autopilot.e2e.key=$key")
+  local c
+  for c in "$@"; do changes+=(--change "$c"); done
+  $docker import "${changes[@]}" "$tar" "$name" >/dev/null
+  # `docker import` cannot set STOPSIGNAL; a one-line build on top can (no network needed).
+  if [[ -n "${STOP_SIGNAL:-}" ]]; then
+    printf 'FROM %s\nSTOPSIGNAL %s\n' "$name" "$STOP_SIGNAL" | $docker build -q -t "$name" - >/dev/null
+  fi
+  echo "build-base-images: imported $name" >&2
+}
+
+env_path='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+build node:20-bookworm-slim customize_node "$env_path" 'CMD ["node"]'
+# The official nginx image stops with SIGQUIT (graceful); images built FROM it inherit that.
+STOP_SIGNAL=SIGQUIT build nginx:1.27-bookworm customize_nginx "$env_path" 'EXPOSE 80' 'CMD ["nginx", "-g", "daemon off;"]'
+build hashicorp/consul:1.20 customize_consul "$env_path" 'EXPOSE 8500' \
+  'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["agent", "-dev", "-client", "0.0.0.0"]'
+# Tarballs of earlier keys are no longer used.
+find "$cache" -maxdepth 1 -name '*.tar' ! -name "*-$key.tar" ! -name 'bookworm-minbase.tar' -delete
+$docker image prune -f >/dev/null
