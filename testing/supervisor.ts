@@ -55,10 +55,12 @@ export class Supervisor {
   readonly exited: Promise<Exit>;
   private waiters = new Set<() => void>();
 
-  constructor(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
+  /** `argv`: the runtime's prefix (testing/runtimes.ts); default: this Node with the built CLI. */
+  constructor(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; argv?: readonly string[] } = {}) {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    this.child = spawn(process.execPath, [cliPath, ...args], { env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...prefix] = opts.argv ?? [process.execPath, cliPath];
+    this.child = spawn(cmd!, [...prefix, ...args], { env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => {
       this.stdout += d.toString();
       this.notify();
