@@ -32,6 +32,7 @@ export function lex(input: string): Item[] {
   let pos = 0;
   let start = 0;
   let parenDepth = 0;
+  let actionStart = 0;
   const emit = (type: ItemType): void => {
     items.push({ type, val: input.slice(start, pos), pos: start });
     start = pos;
@@ -92,6 +93,7 @@ export function lex(input: string): Item[] {
       return lexComment();
     }
     items.push({ type: 'leftDelim', val: LEFT, pos: start });
+    actionStart = start;
     pos += after;
     start = pos;
     parenDepth = 0;
@@ -131,7 +133,10 @@ export function lex(input: string): Item[] {
         return fail('unclosed left paren');
       }
       const r = next();
-      if (r === undefined) return fail('unclosed action');
+      if (r === undefined) {
+        start = actionStart; // Point at the action's opening delimiter.
+        return fail('unclosed action');
+      }
       if (isSpace(r)) {
         pos -= 1;
         let n = 0;

@@ -1,75 +1,21 @@
-// Recursive-descent parser following text/template/parse/parse.go, including its checks:
-// undefined functions and variables, misplaced {{end}}/{{else}}/{{break}}, bad pipelines.
-import { TemplateError } from './errors.js';
-import { type Item, lex } from './lexer.js';
-import { LiteralError, parseNumber, unquote, unquoteChar } from './literals.js';
-import type {
-  ArgNode, CommandNode, ListNode, Node, PipeNode, TemplateNode, VariableNode,
-} from './nodes.js';
+// Template structure (parse.go's parse, itemList, action and control clauses): text, actions,
+// if/range/with/else/end, define, template and block, and the set of named templates.
+import type { ListNode, Node, PipeNode, TemplateNode } from './nodes.js';
 import { isEmptyTree } from './nodes.js';
-import { positionOf } from './position.js';
+import { PipelineParser } from './parser-pipeline.js';
 
 /** All templates of one parse: the main one under its own name plus every define/block. */
 export type TreeSet = Map<string, ListNode>;
 
 type Terminator = { kind: 'end' | 'else'; pos: number; ifOrWith: boolean };
 
-const KEYWORD_TYPES = new Set(['block', 'break', 'continue', 'define', 'dot', 'else', 'end', 'if', 'nil', 'range', 'template', 'with']);
-
-function itemString(it: Item): string {
-  if (it.type === 'eof') return 'EOF';
-  if (it.type === 'error') return it.val;
-  if (KEYWORD_TYPES.has(it.type)) return `<${it.val}>`;
-  return JSON.stringify(it.val.length > 10 ? it.val.slice(0, 10) : it.val) + (it.val.length > 10 ? '...' : '');
-}
-
 export function parse(text: string, name: string, hasFunc: (n: string) => boolean): TreeSet {
   return new Parser(text, name, hasFunc).parseAll();
 }
 
-class Parser {
-  private readonly items: Item[];
-  private i = 0;
-  private lastPos = 0;
-  private vars: string[] = ['$'];
+class Parser extends PipelineParser {
   private rangeDepth = 0;
   private readonly trees: TreeSet = new Map();
-
-  constructor(private readonly text: string, private readonly name: string, private readonly hasFunc: (n: string) => boolean) {
-    this.items = lex(text);
-  }
-
-  private fail(msg: string, pos = this.lastPos): never {
-    const { line, column } = positionOf(this.text, pos);
-    throw new TemplateError(this.name, line, column, msg);
-  }
-  private next(): Item {
-    const it = this.items[Math.min(this.i, this.items.length - 1)]!;
-    if (this.i < this.items.length) this.i++;
-    this.lastPos = it.pos;
-    return it;
-  }
-  private backup(n = 1): void { this.i -= n; }
-  private peek(): Item { return this.items[Math.min(this.i, this.items.length - 1)]!; }
-  private nextNonSpace(): Item {
-    let it = this.next();
-    while (it.type === 'space') it = this.next();
-    return it;
-  }
-  private peekNonSpace(): Item {
-    const it = this.nextNonSpace();
-    this.backup();
-    return it;
-  }
-  private unexpected(it: Item, context: string): never {
-    if (it.type === 'error') this.fail(it.val, it.pos);
-    this.fail(`unexpected ${itemString(it)} in ${context}`, it.pos);
-  }
-  private expect(type: Item['type'], context: string): Item {
-    const it = this.nextNonSpace();
-    if (it.type !== type) this.unexpected(it, context);
-    return it;
-  }
 
   /** Adds a finished tree, refusing a second non-empty definition of one name. */
   private add(name: string, root: ListNode): void {
@@ -115,10 +61,6 @@ class Parser {
     const [list, end] = this.itemList();
     if (end.kind !== 'end') this.fail(`unexpected {{${end.kind}}} in ${ctx}`, end.pos);
     this.add(name, list);
-  }
-
-  private unquote(s: string): string {
-    try { return unquote(s); } catch (e) { return this.fail(e instanceof LiteralError ? e.message : 'invalid syntax'); }
   }
 
   private itemList(): [ListNode, Terminator] {
@@ -223,128 +165,4 @@ class Parser {
     return { kind: 'template', pos, name, pipe };
   }
 
-  private pipeline(context: string, end: 'rightDelim' | 'rightParen'): PipeNode {
-    const pipe: PipeNode = { kind: 'pipe', pos: this.peekNonSpace().pos, isAssign: false, decl: [], cmds: [] };
-    this.declarations(pipe, context);
-    for (;;) {
-      const tok = this.nextNonSpace();
-      if (tok.type === end) {
-        this.checkPipeline(pipe, context);
-        return pipe;
-      }
-      switch (tok.type) {
-        case 'bool': case 'charConst': case 'dot': case 'field': case 'identifier': case 'number':
-        case 'nil': case 'rawString': case 'string': case 'variable': case 'leftParen':
-          this.backup();
-          pipe.cmds.push(this.command());
-          break;
-        default: this.unexpected(tok, context);
-      }
-    }
-  }
-
-  private declarations(pipe: PipeNode, context: string): void {
-    for (;;) {
-      const v = this.peekNonSpace();
-      if (v.type !== 'variable') return;
-      const start = this.i;
-      this.nextNonSpace();
-      const after = this.peek();
-      const next = this.peekNonSpace();
-      const variable: VariableNode = { kind: 'variable', pos: v.pos, ident: [v.val] };
-      if (next.type === 'assign' || next.type === 'declare') {
-        pipe.isAssign = next.type === 'assign';
-        this.nextNonSpace();
-        pipe.decl.push(variable);
-        this.vars.push(v.val);
-        return;
-      }
-      if (next.type === 'char' && next.val === ',') {
-        this.nextNonSpace();
-        pipe.decl.push(variable);
-        this.vars.push(v.val);
-        if (context === 'range' && pipe.decl.length < 2) {
-          const t = this.peekNonSpace().type;
-          if (t === 'variable' || t === 'rightDelim' || t === 'rightParen') continue;
-          this.fail('range can only initialize variables');
-        }
-        this.fail(`too many declarations in ${context}`);
-      }
-      void after;
-      this.i = start;
-      return;
-    }
-  }
-
-  private checkPipeline(pipe: PipeNode, context: string): void {
-    if (pipe.cmds.length === 0) this.fail(`missing value for ${context}`);
-    pipe.cmds.slice(1).forEach((c, i) => {
-      const k = c.args[0]!.kind;
-      if (k === 'bool' || k === 'dot' || k === 'nil' || k === 'number' || k === 'string') {
-        this.fail(`non executable command in pipeline stage ${i + 2}`, c.pos);
-      }
-    });
-  }
-
-  private command(): CommandNode {
-    const cmd: CommandNode = { kind: 'command', pos: this.peekNonSpace().pos, args: [] };
-    for (;;) {
-      this.peekNonSpace();
-      const operand = this.operand();
-      if (operand !== null) cmd.args.push(operand);
-      const tok = this.next();
-      if (tok.type === 'space') continue;
-      if (tok.type === 'rightDelim' || tok.type === 'rightParen') this.backup();
-      else if (tok.type !== 'pipe') this.unexpected(tok, 'operand');
-      break;
-    }
-    if (cmd.args.length === 0) this.fail('empty command');
-    return cmd;
-  }
-
-  private operand(): ArgNode | null {
-    const node = this.term();
-    if (node === null || this.peek().type !== 'field') return node;
-    const fields: string[] = [];
-    while (this.peek().type === 'field') fields.push(this.next().val.slice(1));
-    switch (node.kind) {
-      case 'field': return { kind: 'field', pos: node.pos, ident: [...node.ident, ...fields] };
-      case 'variable': return { kind: 'variable', pos: node.pos, ident: [...node.ident, ...fields] };
-      case 'bool': case 'string': case 'number': case 'nil': case 'dot':
-        return this.fail(`unexpected . after term ${JSON.stringify(node.kind === 'string' ? node.quoted : node.kind === 'number' ? node.text : node.kind === 'dot' ? '.' : String(node.kind === 'bool' ? node.value : 'nil'))}`);
-      default: return { kind: 'chain', pos: node.pos, node, fields };
-    }
-  }
-
-  private term(): ArgNode | null {
-    const tok = this.nextNonSpace();
-    const pos = tok.pos;
-    switch (tok.type) {
-      case 'identifier':
-        if (!this.hasFunc(tok.val)) this.fail(`function ${JSON.stringify(tok.val)} not defined`, pos);
-        return { kind: 'identifier', pos, name: tok.val };
-      case 'dot': return { kind: 'dot', pos };
-      case 'nil': return { kind: 'nil', pos };
-      case 'variable':
-        if (!this.vars.includes(tok.val)) this.fail(`undefined variable ${JSON.stringify(tok.val)}`, pos);
-        return { kind: 'variable', pos, ident: [tok.val] };
-      case 'field': return { kind: 'field', pos, ident: [tok.val.slice(1)] };
-      case 'bool': return { kind: 'bool', pos, value: tok.val === 'true' };
-      case 'charConst': case 'number':
-        try {
-          if (tok.type === 'charConst') {
-            return { kind: 'number', pos, text: tok.val, isInt: true, idealFloat: false, value: unquoteChar(tok.val) };
-          }
-          return { kind: 'number', pos, text: tok.val, ...parseNumber(tok.val) };
-        } catch (e) {
-          return this.fail(e instanceof LiteralError ? e.message : 'invalid number', pos);
-        }
-      case 'leftParen': return this.pipeline('parenthesized pipeline', 'rightParen');
-      case 'string': case 'rawString':
-        return { kind: 'string', pos, quoted: tok.val, text: this.unquote(tok.val) };
-      default:
-        this.backup();
-        return null;
-    }
-  }
 }

@@ -1,215 +1,131 @@
-// fmt.Sprintf for template values: verbs, flags, width/precision (including *), [n] indexes,
-// and Go's in-band error forms (%!d(string=x), %!v(MISSING), %!(EXTRA ...)).
-import { formatFloat, formatValue, isPrintRune, quote, quoteRune } from './format.js';
-import { kindOf, mapEntries, toNumber, typeName, utf8Bytes } from './values.js';
+// fmt.Sprintf for template values, following fmt's doPrintf: flags, width and precision
+// (also from * arguments), [n] argument indexes, and the in-band error forms
+// %!v(MISSING), %!v(BADINDEX), %!(BADWIDTH), %!(BADPREC), %!(NOVERB), %!(EXTRA ...).
+import { formatArg, type Spec } from './fmt-verbs.js';
+import { kindOf, typeName } from './values.js';
 
-interface Spec { minus: boolean; plus: boolean; sharp: boolean; space: boolean; zero: boolean; wid?: number; prec?: number }
-
-const runeCount = (s: string): number => [...s].length;
-
-function pad(s: string, f: Spec, allowZero = true): string {
-  const w = (f.wid ?? 0) - runeCount(s);
-  if (w <= 0) return s;
-  if (f.minus) return s + ' '.repeat(w);
-  return (f.zero && allowZero ? '0' : ' ').repeat(w) + s;
-}
-
-function fmtInteger(n: bigint, verb: string, f: Spec): string {
-  if (verb === 'c') return pad(String.fromCodePoint(Number(n) >= 0 && Number(n) <= 0x10ffff ? Number(n) : 0xfffd), f);
-  if (verb === 'q') return pad(quoteRune(Number(n), f.plus), f);
-  if (verb === 'U') {
-    const u = 'U+' + (n < 0n ? n + (1n << 64n) : n).toString(16).toUpperCase().padStart(4, '0');
-    const printable = n >= 0n && n <= 0x10ffffn && !(n >= 0xd800n && n < 0xe000n) && isPrintRune(String.fromCodePoint(Number(n)));
-    return pad(f.sharp && printable ? `${u} '${String.fromCodePoint(Number(n))}'` : u, f, false);
-  }
-  const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' || verb === 'O' ? 8 : verb === 'b' ? 2 : 10;
-  const neg = n < 0n;
-  let digits = (neg ? -n : n).toString(base);
-  if (verb === 'X') digits = digits.toUpperCase();
-  let prec = -1;
-  if (f.prec !== undefined) {
-    prec = f.prec;
-    if (prec === 0 && n === 0n) return ' '.repeat(Math.max(f.wid ?? 0, 0));
-  } else if (f.zero && f.wid !== undefined && !f.minus) {
-    prec = f.wid - (neg || f.plus || f.space ? 1 : 0);
-  }
-  if (prec > digits.length) digits = '0'.repeat(prec - digits.length) + digits;
-  if (f.sharp) {
-    if (base === 8 && !digits.startsWith('0')) digits = '0' + digits;
-    else if (base === 16) digits = (verb === 'X' ? '0X' : '0x') + digits;
-    else if (base === 2) digits = '0b' + digits;
-  }
-  if (verb === 'O') digits = '0o' + digits;
-  const sign = neg ? '-' : f.plus ? '+' : f.space ? ' ' : '';
-  return pad(sign + digits, f, false);
-}
-
-/** The # flag on floats: always a decimal point, and %g keeps its trailing zeros. */
-function sharpFloat(num: string, verb: string, prec: number): string {
-  let digits = 'gGxX'.includes(verb) ? (prec < 0 ? 6 : prec) : 0;
-  if (verb === 'x' || verb === 'X') digits = prec < 0 ? 6 : prec;
-  const signLen = /^[+\- ]/.test(num) ? 1 : 0;
-  let body = num.slice(signLen);
-  let tail = '';
-  const cut = body.search(verb === 'x' || verb === 'X' ? /[pP]/ : /[eEpP]/);
-  if (cut >= 0) { tail = body.slice(cut); body = body.slice(0, cut); }
-  let sawNonzero = false;
-  for (const c of body) {
-    if (c === '.') continue;
-    if (c !== '0') sawNonzero = true;
-    if (sawNonzero) digits--;
-  }
-  if (!body.includes('.')) {
-    if (body === '0') digits--;
-    body += '.';
-  }
-  if (digits > 0) body += '0'.repeat(digits);
-  return num.slice(0, signLen) + body + tail;
-}
-
-function fmtFloat(x: number, verb: string, f: Spec): string {
-  const v = verb === 'v' ? 'g' : verb === 'F' ? 'f' : verb;
-  const prec = f.prec ?? (v === 'e' || v === 'E' || v === 'f' ? 6 : -1);
-  let num = formatFloat(x, v, prec);
-  if (f.sharp && v !== 'b' && Number.isFinite(x)) num = sharpFloat(num, v, prec);
-  if (!num.startsWith('-') && !num.startsWith('+')) num = (f.plus ? '+' : f.space ? ' ' : '') + num;
-  else if (num.startsWith('+') && !f.plus) num = f.space ? ' ' + num.slice(1) : num.slice(1);
-  if (!Number.isFinite(x)) return pad(num, f, false);
-  if (f.zero && f.wid !== undefined && !f.minus && /^[+\- ]/.test(num)) {
-    return num[0] + pad(num.slice(1), { ...f, wid: f.wid - 1 });
-  }
-  return pad(num, f);
-}
-
-function fmtString(s: string, verb: string, f: Spec): string {
-  if (f.prec !== undefined && verb !== 'x' && verb !== 'X') s = [...s].slice(0, f.prec).join('');
-  if (verb === 'q') {
-    if (f.sharp && !/[`\u0000-\u0008\u000a-\u001f\u007f\ufeff]/.test(s)) return pad('`' + s + '`', f);
-    return pad(quote(s, f.plus), f);
-  }
-  if (verb === 'x' || verb === 'X') {
-    let bytes = [...utf8Bytes(s)];
-    if (f.prec !== undefined) bytes = bytes.slice(0, f.prec);
-    const hex = bytes.map((b) => b.toString(16).padStart(2, '0'));
-    const prefix = f.sharp ? (verb === 'X' ? '0X' : '0x') : '';
-    let out = f.space ? hex.map((h) => prefix + h).join(' ') : (hex.length ? prefix : '') + hex.join('');
-    if (verb === 'X') out = out.toUpperCase();
-    return pad(out, f);
-  }
-  return pad(s, f);
-}
-
-const VERBS: Record<string, string> = {
-  bool: 'tv', int: 'vdboOxXcqU', float: 'vbgGfFeExX', string: 'vsxXq',
-};
-
-function badVerb(v: unknown, verb: string, f: Spec): string {
-  return `%!${verb}(` + (v === null || v === undefined ? '<nil>' : `${typeName(v)}=${formatArg(v, 'v', f)}`) + ')';
-}
-
-/** Formats one operand with one verb, recursing into slices, maps and structs like fmt does. */
-/** %#v: a Go-syntax representation. */
-function goSyntax(v: unknown, nested: boolean): string {
-  switch (kindOf(v)) {
-    case 'invalid': case 'nil': return nested ? 'interface {}(nil)' : '<nil>';
-    case 'string': return quote(v as string);
-    case 'float': return formatFloat(toNumber(v), 'g', -1);
-    case 'slice': return typeName(v) + '{' + (v as unknown[]).map((e) => goSyntax(e, true)).join(', ') + '}';
-    case 'map': return typeName(v) + '{' + mapEntries(v).map(([k, e]) => goSyntax(k, true) + ':' + goSyntax(e, true)).join(', ') + '}';
-    case 'struct': return typeName(v) + '{' + Object.entries(v as object).map(([k, e]) => `${k}:${goSyntax(e, true)}`).join(', ') + '}';
-    default: return formatValue(v, false);
-  }
-}
-
-export function formatArg(v: unknown, verb: string, f: Spec, nested = false): string {
-  if (verb === 'v' && f.sharp) return pad(goSyntax(v, nested), { ...f, sharp: false });
-  const kind = kindOf(v);
-  switch (kind) {
-    case 'invalid': case 'nil': return verb === 'v' || nested ? pad('<nil>', f) : badVerb(v, verb, f);
-    case 'bool': case 'int': case 'float': case 'string':
-      if (!VERBS[kind]!.includes(verb)) return badVerb(v, verb, f);
-      if (kind === 'bool') return pad(v ? 'true' : 'false', f);
-      if (kind === 'int') return fmtInteger(BigInt(v as number | bigint), verb === 'v' ? 'd' : verb, f);
-      if (kind === 'float') return fmtFloat(toNumber(v), verb, f);
-      return fmtString(v as string, verb === 'v' ? 's' : verb, f);
-    case 'slice': return '[' + (v as unknown[]).map((e) => formatArg(e, verb, f, true)).join(' ') + ']';
-    case 'map': return 'map[' + mapEntries(v).map(([k, e]) => formatArg(k, verb, f, true) + ':' + formatArg(e, verb, f, true)).join(' ') + ']';
-    case 'struct': return '{' + Object.values(v as object).map((e) => formatArg(e, verb, f, true)).join(' ') + '}';
-    case 'func': return verb === 'v' ? pad(formatValue(v), f) : badVerb(v, verb, f);
-  }
-}
+const tooLarge = (n: number): boolean => n > 1e6 || n < -1e6;
 
 /** fmt.Sprintf; nil interfaces and invalid values format as nil. */
 export function sprintf(format: string, rawArgs: unknown[]): string {
-  const args = rawArgs.map((a) => (a === undefined || typeof a === 'symbol' ? null : a));
+  const a = rawArgs.map((x) => (x === undefined || typeof x === 'symbol' ? null : x));
+  const s = [...format];
+  const end = s.length;
   let out = '';
   let argNum = 0;
+  let afterIndex = false;
   let reordered = false;
-  const chars = [...format];
-  let i = 0;
-  const num = (): number | undefined => {
-    let s = '';
-    while (i < chars.length && chars[i]! >= '0' && chars[i]! <= '9' && s.length < 7) s += chars[i++];
-    return s === '' ? undefined : Number(s);
-  };
-  const argIndex = (): boolean => {
-    if (chars[i] !== '[') return true;
-    reordered = true;
-    const close = chars.indexOf(']', i);
-    if (close < 0 || chars.length - i < 3) { i++; return false; }
-    const digits = chars.slice(i + 1, close).join('');
-    const n = Number(digits);
-    if (!/^[0-9]{1,7}$/.test(digits) || n < 1 || n > args.length) {
-      i = close + 1;
-      return false;
+  let goodArgNum = true;
+
+  const parsenum = (start: number): { num: number; isnum: boolean; next: number } => {
+    if (start >= end) return { num: 0, isnum: false, next: end };
+    let num = 0;
+    let isnum = false;
+    let i = start;
+    for (; i < end && s[i]! >= '0' && s[i]! <= '9'; i++) {
+      if (tooLarge(num)) return { num: 0, isnum: false, next: end };
+      num = num * 10 + Number(s[i]);
+      isnum = true;
     }
-    argNum = n - 1;
-    i = close + 1;
-    return true;
+    return { num, isnum, next: i };
   };
-  while (i < chars.length) {
-    if (chars[i] !== '%') { out += chars[i++]; continue; }
+  // Returns [argNum, i, found] as fmt's argNumber does.
+  const argNumber = (i: number): [number, number, boolean] => {
+    if (i >= end || s[i] !== '[') return [argNum, i, false];
+    reordered = true;
+    let index = 0;
+    let wid = 1;
+    let ok = false;
+    if (end - i >= 3) {
+      for (let j = i + 1; j < end; j++) {
+        if (s[j] === ']') {
+          const p = parsenum(i + 1);
+          wid = j - i + 1;
+          ok = p.isnum && p.next === j;
+          index = p.num - 1;
+          break;
+        }
+      }
+    }
+    if (ok && index >= 0 && index < a.length) return [index, i + wid, true];
+    goodArgNum = false;
+    return [argNum, i + wid, ok];
+  };
+  const intFromArg = (): { num: number; isInt: boolean } => {
+    if (argNum >= a.length) return { num: 0, isInt: false };
+    const v = a[argNum++];
+    if (kindOf(v) !== 'int' || typeof v === 'object') return { num: 0, isInt: false };
+    const num = Number(v);
+    return tooLarge(num) ? { num: 0, isInt: false } : { num, isInt: true };
+  };
+
+  let i = 0;
+  while (i < end) {
+    goodArgNum = true;
+    const lasti = i;
+    while (i < end && s[i] !== '%') i++;
+    if (i > lasti) out += s.slice(lasti, i).join('');
+    if (i >= end) break;
     i++;
     const f: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false };
-    for (; i < chars.length; i++) {
-      const c = chars[i];
+    for (; i < end; i++) {
+      const c = s[i];
       if (c === '#') f.sharp = true;
       else if (c === '0') f.zero = !f.minus;
       else if (c === '+') f.plus = true;
       else if (c === '-') { f.minus = true; f.zero = false; } else if (c === ' ') f.space = true;
       else break;
     }
-    let good = argIndex();
-    if (chars[i] === '*') {
+    [argNum, i, afterIndex] = argNumber(i);
+    if (i < end && s[i] === '*') {
       i++;
-      const w = args[argNum++];
-      if (typeof w === 'number' && Number.isInteger(w)) {
-        f.wid = Math.abs(w);
-        if (w < 0) { f.minus = true; f.zero = false; }
-      } else out += '%!(BADWIDTH)';
-      good = argIndex() && good;
-    } else f.wid = num();
-    if (chars[i] === '.') {
-      i++;
-      good = argIndex() && good;
-      if (chars[i] === '*') {
-        i++;
-        const p = args[argNum++];
-        if (typeof p === 'number' && Number.isInteger(p) && p >= 0) f.prec = p;
-        else if (!(typeof p === 'number' && Number.isInteger(p))) out += '%!(BADPREC)';
-        good = argIndex() && good;
-      } else f.prec = num() ?? 0;
+      const w = intFromArg();
+      if (!w.isInt) out += '%!(BADWIDTH)';
+      else {
+        f.wid = Math.abs(w.num);
+        if (w.num < 0) { f.minus = true; f.zero = false; }
+      }
+      afterIndex = false;
+    } else {
+      const p = parsenum(i);
+      i = p.next;
+      if (p.isnum) f.wid = p.num;
+      if (afterIndex && p.isnum) goodArgNum = false;
     }
-    good = argIndex() && good;
-    if (i >= chars.length) { out += '%!(NOVERB)'; break; }
-    const verb = chars[i++]!;
+    if (i + 1 < end && s[i] === '.') {
+      i++;
+      if (afterIndex) goodArgNum = false;
+      [argNum, i, afterIndex] = argNumber(i);
+      if (i < end && s[i] === '*') {
+        i++;
+        const p = intFromArg();
+        if (p.isInt && p.num >= 0) f.prec = p.num;
+        else out += '%!(BADPREC)';
+        afterIndex = false;
+      } else {
+        const p = parsenum(i);
+        i = p.next;
+        f.prec = p.isnum ? p.num : 0;
+      }
+    }
+    if (!afterIndex) [argNum, i, afterIndex] = argNumber(i);
+    if (i >= end) { out += '%!(NOVERB)'; break; }
+    const verb = s[i++]!;
     if (verb === '%') out += '%';
-    else if (!good) out += `%!${verb}(BADINDEX)`;
-    else if (argNum >= args.length) out += `%!${verb}(MISSING)`;
-    else out += formatArg(args[argNum++], verb, f);
+    else if (!goodArgNum) out += `%!${verb}(BADINDEX)`;
+    else if (argNum >= a.length) out += `%!${verb}(MISSING)`;
+    else {
+      if (verb === 'v') {
+        f.sharpV = f.sharp;
+        f.sharp = false;
+        f.plusV = f.plus;
+        f.plus = false;
+      }
+      out += formatArg(a[argNum++], verb, f);
+    }
   }
-  if (!reordered && argNum < args.length) {
-    out += '%!(EXTRA ' + args.slice(argNum).map((a) => (a === null ? '<nil>' : `${typeName(a)}=${formatValue(a, false)}`)).join(', ') + ')';
+  if (!reordered && argNum < a.length) {
+    out += '%!(EXTRA ' + a.slice(argNum).map((x) => (x === null ? '<nil>' : `${typeName(x)}=${formatArg(x, 'v', { minus: false, plus: false, sharp: false, space: false, zero: false })}`)).join(', ') + ')';
   }
   return out;
 }

@@ -21,7 +21,6 @@ export function compileGoRegex(re: string): RegExp {
     for (const f of new Set(lead[1])) flags += f;
     i = lead[0].length;
   }
-  const dotAll = flags.includes('s');
   let out = '';
   let inClass = false;
   while (i < re.length) {
@@ -76,8 +75,13 @@ export function compileGoRegex(re: string): RegExp {
     if (inClass) {
       if (re.startsWith('[:', i)) {
         const end = re.indexOf(':]', i + 2);
-        const name = end < 0 ? '' : re.slice(i + 2, end);
-        if (POSIX[name] !== undefined) { out += POSIX[name]; i = end + 2; continue; }
+        if (end >= 0) {
+          const name = re.slice(i + 2, end);
+          if (POSIX[name] === undefined) throw new RegexError(`error parsing regexp: invalid character class range: \`[:${name}:]\``);
+          out += POSIX[name];
+          i = end + 2;
+          continue;
+        }
       }
       if (c === ']') inClass = false;
       out += c === '[' ? '\\[' : c;
@@ -96,6 +100,15 @@ export function compileGoRegex(re: string): RegExp {
       if (re[i + 2] === 'P' && re[i + 3] === '<') { out += '(?<'; i += 4; continue; }
       if (re[i + 2] === '<' && re[i + 3] !== '=' && re[i + 3] !== '!') { out += '(?<'; i += 3; continue; }
       if (re[i + 2] === ':') { out += '(?:'; i += 3; continue; }
+      // Inline flags: JavaScript has no scoped flags, so they apply to the whole pattern.
+      const inline = /^\(\?([imsU]*)(\)|:)/.exec(re.slice(i));
+      if (inline) {
+        if (inline[1]!.includes('U')) throw new RegexError('error parsing regexp: ungreedy flag is not supported');
+        for (const fl of inline[1]!) if (!flags.includes(fl)) flags += fl;
+        out += inline[2] === ':' ? '(?:' : '';
+        i += inline[0].length;
+        continue;
+      }
       throw new RegexError('error parsing regexp: invalid or unsupported Perl syntax: `(?' + (re[i + 2] ?? '') + '`');
     }
     if (c === '{') {
@@ -107,7 +120,7 @@ export function compileGoRegex(re: string): RegExp {
       i += rep[0].length;
       continue;
     }
-    out += c === '.' ? (dotAll ? '[\\s\\S]' : '[^\\n]') : c === '}' || c === ']' ? '\\' + c : c;
+    out += c === '.' ? (flags.includes('s') ? '[\\s\\S]' : '[^\\n]') : c === '}' || c === ']' ? '\\' + c : c;
     i++;
   }
   try {
