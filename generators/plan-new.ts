@@ -5,6 +5,7 @@ import type { Blueprint } from '../blueprints/index.js';
 import { composeFragment, serviceFiles, type RenderContext } from './components.js';
 import { addComposeService } from './compose-patch.js';
 import { renderTemplate } from './render.js';
+import { readTemplate } from './template-files.js';
 import type { FileOp } from './types.js';
 
 export interface NewAnswers {
@@ -33,6 +34,7 @@ export function planNew(a: NewAnswers): FileOp[] {
   const ops: FileOp[] = [
     { path: 'README.md', content: renderTemplate('readme', a.blueprint.readme, { ...ctx }), action: 'create' },
     { path: 'docker-compose.yml', content: compose, action: 'create' },
+    { path: '.gitignore', content: readTemplate('project', 'gitignore'), action: 'create' },
   ];
   for (const spec of a.blueprint.services) ops.push(...serviceFiles(spec, ctx));
   return ops;
