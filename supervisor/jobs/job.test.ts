@@ -33,6 +33,7 @@ test('restarts: 3 means four runs, then the job completes (stopping, stopped)', 
   h.bus.publish({ code: 'startup', source: 'global' });
   await h.set.whenAllComplete();
   assert.equal(h.set.get('coprocess')!.runs, 4);
+  assert.equal(h.set.get('coprocess')!.restarts, 3);
   assert.equal(h.seen('exitFailed', 'coprocess'), 4);
   await h.bus.idle();
   const order = h.events.filter((e) => e.source === 'coprocess').map((e) => e.code);

@@ -31,6 +31,7 @@ export class Job implements JobInfo {
   phase: JobPhase = 'active';
   /** How many times its process was spawned. */
   runs = 0;
+  restarts = 0;
   lastExit: ExitInfo | undefined;
 
   child: ChildHandle | undefined;
@@ -138,6 +139,7 @@ export class Job implements JobInfo {
       return this.halt();
     }
     if (this.restartsRemain > 0) this.restartsRemain--;
+    this.restarts++;
     this.startExec();
   }
 
@@ -222,6 +224,7 @@ export class Job implements JobInfo {
     if (this.config.when.kind === 'interval') return; // the next tick decides
     if (this.restartPermitted()) {
       if (this.restartsRemain > 0) this.restartsRemain--;
+      this.restarts++;
       const delay = this.backoff.delayAfter(exit.durationMs);
       if (delay === 0) return this.startExec();
       log.debug(`${this.name} exited after ${exit.durationMs}ms; restarting in ${delay}ms`);

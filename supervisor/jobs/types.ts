@@ -16,6 +16,10 @@ export interface JobInfo {
   readonly status: JobStatus;
   /** Pid of the running process, if any. */
   readonly pid: number | undefined;
+  /** Times its process was spawned. */
+  readonly runs?: number;
+  /** Times it was run again under its `restarts` allowance (after an exit, or at an interval tick). */
+  readonly restarts?: number;
 }
 
 export interface JobHooks {
