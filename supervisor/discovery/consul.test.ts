@@ -1,0 +1,197 @@
+// Registration, heartbeats, re-registration, maintenance and outages against a real Consul agent.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startConsulAgent } from '../../testing/consul-agent.js';
+import { Discovery } from './discovery.js';
+import type { Logger } from './log.js';
+
+type Agent = Awaited<ReturnType<typeof startConsulAgent>>;
+
+const TOKEN = 'tok-7f3a9c51-never-logged';
+let agent: Agent;
+const lines: string[] = [];
+const log: Logger = {
+  debug: (m) => lines.push(`debug: ${m}`),
+  info: (m) => lines.push(`info: ${m}`),
+  warn: (m) => lines.push(`warn: ${m}`),
+  error: (m) => lines.push(`error: ${m}`),
+};
+
+function base(): string {
+  return agent.httpUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+async function get<T>(path: string): Promise<T> {
+  const res = await fetch(`${base()}${path}`);
+  assert.equal(res.status, 200, `GET ${path}`);
+  return (await res.json()) as T;
+}
+
+type AgentService = { ID: string; Service: string; Address: string; Port: number; Tags: string[]; EnableTagOverride: boolean };
+type HealthCheck = { CheckID: string; Name: string; Status: string; Output: string; ServiceID: string; Notes: string };
+
+const services = () => get<Record<string, AgentService>>('/v1/agent/services');
+const checks = () => get<Record<string, HealthCheck>>('/v1/agent/checks');
+
+function discovery(extra: Partial<ConstructorParameters<typeof Discovery>[0]> = {}): Discovery {
+  return new Discovery({ consul: agent.address, env: { CONSUL_HTTP_TOKEN: TOKEN }, log, hostname: 'testhost', requestTimeoutMs: 2000, ...extra });
+}
+
+const spec = (port: number, extra: Record<string, unknown> = {}) => ({
+  port,
+  interfaces: ['static:10.1.2.3'],
+  tags: ['a', 'b'],
+  ttlMs: 30_000,
+  enableTagOverride: false,
+  ...extra,
+});
+
+before(async () => {
+  agent = await startConsulAgent();
+});
+
+after(async () => {
+  await agent?.stop();
+  assert.ok(!lines.some((l) => l.includes(TOKEN)), 'the token appeared in a log line');
+});
+
+test('registration fields as Consul shows them', async () => {
+  const d = discovery();
+  const svc = d.addService('web', spec(8080, { initialStatus: 'warning', enableTagOverride: true, deregisterCriticalServiceAfter: '10m' }));
+  assert.equal(await svc.register(), true);
+
+  const s = (await services())['web-testhost'];
+  assert.ok(s, 'service web-testhost registered');
+  assert.equal(s.Service, 'web');
+  assert.equal(s.Address, '10.1.2.3');
+  assert.equal(s.Port, 8080);
+  assert.deepEqual(s.Tags, ['a', 'b']);
+  assert.equal(s.EnableTagOverride, true);
+
+  const health = await get<HealthCheck[]>('/v1/health/checks/web');
+  assert.equal(health.length, 1);
+  assert.equal(health[0]?.CheckID, 'service:web-testhost');
+  assert.equal(health[0]?.ServiceID, 'web-testhost');
+  assert.equal(health[0]?.Name, "Service 'web' check");
+  assert.equal(health[0]?.Status, 'warning', 'initial status');
+
+  // The HTTP API does not echo DeregisterCriticalServiceAfter; the agent's persisted check does.
+  const persisted = readdirSync(join(agent.dataDir, 'checks'))
+    .map((f) => JSON.parse(readFileSync(join(agent.dataDir, 'checks', f), 'utf8')) as { ChkType?: { CheckID?: string; TTL?: number; DeregisterCriticalServiceAfter?: number } })
+    .find((c) => c.ChkType?.CheckID === 'service:web-testhost');
+  assert.equal(persisted?.ChkType?.DeregisterCriticalServiceAfter, 600e9, '10m in nanoseconds');
+  assert.equal(persisted?.ChkType?.TTL, 30e9, 'TTL 30s in nanoseconds');
+
+  await svc.pass('all good');
+  let c = (await checks())['service:web-testhost'];
+  assert.equal(c?.Status, 'passing');
+  assert.equal(c?.Output, 'all good');
+
+  await svc.fail('broken');
+  c = (await checks())['service:web-testhost'];
+  assert.equal(c?.Status, 'critical');
+  assert.equal(c?.Output, 'broken');
+
+  await svc.deregister();
+  assert.equal((await services())['web-testhost'], undefined);
+  assert.equal((await checks())['service:web-testhost'], undefined);
+  await d.close();
+});
+
+test('without initial_status the check starts critical; the first pass registers if needed', async () => {
+  const d = discovery();
+  const svc = d.addService('api', spec(9000));
+  await svc.pass();
+  assert.equal((await checks())['service:api-testhost']?.Status, 'passing');
+  await svc.deregister();
+  assert.equal(await svc.register(), true);
+  assert.equal((await checks())['service:api-testhost']?.Status, 'critical');
+  await d.close();
+  assert.equal((await services())['api-testhost'], undefined, 'close() deregisters');
+});
+
+test('a service lost by Consul is registered again at the next heartbeat', async () => {
+  const d = discovery();
+  const svc = d.addService('db', spec(5432));
+  await svc.register();
+  await svc.pass();
+  // Removed behind our back (as an operator or a wiped agent would).
+  const res = await fetch(`${base()}/v1/agent/service/deregister/db-testhost`, { method: 'PUT' });
+  assert.equal(res.status, 200);
+  assert.equal((await services())['db-testhost'], undefined);
+  await svc.pass('back');
+  assert.equal((await services())['db-testhost']?.Address, '10.1.2.3');
+  const c = (await checks())['service:db-testhost'];
+  assert.equal(c?.Status, 'passing');
+  assert.equal(c?.Output, 'back');
+  assert.ok(lines.some((l) => l.includes('db-testhost is unknown to Consul')), 'the loss is logged');
+  await d.close();
+});
+
+test('maintenance deregisters everything, pauses heartbeats, and is idempotent', async () => {
+  const d = discovery();
+  const a = d.addService('m1', spec(1001));
+  const b = d.addService('m2', spec(1002));
+  await a.pass();
+  await b.pass();
+  assert.equal(await d.setMaintenance(true), true);
+  assert.equal(await d.setMaintenance(true), false, 'already in maintenance');
+  let all = await services();
+  assert.equal(all['m1-testhost'], undefined);
+  assert.equal(all['m2-testhost'], undefined);
+  await a.pass();
+  assert.equal((await services())['m1-testhost'], undefined, 'no heartbeat during maintenance');
+  assert.equal(await d.setMaintenance(false), true);
+  assert.equal(await d.setMaintenance(false), false);
+  all = await services();
+  assert.ok(all['m1-testhost'] && all['m2-testhost'], 'registered again');
+  await a.pass();
+  assert.equal((await checks())['service:m1-testhost']?.Status, 'passing');
+  await d.close();
+});
+
+test('agent wiped and restarted: services come back within two heartbeats', async () => {
+  const d = discovery();
+  const svc = d.addService('wiped', spec(7000));
+  await svc.pass();
+  await agent.restart({ wipe: true });
+  assert.equal((await services())['wiped-testhost'], undefined, 'the restarted agent lost the service');
+  await svc.pass();
+  if (!(await services())['wiped-testhost']) await svc.pass();
+  assert.equal((await checks())['service:wiped-testhost']?.Status, 'passing');
+  await d.close();
+});
+
+test('agent paused, then stopped: nothing throws, errors are logged sparingly, service recovers', async () => {
+  const d = discovery({ requestTimeoutMs: 500 });
+  const svc = d.addService('outage', spec(7100));
+  await svc.pass();
+  const before = lines.length;
+
+  await agent.pause();
+  try {
+    for (let i = 0; i < 3; i++) await svc.pass(); // each times out; none rejects
+  } finally {
+    await agent.resume();
+  }
+  await agent.stop();
+  try {
+    for (let i = 0; i < 5; i++) await svc.pass();
+    assert.equal(await svc.register(), false);
+    await svc.deregister();
+  } finally {
+    await agent.restart({ wipe: false });
+  }
+  const during = lines.slice(before).filter((l) => l.startsWith('warn:'));
+  assert.ok(during.length >= 1 && during.length <= 4, `warnings during the outage:\n${during.join('\n')}`);
+  assert.ok(svc.state().lastError, 'the last error is kept for status');
+
+  await svc.pass('recovered');
+  const c = (await checks())['service:outage-testhost'];
+  assert.equal(c?.Status, 'passing');
+  assert.equal(c?.Output, 'recovered');
+  assert.ok(lines.slice(before).some((l) => /Consul reachable again after \d+ failures/.test(l)));
+  await d.close();
+});
