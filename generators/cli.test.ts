@@ -41,6 +41,15 @@ test('new todo-api api-demo --yes, and the directory defaults to the blueprint n
   assert.match(readTree(join(cwd, 'todo-api'))['README.md']!, /^# shop\n/);
 });
 
+test('new into the current (empty) directory takes its name and skips the cd step', (t) => {
+  const cwd = join(tempDir(t), 'shop-front');
+  mkdirSync(cwd);
+  const r = runCli(['new', 'hello-world', '.', '--yes'], { cwd });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(readTree(cwd)['README.md']!, /^# shop-front\n/);
+  assert.match(r.stdout, /Next steps:\n {2}docker-compose up -d --build\n/);
+});
+
 test('new --dry-run prints the plan and writes nothing', (t) => {
   const cwd = tempDir(t);
   const r = runCli(['new', 'hello-world', 'my-app', '--dry-run'], { cwd });

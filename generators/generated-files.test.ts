@@ -92,11 +92,11 @@ for (const [label, make] of Object.entries(PROJECTS)) {
     }
   });
 
-  test(`${label}: Dockerfiles build offline (FROM, COPY, ENV, EXPOSE, CMD; npm ci only for the api)`, () => {
+  test(`${label}: Dockerfiles build offline (FROM, COPY, ENV, EXPOSE, STOPSIGNAL, CMD; npm ci only for the api)`, () => {
     for (const p of paths.filter((x) => x.endsWith('Dockerfile'))) {
       const instructions = files[p]!.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
       for (const line of instructions) {
-        const ok = /^(FROM|COPY|ENV|EXPOSE|CMD) /.test(line) || (p === 'api/Dockerfile' && /^(WORKDIR \/opt\/api|RUN npm ci --omit=dev)$/.test(line));
+        const ok = /^(FROM|COPY|ENV|EXPOSE|STOPSIGNAL|CMD) /.test(line) || (p === 'api/Dockerfile' && /^(WORKDIR \/opt\/api|RUN npm ci --omit=dev)$/.test(line));
         assert.ok(ok, `${p}: "${line}" needs the network or is not allowed`);
       }
       assert.match(files[p]!, /^COPY --from=autopilot\/autopilot:1\.2\.3 \/usr\/local\/bin\/autopilot \/usr\/local\/bin\/autopilot$/m, p);
