@@ -81,12 +81,14 @@ export class App {
       this.uninstallSignals = installSignalHandlers({ stop: (sig) => this.shutdown(sig), other: (sig) => this.onSignal(sig) });
     }
     await this.startPart(this.parts.discovery);
-    this.jobs.add(this.config.jobs);
+    // A SIGTERM during start-up means: start nothing more, just stop.
+    if (!this.shuttingDown) this.jobs.add(this.config.jobs);
     for (const part of [this.parts.watches, this.parts.control, this.parts.telemetry]) await this.startPart(part);
-    this.bus.publish({ code: 'startup', source: 'global' });
+    if (!this.shuttingDown) this.bus.publish({ code: 'startup', source: 'global' });
 
     for (;;) {
-      await (this.config.jobs.length === 0 && !this.shuttingDown ? this.stopped() : this.jobs.whenAllComplete());
+      if (this.jobs.list().length > 0) await this.jobs.whenAllComplete();
+      else if (!this.shuttingDown) await this.stopRequested; // no jobs: run until told to stop
       if (!this.reloading) break;
       await this.reloading.catch(() => undefined);
       if (this.jobs.allComplete() || (this.shuttingDown && this.jobs.list().length === 0)) break;
@@ -109,7 +111,7 @@ export class App {
     this.log.debug(`received ${sig}: shutting down`);
     this.jobs.beginShutdown();
     this.bus.publish({ code: 'shutdown', source: 'global' });
-    this.resolveStopped?.();
+    this.resolveStopRequested();
     // Backstop: each stop step is bounded, but never let a stuck chain keep PID 1 alive forever.
     const maxHook = Math.max(0, ...this.config.jobs.map((j) => j.stopTimeoutMs));
     const limit = 2 * this.config.stopTimeoutMs + maxHook + HOOK_TIMEOUT_MS + 5_000;
@@ -127,10 +129,8 @@ export class App {
     return name ? this.jobs.get(name) : undefined;
   }
 
-  private resolveStopped: (() => void) | undefined;
-  private stopped(): Promise<void> {
-    return new Promise((r) => (this.resolveStopped = r));
-  }
+  private resolveStopRequested!: () => void;
+  private readonly stopRequested = new Promise<void>((r) => (this.resolveStopRequested = r));
 
   private onSignal(sig: 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2'): void {
     if (this.opts.initMode) {
