@@ -90,3 +90,12 @@ test('deregistration is not overtaken by an earlier heartbeat; close() silences 
   assert.equal(await svc.register(), false);
   assert.deepEqual(r.calls, ['register passing', 'ttl passing a', 'deregister web-h', 'deregister web-h']);
 });
+
+test('without a TTL the service is registered with no check', async () => {
+  assert.equal(registrationBody({ ...def, ttlMs: 0 }, 'passing').Check, undefined);
+  const r = recordingApi();
+  const svc = new ServiceRegistration({ ...def, ttlMs: 0 }, r.api, silentLogger);
+  await svc.pass();
+  await svc.pass();
+  assert.deepEqual(r.calls, ['register passing']);
+});

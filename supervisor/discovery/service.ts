@@ -50,15 +50,17 @@ export function registrationBody(def: ServiceDefinition, status: CheckStatus | u
   };
   if (status) check.Status = status;
   if (def.deregisterCriticalServiceAfter) check.DeregisterCriticalServiceAfter = def.deregisterCriticalServiceAfter;
-  return {
+  const body: AgentServiceRegistration = {
     ID: def.id,
     Name: def.name,
     Address: def.address,
     Port: def.port,
     Tags: def.tags,
     EnableTagOverride: def.enableTagOverride,
-    Check: check,
   };
+  // The validator requires a ttl for a job with a port; without one, no check (always passing).
+  if (def.ttlMs > 0) body.Check = check;
+  return body;
 }
 
 /** True when Consul's answer means it no longer has our check (so the service is gone). */
@@ -182,6 +184,7 @@ export class ServiceRegistration {
 
   private async sendBeat(status: CheckStatus, output: string): Promise<void> {
     if (!this.registered && !(await this.doRegister(status))) return;
+    if (this.definition.ttlMs <= 0) return;
     try {
       await this.api.updateTtl(this.checkId, status, output);
     } catch (err) {

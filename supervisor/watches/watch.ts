@@ -91,6 +91,8 @@ export class Watch {
             query: (index, signal) => client.kvGet({ key: t.key, recurse: t.prefix, dc: t.dc }, { index, waitMs, signal }),
             onData: (entries) => this.onKv(kvSnapshot(entries)),
           });
+    // The loop handles its own errors; this only keeps a bug from becoming an unhandled rejection.
+    this.running = this.running.catch((err: unknown) => log.error(`${this.source}: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   /** Aborts the in-flight query and resolves once the loop has ended. */
