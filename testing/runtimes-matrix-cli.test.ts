@@ -1,0 +1,157 @@
+/**
+ * The one-shot commands give the same answers on Node, Bun, Deno and the single-file binary:
+ * `new` writes byte-identical trees (same modes), `--version` prints package.json's version,
+ * `validate` and `-template` print the same text with the same exit codes. Node's output is the
+ * reference each other runtime is compared with.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { compatDir, repoRoot } from './paths.js';
+import { runCli, type CliResult } from './runtimes-process.js';
+import { cliRuntime, RUNTIME_NAMES, type RuntimeName } from './runtimes.js';
+
+const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** path -> "<octal mode> <content>" for every file under `root`. */
+function readTree(root: string, dir = root, out: Record<string, string> = {}): Record<string, string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) readTree(root, path, out);
+    else out[relative(root, path)] = `${(statSync(path).mode & 0o777).toString(8)} ${readFileSync(path, 'utf8')}`;
+  }
+  return out;
+}
+
+let work: string;
+const run = (rt: RuntimeName, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> =>
+  runCli(cliRuntime(rt), args, { cwd: work, env: { CONTAINERPILOT: undefined, ...env } });
+
+/** A command's observable result, with the runtime's own scratch dir replaced by a placeholder. */
+function shape(r: CliResult, scratch?: string): { code: number | null; stdout: string; stderr: string } {
+  const clean = (s: string): string => (scratch ? s.split(scratch).join('<dir>') : s);
+  return { code: r.code, stdout: clean(r.stdout), stderr: clean(r.stderr) };
+}
+
+// Configs for validate/-template: valid ones from the compat corpus, plus user mistakes.
+const BAD_WHEN = '{ consul: "x:1", jobs: [ { name: "a", exec: "true", when: { once: "x", each: "y", source: "b" } } ] }\n';
+const BAD_SYNTAX = '{\n  jobs: [\n    { name: "a", exec: "true" },\n    { name: "b", exec: "true" ]\n}\n';
+const BAD_TEMPLATE = '{\n  consul: "{{ .CONSUL_HOST ",\n}\n';
+const TEMPLATED = '{\n  consul: "{{ .CONSUL_HOST }}:8500",\n  jobs: [ { name: "{{ .APP_NAME | default "app" }}", exec: ["sleep", "1"] } ],\n}\n';
+/** Every config of the compat corpus, valid or not (the jobs__testdata ones are fragments). */
+const CORPUS = ['containerpilot-v3', 'v2'].flatMap((sub) =>
+  readdirSync(join(compatDir, sub)).filter((f) => /\.json5?$/.test(f)).sort().map((f) => join(compatDir, sub, f)),
+);
+const VALID = CORPUS.filter((f) => /__(tests|examples|fixtures)__/.test(f) && f.includes('containerpilot-v3'));
+
+interface Answers {
+  trees: Record<string, Record<string, string>>;
+  newOutput: Record<string, ReturnType<typeof shape>>;
+  validate: ReturnType<typeof shape>[];
+  template: ReturnType<typeof shape>[];
+  templateOut: string;
+}
+
+/** Everything the runtime answers, collected the same way for each. */
+async function collect(rt: RuntimeName): Promise<Answers> {
+  const scratch = join(work, rt);
+  mkdirSync(scratch);
+  const answers: Answers = { trees: {}, newOutput: {}, validate: [], template: [], templateOut: '' };
+  for (const blueprint of ['hello-world', 'todo-api']) {
+    mkdirSync(join(scratch, blueprint));
+    const target = join(scratch, blueprint, 'my-app');
+    // Run from the runtime's scratch dir: the next-step hints name the target relative to it.
+    const r = await runCli(cliRuntime(rt), ['new', blueprint, target, '--yes'], { cwd: scratch });
+    assert.equal(r.code, 0, `${rt}: new ${blueprint}: ${r.stdout}${r.stderr}`);
+    answers.newOutput[blueprint] = shape(r, scratch);
+    answers.trees[blueprint] = readTree(target);
+  }
+  const bad = join(scratch, 'bad-when.json5');
+  const broken = join(scratch, 'broken.json5');
+  const templated = join(scratch, 'templated.json5');
+  writeFileSync(bad, BAD_WHEN);
+  writeFileSync(broken, BAD_SYNTAX);
+  writeFileSync(templated, TEMPLATED);
+  const badTemplate = join(scratch, 'bad-template.json5');
+  writeFileSync(badTemplate, BAD_TEMPLATE);
+  for (const file of [...CORPUS, bad, broken]) answers.validate.push(shape(await run(rt, ['validate', file]), scratch));
+  const env = { CONSUL_HOST: 'consul.local', APP_NAME: undefined };
+  answers.template.push(shape(await run(rt, ['-config', templated, '-template'], env), scratch));
+  answers.template.push(shape(await run(rt, ['run', '--config', templated, '--template'], { ...env, APP_NAME: 'web' }), scratch));
+  answers.template.push(shape(await run(rt, ['-config', templated, '-template', '-out', join(scratch, 'rendered.json5')], env), scratch));
+  answers.template.push(shape(await run(rt, ['-config', badTemplate, '-template']), scratch));
+  assert.equal(answers.template[2]!.code, 0, `${rt}: -template -out: ${answers.template[2]!.stderr}`);
+  answers.templateOut = readFileSync(join(scratch, 'rendered.json5'), 'utf8');
+  return answers;
+}
+
+before(() => {
+  work = mkdtempSync(join(tmpdir(), 'autopilot-runtimes-'));
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+let reference: Answers;
+
+describe('node (the reference)', () => {
+  it('answers as documented', async () => {
+    reference = await collect('node');
+    // The CLI writes the generator's golden trees (pinned at version 1.2.3, project my-app).
+    for (const blueprint of ['hello-world', 'todo-api']) {
+      const golden = readTree(join(repoRoot, 'generators', 'testdata', 'golden', blueprint));
+      const tree = reference.trees[blueprint]!;
+      assert.deepEqual(Object.keys(tree).sort(), Object.keys(golden).sort());
+      for (const [path, content] of Object.entries(golden)) {
+        assert.equal(tree[path]!.replace(/^\d+ /, ''), content.replace(/^\d+ /, '').split('1.2.3').join(version), path);
+      }
+    }
+    assert.match(reference.trees['hello-world']!['hello/Dockerfile']!, new RegExp(`^COPY --from=autopilot/autopilot:${version.replace(/\./g, '\\.')} /usr/local/bin/autopilot /usr/local/bin/autopilot$`, 'm'));
+    const codes = new Map(CORPUS.map((f, i) => [f, reference.validate[i]!.code]));
+    assert.ok(VALID.length >= 15);
+    for (const f of VALID) assert.equal(codes.get(f), 0, f);
+    assert.deepEqual(reference.validate.slice(CORPUS.length).map((r) => r.code), [2, 2]);
+    assert.match(reference.validate.at(-2)!.stderr, /^error: <dir>\/bad-when\.json5: jobs\[0\] \("a"\)\.when: "once" and "each" are exclusive\n$/);
+    assert.match(reference.validate.at(-1)!.stderr, /^error: <dir>\/broken\.json5:4:\d+: /);
+    assert.equal(reference.template[0]!.stdout, TEMPLATED.replace('{{ .CONSUL_HOST }}', 'consul.local').replace('{{ .APP_NAME | default "app" }}', 'app'));
+    assert.match(reference.template[1]!.stdout, /name: "web"/);
+    assert.equal(reference.templateOut, reference.template[0]!.stdout);
+    assert.equal(reference.template[3]!.code, 2);
+    assert.match(reference.template[3]!.stderr, /^error: <dir>\/bad-template\.json5:2:\d+: .*\n$/);
+  });
+});
+
+for (const rt of RUNTIME_NAMES.filter((r) => r !== 'node')) {
+  describe(rt, () => {
+    let answers: Answers;
+    before(async () => {
+      answers = await collect(rt);
+    });
+
+    it('--version and -version print package.json\'s version', async () => {
+      for (const flag of ['--version', '-version', 'version']) {
+        const r = await run(rt, [flag]);
+        assert.deepEqual(shape(r), { code: 0, stdout: `Version: ${version}\n`, stderr: '' }, flag);
+      }
+    });
+
+    for (const blueprint of ['hello-world', 'todo-api']) {
+      it(`new ${blueprint} writes the same tree, byte for byte and mode for mode, as on node`, () => {
+        assert.ok(reference, 'the node reference ran');
+        assert.deepEqual(answers.newOutput[blueprint], reference.newOutput[blueprint]);
+        const tree = answers.trees[blueprint]!;
+        assert.deepEqual(Object.keys(tree).sort(), Object.keys(reference.trees[blueprint]!).sort());
+        for (const [path, content] of Object.entries(reference.trees[blueprint]!)) assert.equal(tree[path], content, path);
+      });
+    }
+
+    it('validate prints the same verdicts, errors and exit codes as on node', () => {
+      assert.deepEqual(answers.validate, reference.validate);
+    });
+
+    it('-template renders the same text (stdout and -out) and errors as on node', () => {
+      assert.deepEqual(answers.template, reference.template);
+      assert.equal(answers.templateOut, reference.templateOut);
+    });
+  });
+}
