@@ -99,3 +99,32 @@ test('rejects broken or unsuitable files with file:line:column', () => {
   assert.throws(() => appendToTopLevelArray('{ jobs: {} }', 'jobs', JOB, 'c.json5'), /c\.json5: "jobs" must be an array/);
   assert.throws(() => appendToTopLevelArray('[1]', 'jobs', JOB, 'c.json5'), /c\.json5:1:1: expected the config to be an object/);
 });
+
+test('every real ContainerPilot config of the compatibility corpus takes a job and a watch', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { compatDir } = await import('../testing/paths.js');
+  const dir = join(compatDir, 'containerpilot-v3');
+  let patched = 0;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json5'))) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON5.parse(text);
+    } catch {
+      continue; // Go template actions outside strings: not JSON5 until rendered
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) continue;
+    const after = check(check(text, 'jobs', JOB), 'watches', WATCH);
+    // Every original line is still there, in order (the last element may have gained a comma).
+    const lines = after.split('\n');
+    let at = 0;
+    for (const line of text.split('\n')) {
+      const found = lines.findIndex((l, i) => i >= at && (l === line || l === `${line},` || l === line.replace(/^(\s*\S.*?)(\s*\/\/.*)$/, '$1,$2')));
+      assert.ok(found >= 0, `${name}: lost or changed line ${JSON.stringify(line)}`);
+      at = found + 1;
+    }
+    patched++;
+  }
+  assert.ok(patched >= 10, `only ${patched} configs patched`);
+});
