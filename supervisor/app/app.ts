@@ -4,7 +4,8 @@
  * the exit code (rule in supervisor/jobs/main-job.ts).
  */
 import type { Config } from '../config/model.js';
-import { EventBus, type SupervisorEvent } from '../events/bus.js';
+import { EventBus } from '../events/bus.js';
+import { describeEvent as describe } from '../events/describe.js';
 import { Logger } from '../log/logger.js';
 import { exitCodeFor, mainJobName } from '../jobs/main-job.js';
 import { JobSet } from '../jobs/job-set.js';
@@ -198,15 +199,4 @@ export class App {
     this.log.close();
     return code;
   }
-}
-
-const CODE_NAMES: Record<string, string> = {
-  exitSuccess: 'ExitSuccess', exitFailed: 'ExitFailed', stopping: 'Stopping', stopped: 'Stopped',
-  healthy: 'StatusHealthy', unhealthy: 'StatusUnhealthy', changed: 'StatusChanged', timerExpired: 'TimerExpired',
-  enterMaintenance: 'EnterMaintenance', exitMaintenance: 'ExitMaintenance', startup: 'Startup', shutdown: 'Shutdown', signal: 'Signal',
-};
-
-/** ContainerPilot's debug rendering of an event: `{ExitSuccess app}`. */
-function describe(e: SupervisorEvent): string {
-  return `{${CODE_NAMES[e.code] ?? e.code} ${e.source}}`;
 }

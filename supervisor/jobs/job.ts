@@ -1,28 +1,19 @@
 /**
- * One job: ContainerPilot v3's state machine (jobs/jobs.go) on an event bus.
- *
- * - Starts on its `when` (`startup` by default; `once` = one start, `each` = every event; signal
- *   sources start it on every signal), or every `interval` (a run still going at the next tick is
- *   not started twice).
- * - `restarts` (0, N, unlimited) restart it after it exits, with back-off after quick exits.
- * - It completes ("halts") when it exits with no restarts and no starts left, on `shutdown`
- *   (pre/post-stop hooks stay to run once), on its `when.timeout`, or when removed by a reload.
- * - Every exit publishes `exitSuccess`/`exitFailed`; health checks publish `healthy`/`unhealthy`
- *   after every check, as ContainerPilot does.
- * - Completing runs the stop sequence (job-stop.ts): `stopping`, hooks, SIGTERM, SIGKILL, `stopped`.
+ * One job: ContainerPilot v3's state machine (jobs/jobs.go) on the event bus. Starts on its
+ * `when`, restarts within its budget (start-budget.ts) with back-off, publishes its exits, and
+ * completes through the stop sequence (job-stop.ts). Semantics in README.md.
  */
 import type { JobConfig } from '../config/model.js';
 import type { SupervisorEvent } from '../events/bus.js';
 import type { ChildHandle, ExitInfo } from '../process/spawn.js';
 import { spawnProcess } from '../process/spawn.js';
 import { RestartBackoff } from './backoff.js';
+import { StartBudget } from './start-budget.js';
 import { exitText } from './exit-text.js';
 import { HealthLoop } from './job-health.js';
 import { runStopSequence } from './job-stop.js';
 import type { JobContext, JobInfo, JobStatus } from './types.js';
-import { GLOBAL, isSignalWhen, isStopHook, matchesStart } from './when.js';
-
-const UNLIMITED = -1;
+import { execTimeoutMs, GLOBAL, isSignalWhen, isStopHook, matchesStart } from './when.js';
 
 export type JobPhase = 'active' | 'stopping' | 'complete';
 
@@ -35,9 +26,7 @@ export class Job implements JobInfo {
   lastExit: ExitInfo | undefined;
 
   child: ChildHandle | undefined;
-  private startsRemain: number;
-  private restartsRemain: number;
-  private listening = true;
+  private readonly budget: StartBudget;
   private pendingRun = false;
   private started = false;
   private readonly backoff = new RestartBackoff();
@@ -56,9 +45,7 @@ export class Job implements JobInfo {
     readonly config: JobConfig,
     readonly ctx: JobContext,
   ) {
-    const w = config.when;
-    this.startsRemain = w.kind === 'event' && w.mode === 'each' ? UNLIMITED : 1;
-    this.restartsRemain = config.restarts === 'unlimited' ? UNLIMITED : config.restarts;
+    this.budget = new StartBudget(config);
     this.health = config.health ? new HealthLoop(this, config.health) : undefined;
   }
 
@@ -92,9 +79,7 @@ export class Job implements JobInfo {
 
   /** Completes the job now: no more starts or restarts; runs the stop sequence. */
   stop(): Promise<void> {
-    this.startsRemain = 0;
-    this.restartsRemain = 0;
-    this.listening = false;
+    this.budget.exhaust();
     this.halt();
     return this.done;
   }
@@ -109,22 +94,14 @@ export class Job implements JobInfo {
       if (e.code === 'shutdown') return this.onQuit();
       if (e.code === 'enterMaintenance' || e.code === 'exitMaintenance') this.onMaintenance(e.code === 'enterMaintenance');
     }
-    if (!this.listening || !matchesStart(this.config.when, e)) return;
+    if (!this.budget.listening || !matchesStart(this.config.when, e)) return;
     if (isSignalWhen(this.config.when)) return this.startExec();
     this.onStartEvent();
   }
 
   private onStartEvent(): void {
-    if (this.startsRemain === 0) {
-      this.listening = false;
-      return this.halt();
-    }
-    if (this.startsRemain !== UNLIMITED) {
-      this.startsRemain--;
-      // Do not take the start event again while this run is still going.
-      if (this.startsRemain === 0 || this.restartsRemain === 0) this.listening = false;
-    }
-    this.startExec();
+    if (this.budget.takeStart()) this.startExec();
+    else this.halt();
   }
 
   private onTick(): void {
@@ -133,12 +110,12 @@ export class Job implements JobInfo {
       this.ctx.log.debug(`${this.name} still running at interval, not started again`);
       return;
     }
-    if (!this.restartPermitted()) {
+    if (!this.budget.canRestart()) {
       this.ctx.log.debug(`interval expired but restart not permitted: ${this.name}`);
-      this.listening = false;
-      return this.halt();
+      void this.stop();
+      return;
     }
-    if (this.restartsRemain > 0) this.restartsRemain--;
+    this.budget.takeRestart();
     this.restarts++;
     this.startExec();
   }
@@ -151,17 +128,10 @@ export class Job implements JobInfo {
   }
 
   private onQuit(): void {
-    this.restartsRemain = 0;
     this.clearRestart();
-    if (isStopHook(this.config.when) && this.config.exec) {
-      // Pre/post-stop hooks ignore the shutdown: they still run once for the job they follow.
-      if (this.startsRemain === UNLIMITED) this.startsRemain = 1;
-      if (this.startsRemain > 0) this.listening = true;
-      return;
-    }
-    this.startsRemain = 0;
-    this.listening = false;
-    this.halt();
+    // Pre/post-stop hooks ignore the shutdown: they still run once for the job they follow.
+    const stays = this.budget.quit(isStopHook(this.config.when) && this.config.exec !== undefined);
+    if (!stays) this.halt();
   }
 
   private onMaintenance(enter: boolean): void {
@@ -189,7 +159,7 @@ export class Job implements JobInfo {
     const child = spawnProcess({
       name: this.name,
       argv: exec,
-      timeoutMs: this.execTimeoutMs(),
+      timeoutMs: execTimeoutMs(this.config),
       raw: this.config.logging.raw,
       jobPidName: this.name,
       onLine: (line, pid) => log.info(line, { job: this.name, pid }),
@@ -199,13 +169,6 @@ export class Job implements JobInfo {
     log.debug(`${this.name}.Run start`, child.pid !== undefined ? { pid: child.pid } : undefined);
     this.ctx.hooks?.onStart?.(this);
     void child.exited.then((exit) => this.onExit(child, exit));
-  }
-
-  /** Interval jobs without a `timeout` are bounded by their interval, as in ContainerPilot. */
-  private execTimeoutMs(): number {
-    const w = this.config.when;
-    if (this.config.timeoutMs > 0) return this.config.timeoutMs;
-    return w.kind === 'interval' ? w.intervalMs : 0;
   }
 
   private onExit(child: ChildHandle, exit: ExitInfo): void {
@@ -222,8 +185,8 @@ export class Job implements JobInfo {
       return this.startExec();
     }
     if (this.config.when.kind === 'interval') return; // the next tick decides
-    if (this.restartPermitted()) {
-      if (this.restartsRemain > 0) this.restartsRemain--;
+    if (this.budget.canRestart()) {
+      this.budget.takeRestart();
       this.restarts++;
       const delay = this.backoff.delayAfter(exit.durationMs);
       if (delay === 0) return this.startExec();
@@ -234,15 +197,10 @@ export class Job implements JobInfo {
       }, delay);
       return;
     }
-    if (this.startsRemain !== 0) return; // waits for its next start event
+    if (this.budget.startsLeft) return; // waits for its next start event
     log.debug(`job exited but restart not permitted: ${this.name}`);
-    this.listening = false;
     this.status = 'unknown';
-    this.halt();
-  }
-
-  private restartPermitted(): boolean {
-    return this.restartsRemain === UNLIMITED || this.restartsRemain > 0;
+    void this.stop();
   }
 
   private clearRestart(): void {
@@ -253,7 +211,7 @@ export class Job implements JobInfo {
   private halt(): void {
     if (this.phase !== 'active') return;
     this.phase = 'stopping';
-    this.listening = false;
+    this.budget.listening = false;
     this.pendingRun = false;
     this.clearRestart();
     if (this.intervalTimer) clearInterval(this.intervalTimer);

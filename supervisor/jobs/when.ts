@@ -36,3 +36,9 @@ export function stoppingHooksOf(name: string, jobs: readonly JobConfig[]): strin
     .filter((j) => j.name !== name && j.when.kind === 'event' && j.when.event === 'stopping' && j.when.sources.includes(name))
     .map((j) => j.name);
 }
+
+/** Interval jobs without a `timeout` are bounded by their interval, as in ContainerPilot. */
+export function execTimeoutMs(job: JobConfig): number {
+  if (job.timeoutMs > 0) return job.timeoutMs;
+  return job.when.kind === 'interval' ? job.when.intervalMs : 0;
+}
