@@ -105,13 +105,21 @@ test('add backend, twice, add service, and their mistakes, in a generated projec
   assert.ok('billing/index.js' in afterService && afterService['docker-compose.yml']!.includes('\n  billing:\n'));
 
   assertOneLineError(runCli(['add', 'service', 'billing', '--port', '3009'], { cwd: app }), /service "billing" already exists/);
+  mkdirSync(join(app, 'shop'));
+  writeFileSync(join(app, 'shop', 'index.js'), '// mine\n');
+  assertOneLineError(runCli(['add', 'service', 'shop', '--port', '3009'], { cwd: app }), /^error: would overwrite shop\/index\.js \(use --force to overwrite\)\n$/);
+  assert.deepEqual(readTree(join(app, 'shop')), { 'index.js': '// mine\n' });
+  assert.equal(readTree(app)['docker-compose.yml'], afterService['docker-compose.yml']);
   assertOneLineError(runCli(['add', 'service', 'shop', '--port', '3001'], { cwd: app }), /^error: port 3001 is already used by hello\n$/);
   assertOneLineError(runCli(['add', 'service', 'shop', '--port', 'abc'], { cwd: app }), /--port abc: expected a number/);
   assertOneLineError(runCli(['add', 'backend', 'db', '--service', 'nope'], { cwd: app }), /unknown service "nope"/);
   assertOneLineError(runCli(['add', 'backend', 'db'], { cwd: app }), /--service is required/);
   assertOneLineError(runCli(['add', 'thing', 'x'], { cwd: app }), /unknown kind "thing"/);
   assertOneLineError(runCli(['add', 'backend', 'db', '--service', 'hello'], { cwd }), /no docker-compose\.yml here/);
-  assert.deepEqual(readTree(app), afterService);
+  assert.deepEqual(readTree(app), { ...afterService, 'shop/index.js': '// mine\n' });
+  const forced = runCli(['add', 'service', 'shop', '--port', '3009', '--force'], { cwd: app });
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.match(readTree(app)['shop/index.js']!, /const WORD = 'Shop';/);
 });
 
 test('--help for every generator command, with examples', (t) => {

@@ -66,9 +66,7 @@ export function planAddService(read: ReadFile, a: { name: string; port?: number;
   checkName('service', a.name);
   const project = readProject(read);
   if (project.services.includes(a.name)) throw new GeneratorError(`service "${a.name}" already exists in docker-compose.yml`);
-  for (const file of ['Dockerfile', 'containerpilot.json5', 'index.js']) {
-    if (read(`${a.name}/${file}`) !== undefined) throw new GeneratorError(`${a.name}/${file} already exists (use another name)`);
-  }
+  // Files already in <name>/ are the applier's business: it refuses to overwrite them without --force.
   const used = usedPorts(read, project);
   let port = a.port;
   if (port === undefined) {
