@@ -4,7 +4,7 @@ import type { State } from './exec.js';
 import { GO_TYPE, INTERNAL, type FuncSig, type ParamType, type TemplateFunc } from './func-types.js';
 import type { ArgNode, ChainNode, CommandNode, IdentifierNode, NumberNode, PipeNode, VariableNode } from './nodes.js';
 import { nodeString } from './nodes.js';
-import { GoFloat, NO_VALUE, isTrue, kindOf, mapGet, typeName } from './values.js';
+import { GoFloat, NO_VALUE, isTrue, kindOf, mapGet, sliceElem, typeName } from './values.js';
 
 /** Marks "no value piped in" (Go's missingVal), distinct from any real value. */
 const NO_FINAL = Symbol('no final');
@@ -192,7 +192,7 @@ function validateType(st: State, value: unknown, type: ParamType): unknown {
   const kind = kindOf(value);
   const ok = type === 'any' || type === 'value' || (type === 'string' && kind === 'string') ||
     (type === 'int' && kind === 'int') || (type === 'bool' && kind === 'bool') ||
-    (type === 'strings' && (value === null || (Array.isArray(value) && value.every((e) => typeof e === 'string'))));
-  if (!ok) st.fail(`wrong type for value; expected ${GO_TYPE[type]}; got ${typeName(value)}`);
+    (type === 'strings' && Array.isArray(value) && sliceElem(value) === 'string');
+  if (!ok) st.fail(`wrong type for value; expected ${GO_TYPE[type]}; got ${value === null ? 'interface {}' : typeName(value)}`);
   return value;
 }

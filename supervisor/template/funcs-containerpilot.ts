@@ -3,7 +3,7 @@
 import { FuncError, INTERNAL, type FuncSig, type TemplateFunc } from './func-types.js';
 import { formatValue } from './format.js';
 import { RegexError, compileGoRegex, goReplaceAll } from './regex.js';
-import { GoFloat, NO_VALUE, kindOf, typeName } from './values.js';
+import { GoFloat, NO_VALUE, kindOf, typeName, typedSlice } from './values.js';
 
 /** The largest list `loop` builds; beyond it a template would exhaust memory. */
 export const MAX_LOOP = 1_000_000;
@@ -18,8 +18,8 @@ function defaultValue(def: unknown, value: unknown): string {
 /** split(sep, s): strings.Split of the trimmed string; an empty string gives an empty list. */
 function split(sep: string, s: string): string[] {
   const t = s.trim();
-  if (t === '') return [];
-  return sep === '' ? [...t] : t.split(sep);
+  if (t === '') return typedSlice('string', []);
+  return typedSlice('string', sep === '' ? [...t] : t.split(sep));
 }
 
 const join = (sep: string, s: string[] | null): string => (s ?? []).join(sep);
@@ -60,7 +60,7 @@ function loop(...params: unknown[]): number[] {
   }
   const [start, stop] = params.length === 1 ? [0, ensureInt(params[0])] : [ensureInt(params[0]), ensureInt(params[1])];
   if (Math.abs(stop - start) > MAX_LOOP) throw new FuncError(`loop: more than ${MAX_LOOP} iterations`);
-  const out: number[] = [];
+  const out: number[] = typedSlice('int', []);
   if (stop < start) for (let i = start; i > stop; i--) out.push(i);
   else for (let i = start; i < stop; i++) out.push(i);
   return out;

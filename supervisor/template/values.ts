@@ -24,6 +24,21 @@ export function goStruct<T extends object>(typeName: string, fields: T): T {
   return fields;
 }
 
+const ELEM = Symbol.for('autopilot.template.elem');
+
+/** Marks an array as a typed Go slice ([]string, []int) as Go functions return them, even when empty. */
+export function typedSlice<T extends unknown[]>(elem: 'string' | 'int', arr: T): T {
+  Object.defineProperty(arr, ELEM, { value: elem, enumerable: false });
+  return arr;
+}
+
+/** The element type of a slice: declared by typedSlice, else string for non-empty all-string arrays. */
+export function sliceElem(a: unknown[]): string {
+  const declared = (a as { [ELEM]?: string })[ELEM];
+  if (declared !== undefined) return declared;
+  return a.length > 0 && a.every((e) => typeof e === 'string') ? 'string' : 'interface {}';
+}
+
 export function structName(v: object): string | undefined {
   return (v as { [STRUCT]?: string })[STRUCT];
 }
@@ -57,14 +72,8 @@ export function typeName(v: unknown): string {
   switch (kindOf(v)) {
     case 'invalid': case 'nil': return '<nil>';
     case 'float': return 'float64';
-    case 'slice': {
-      const a = v as unknown[];
-      return a.length > 0 && a.every((e) => typeof e === 'string') ? '[]string' : '[]interface {}';
-    }
-    case 'map': {
-      const vals = mapEntries(v).map(([, x]) => x);
-      return vals.length > 0 && vals.every((e) => typeof e === 'string') ? 'map[string]string' : 'map[string]interface {}';
-    }
+    case 'slice': return '[]' + sliceElem(v as unknown[]);
+    case 'map': return isStringMap(v) ? 'map[string]string' : 'map[string]interface {}';
     case 'struct': return structName(v as object)!;
     case 'func': return 'func';
     default: return kindOf(v);

@@ -85,7 +85,7 @@ export function goRenderer(): string | null {
   const bin = join(dir, 'gorender');
   const res = spawnSync('go', ['build', '-o', bin, '.'], {
     cwd: join(testdataDir, 'gorender'), encoding: 'utf8', timeout: 300_000,
-    env: { ...process.env, GOFLAGS: '-mod=mod', GOWORK: 'off' },
+    env: { ...process.env, GOWORK: 'off', GOFLAGS: '' },
   });
   if (res.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
