@@ -11,5 +11,6 @@ export const helloWorld: Blueprint = {
     { name: 'world', component: 'node-service', port: 3002, word: 'World' },
   ],
   readme: 'hello-world.md.ejs',
+  scaleExample: '--scale hello=10 --scale world=6',
   nextSteps: ['docker-compose up -d --build', 'curl http://localhost/hello', 'docker-compose up -d --scale hello=10 --scale world=6'],
 };

@@ -11,5 +11,6 @@ export const todoApi: Blueprint = {
     { name: 'mongo', component: 'mongo', port: 27017 },
   ],
   readme: 'todo-api.md.ejs',
+  scaleExample: '--scale api=3',
   nextSteps: ['docker-compose up -d --build', 'curl -X POST -H "content-type: application/json" -d \'{"title":"try autopilot"}\' http://localhost/api/todos', 'curl http://localhost/api/todos'],
 };

@@ -22,6 +22,8 @@ export interface Blueprint {
   services: ServiceSpec[];
   /** The README template under templates/readme/. */
   readme: string;
+  /** The `--scale` flags of the example in docker-compose.yml's header (stateless services only). */
+  scaleExample: string;
   /** Shell commands shown after generation (run inside the project). */
   nextSteps: string[];
 }
