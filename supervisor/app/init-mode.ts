@@ -9,7 +9,8 @@ import type { Config } from '../config/model.js';
 export function initModeConfig(argv: readonly string[]): Config {
   const name = basename(argv[0] ?? 'main').replace(/[^A-Za-z0-9_-]/g, '_') || 'main';
   return {
-    logging: { level: 'INFO', format: 'default', output: 'stdout' },
+    // The command owns stdout; our own few lines go to stderr.
+    logging: { level: 'INFO', format: 'default', output: 'stderr' },
     stopTimeoutMs: 5_000,
     control: { socket: '/var/run/containerpilot.socket' },
     jobs: [

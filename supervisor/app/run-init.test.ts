@@ -13,8 +13,9 @@ test('init mode: runs the command with its output untouched and exits with its c
   const cp = new Supervisor(['run', '--', 'sh', '-c', 'echo "out $0"; echo err >&2; exit 7'], { env: noEnv });
   const exit = await cp.waitExit().finally(() => cp.dispose());
   assert.equal(exit.code, 7);
-  assert.match(cp.stdout, /^out sh$/m);
+  assert.equal(cp.stdout, 'out sh\n', 'stdout is the command\'s alone');
   assert.match(cp.stderr, /^err$/m);
+  assert.match(cp.stderr, /sh exited with error: exit status 7/);
 });
 
 test('init mode: SIGTERM, SIGINT and SIGHUP are forwarded; the exit code is what the command made of them', async (t) => {
@@ -34,6 +35,13 @@ test('init mode: SIGTERM, SIGINT and SIGHUP are forwarded; the exit code is what
   cp2.signal('SIGINT');
   assert.equal((await cp2.waitExit()).code, 5);
   assert.match(cp2.stdout, /got-int/);
+});
+
+test('init mode: a command that cannot start exits 127', async () => {
+  const cp = new Supervisor(['run', '--', '/nonexistent/command'], { env: noEnv });
+  const exit = await cp.waitExit().finally(() => cp.dispose());
+  assert.equal(exit.code, 127);
+  assert.match(cp.stderr, /unable to start command: ENOENT/);
 });
 
 test('no config and no command: one-line error, exit 2', async () => {
