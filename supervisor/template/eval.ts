@@ -28,7 +28,7 @@ export function evalPipeline(st: State, dot: unknown, pipe: PipeNode): unknown {
 }
 
 function idealConstant(n: NumberNode): unknown {
-  return n.idealFloat ? new GoFloat(n.value) : n.value;
+  return n.idealFloat ? new GoFloat(Number(n.value)) : n.value;
 }
 
 function notAFunction(st: State, args: ArgNode[], final: Final): void {

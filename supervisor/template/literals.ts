@@ -76,7 +76,7 @@ export function unquoteChar(text: string): number {
   return rune;
 }
 
-export interface NumberValue { isInt: boolean; isFloat: boolean; value: number; idealFloat: boolean }
+export interface NumberValue { isInt: boolean; isFloat: boolean; value: number | bigint; idealFloat: boolean }
 
 const INT_RE = /^[+-]?(0[xX]_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*|0[bB]_?[01]+(_[01]+)*|0[oO]_?[0-7]+(_[0-7]+)*|0(_?[0-7]+)*|[1-9](_?[0-9]+)*)$/;
 const DEC_FLOAT_RE = /^[+-]?(([0-9](_?[0-9]+)*)?\.?([0-9](_?[0-9]+)*)?)([eE][+-]?[0-9](_?[0-9]+)*)?$/;
@@ -112,11 +112,11 @@ export function parseNumber(text: string): NumberValue {
   const isHexInt = /^0[xX]/.test(text) && !/[pP]/.test(text);
   const i = parseInt64(text);
   if (i !== null) {
-    if (i > BigInt(Number.MAX_SAFE_INTEGER) || i < BigInt(Number.MIN_SAFE_INTEGER)) {
-      throw new LiteralError(`integer constant ${text} is too large`);
-    }
+    if (i > 2n ** 63n - 1n || i < -(2n ** 63n)) throw new LiteralError(`${text} overflows int`);
     const idealFloat = !isHexInt && /[.eEpP]/.test(text);
-    return { isInt: true, isFloat: true, value: Number(i), idealFloat };
+    // Beyond 2^53 an int stays exact as a bigint.
+    const value = i > BigInt(Number.MAX_SAFE_INTEGER) || i < BigInt(Number.MIN_SAFE_INTEGER) ? i : Number(i);
+    return { isInt: true, isFloat: true, value, idealFloat };
   }
   const f = parseFloat64(text);
   if (f === null) throw new LiteralError(`illegal number syntax: "${text}"`);

@@ -83,13 +83,16 @@ export function goRenderer(): string | null {
   }
   const dir = mkdtempSync(join(tmpdir(), 'gorender-'));
   const bin = join(dir, 'gorender');
-  const res = spawnSync('go', ['build', '-o', bin, '.'], {
+  const build = (): ReturnType<typeof spawnSync> => spawnSync('go', ['build', '-o', bin, '.'], {
     cwd: join(testdataDir, 'gorender'), encoding: 'utf8', timeout: 300_000,
     env: { ...process.env, GOWORK: 'off', GOFLAGS: '' },
   });
+  // Test files build concurrently; one retry absorbs a transient build-cache conflict.
+  let res = build();
+  if (res.status !== 0) res = build();
   if (res.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`go build of the reference renderer failed: ${res.stderr}`);
+    throw new Error(`go build of the reference renderer failed: ${String(res.stderr)}`);
   }
   built = { dir, bin };
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
