@@ -39,6 +39,7 @@ export class App {
   private signalled = false;
   private mainAtSignal: { running: boolean; lastExit: Job['lastExit'] } | undefined;
   private shuttingDown = false;
+  private finished = false;
   private stopSignal: SignalName = 'SIGTERM';
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
@@ -159,7 +160,7 @@ export class App {
   }
 
   private async reloadOnce(): Promise<void> {
-    if (this.shuttingDown) return;
+    if (this.shuttingDown || this.finished) return;
     if (!this.opts.loadConfig) throw new Error('reload is not available: no config file');
     let next: Config;
     try {
@@ -187,6 +188,7 @@ export class App {
   }
 
   private async finish(): Promise<number> {
+    this.finished = true;
     if (this.forceTimer) clearTimeout(this.forceTimer);
     for (const part of Object.values(this.parts) as AppPart[]) {
       if (!(await within(Promise.resolve().then(() => part.stop()), HOOK_TIMEOUT_MS))) this.log.warn('a part did not stop in time');
