@@ -19,11 +19,11 @@ export class Project {
   }
 
   docker(args, opts = {}) {
-    return run(DOCKER, args, { env: this.env, cwd: this.dir, ...opts });
+    return run(DOCKER, args, { env: this.env, ...opts });
   }
 
   compose(args, opts = {}) {
-    return run(COMPOSE, ['--no-ansi', ...args], { env: this.env, cwd: this.dir, ...opts });
+    return run(COMPOSE, ['--ansi', 'never', ...args], { env: this.env, cwd: this.dir, ...opts });
   }
 
   /** Container IDs of a service (running or not). */
@@ -54,17 +54,30 @@ export class Project {
    * merged dir): no `docker exec`, so it can be polled often without disturbing timings.
    */
   async readContainerFile(id, path) {
-    const { stdout } = await this.docker(['inspect', '-f', '{{.GraphDriver.Data.MergedDir}}', id], { timeoutMs: 30_000 });
-    return readFile(join(stdout.trim(), path), 'utf8');
+    this.merged ??= new Map();
+    if (!this.merged.has(id)) {
+      const { stdout } = await this.docker(['inspect', '-f', '{{.GraphDriver.Data.MergedDir}}', id], { timeoutMs: 30_000 });
+      this.merged.set(id, stdout.trim());
+    }
+    return readFile(join(this.merged.get(id), path), 'utf8');
   }
 
-  /** The last `tail` log lines of the given services, for failure reports. */
+  /**
+   * The last `tail` log lines of each given service, for failure reports. Consul in dev mode logs
+   * every HTTP request at DEBUG (the e2e's own polling among them): those lines are left out.
+   */
   async logs(services, tail = 50) {
-    const { stdout, stderr } = await this.compose(['logs', '--no-color', '--tail', String(tail), ...services], {
-      timeoutMs: 30_000,
-      allowFail: true,
-    });
-    return (stdout + stderr).trimEnd();
+    const parts = [];
+    for (const service of services) {
+      const { stdout, stderr } = await this.compose(['logs', '--no-color', '--tail', service === 'consul' ? '2000' : String(tail), service], {
+        timeoutMs: 30_000,
+        allowFail: true,
+      });
+      let lines = `${stdout}${stderr}`.split('\n').filter((l) => l.trim() && !/^Attaching to /.test(l));
+      if (service === 'consul') lines = lines.filter((l) => !/\[(DEBUG|TRACE)\]/.test(l));
+      parts.push(`--- ${service} (last ${Math.min(lines.length, tail)} lines${service === 'consul' ? ', DEBUG left out' : ''})`, ...lines.slice(-tail));
+    }
+    return parts.join('\n');
   }
 }
 

@@ -28,7 +28,7 @@ export class Phases {
         logs = `(could not read container logs: ${logErr.message})`;
       }
       const message = `e2e phase "${name}" failed: ${err.message}` +
-        (logs ? `\n\n--- container logs (${services.join(', ')}) ---\n${logs}` : '');
+        (logs ? `\n\ncontainer logs:\n${logs}` : '');
       throw new PhaseError(message, { cause: err });
     }
   }

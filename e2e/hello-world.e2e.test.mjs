@@ -1,0 +1,187 @@
+// The hello-world blueprint end to end, as a user runs it: `autopilot new hello-world`,
+// `docker-compose build`, `up -d`, scale, pause, stop, on a Docker daemon this test starts
+// itself (e2e/setup/). Every phase is timed; a failing phase is named, with its containers' logs.
+import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { passing, registered, upstreams } from './lib/checks.mjs';
+import { answeringHosts, converge } from './lib/converge.mjs';
+import { Project } from './lib/docker.mjs';
+import { leftoverProcesses, teardown } from './lib/teardown.mjs';
+import { Phases } from './lib/phases.mjs';
+import { run, waitFor } from './lib/sh.mjs';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const setup = (name) => join(repo, 'e2e', 'setup', name);
+const APP = ['hello', 'world', 'nginx'];
+const ALL = ['consul', ...APP];
+// Docker's default stop window (docker-compose stop -t 10).
+const STOP_WINDOW_MS = 10_000;
+
+test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 * 60_000 }, async () => {
+  const work = mkdtempSync(join(tmpdir(), 'autopilot-e2e-'));
+  const dir = join(work, 'hello-world');
+  let project;
+  const phases = new Phases({ logsFor: (services) => (project ? project.logs(services) : '') });
+  const script = (name, timeoutMs, env = process.env) => run('bash', [setup(name)], { timeoutMs, env, cwd: repo });
+  let failure;
+  try {
+    await phases.run('install docker.io, docker-compose', [], () => script('install-docker.sh', 15 * 60_000));
+    const dockerHost = await phases.run('start dockerd', [], async () => {
+      const { stdout } = await script('start-dockerd.sh', 60_000);
+      return stdout.trim().split('\n').pop().replace(/^DOCKER_HOST=/, '');
+    });
+    project = new Project(dir, dockerHost);
+    const env = project.env;
+
+    await phases.run('clear leftovers of an earlier run', [], async () => {
+      const { stdout } = await project.docker(['ps', '-aq']);
+      const ids = stdout.split('\n').filter(Boolean);
+      if (ids.length) await project.docker(['rm', '-f', ...ids], { timeoutMs: 60_000 });
+      await project.docker(['network', 'prune', '-f']);
+    });
+    await phases.run('stand-in base images', [], () => script('build-base-images.sh', 40 * 60_000, env));
+    await phases.run('autopilot binary and image', [], () => script('build-autopilot-image.sh', 10 * 60_000, env));
+
+    await phases.run('autopilot new hello-world', [], () =>
+      run(join(repo, 'dist', 'bin', 'autopilot-linux-x64'), ['new', 'hello-world', dir, '--yes'], { cwd: work, env }));
+    await phases.run('docker-compose build', [], () => project.compose(['build'], { timeoutMs: 10 * 60_000 }));
+    await phases.run('docker-compose up -d', ALL, () => project.compose(['up', '-d'], { timeoutMs: 5 * 60_000 }));
+
+    const consulIp = await project.ip('consul');
+    const nginxIp = await project.ip('nginx');
+    const [nginxId] = await project.ids('nginx');
+    const ctx = { consulIp, nginxId };
+
+    await phases.run('hello, world, nginx passing in Consul', ALL, () =>
+      waitFor('hello, world and nginx passing in Consul', async () => {
+        const counts = await Promise.all(APP.map(async (s) => (await passing(consulIp, s)).length));
+        return counts.every((n) => n === 1) ? counts : undefined;
+      }, { describe: async () => (await Promise.all(APP.map(async (s) => `${s}=${(await passing(consulIp, s)).length}`))).join(' ') }));
+
+    await phases.run('curl through nginx: Hello and World', ALL, async () => {
+      const helloHosts = await hostnames(project, 'hello');
+      const worldHosts = await hostnames(project, 'world');
+      // Right after registration nginx may not have rendered yet (502 until then): bounded wait.
+      for (const [service, word, hosts] of [['hello', 'Hello', helloHosts], ['world', 'World', worldHosts]]) {
+        await waitFor(`GET http://${nginxIp}/${service} -> "${word} from <a ${service} container>"`, async () => {
+          const { hosts: seen } = await answeringHosts(nginxIp, service, word, { max: 1 });
+          return [...seen].some((h) => hosts.has(h)) ? true : undefined;
+        }, { timeoutMs: 60_000, describe: () => lastAnswer(nginxIp, service) });
+      }
+    });
+
+    await phases.run('scale hello=10 world=6', APP, async () => {
+      const t0 = performance.now();
+      await project.compose(['scale', 'hello=10', 'world=6'], { timeoutMs: 5 * 60_000 });
+      phases.note('scale up: docker-compose scale returned', performance.now() - t0);
+      const r = await converge(project, { ...ctx, want: { hello: 10, world: 6 } });
+      phases.note('scale up: 10 + 6 passing in Consul (from scale returning)', r.consulAt);
+      phases.note('scale up: last instance passing -> nginx serving it', r.nginxAt - r.consulAt);
+      const conf = await project.readContainerFile(nginxId, '/etc/nginx/nginx.conf');
+      const up = upstreams(conf);
+      if (up.hello.length + up.world.length !== 16) throw new Error(`nginx lists ${up.hello.length} + ${up.world.length} upstreams, not 16`);
+      const helloHosts = await hostnames(project, 'hello');
+      const { hosts, bad } = await answeringHosts(nginxIp, 'hello', 'Hello', { max: 100, enough: 10 });
+      const known = [...hosts].filter((h) => helloHosts.has(h));
+      if (known.length < 10) {
+        throw new Error(`100 requests to /hello were answered by ${known.length} distinct hello containers, not 10 ` +
+          `(${[...hosts].join(' ')}${bad.length ? `; other answers: ${bad.join(' | ')}` : ''})`);
+      }
+    });
+
+    await phases.run('scale hello=2 world=1', APP, async () => {
+      const t0 = performance.now();
+      await project.compose(['scale', 'hello=2', 'world=1'], { timeoutMs: 5 * 60_000 });
+      phases.note('scale down: docker-compose scale returned', performance.now() - t0);
+      const r = await converge(project, { ...ctx, want: { hello: 2, world: 1 } });
+      phases.note('scale down: last instance gone from Consul -> nginx drops it', r.nginxAt - r.consulAt);
+      for (const [service, word, n] of [['hello', 'Hello', 2], ['world', 'World', 1]]) {
+        const names = await hostnames(project, service);
+        const { hosts, bad } = await answeringHosts(nginxIp, service, word, { max: 20 });
+        const stray = [...hosts].filter((h) => !names.has(h));
+        if (hosts.size !== n || stray.length || bad.length) {
+          throw new Error(`/${service} answered from ${[...hosts].join(' ') || 'nobody'} (want the ${n} running: ` +
+            `${[...names].join(' ')})${bad.length ? `; other answers: ${bad.join(' | ')}` : ''}`);
+        }
+      }
+    });
+
+    await phases.run('docker pause one hello: TTL expires, nginx drops it', ['hello', 'nginx', 'consul'], async () => {
+      const [id] = await project.ids('hello');
+      const [info] = await project.inspect([id]);
+      const ip = Object.values(info.NetworkSettings.Networks)[0].IPAddress;
+      await project.docker(['pause', id]);
+      try {
+        const r = await converge(project, { ...ctx, want: { hello: 1, world: 1 }, timeoutMs: 60_000 });
+        const left = r.instances.hello[0];
+        if (left.startsWith(`${ip}:`)) throw new Error(`the paused container ${ip} is the one still passing`);
+        phases.note('pause: paused -> critical in Consul (TTL)', r.consulAt);
+        phases.note('pause: critical in Consul -> nginx drops it', r.nginxAt - r.consulAt);
+      } finally {
+        await project.docker(['unpause', id], { allowFail: true });
+      }
+      const t1 = performance.now();
+      await converge(project, { ...ctx, want: { hello: 2, world: 1 }, timeoutMs: 60_000 });
+      phases.note('unpause: back in nginx', performance.now() - t1);
+    });
+
+    await phases.run('docker-compose stop: deregistered, clean exits, stop hooks', ALL, async () => {
+      const ids = Object.fromEntries(await Promise.all(ALL.map(async (s) => [s, await project.ids(s)])));
+      const serviceIds = (await Promise.all(APP.map((s) => registered(consulIp, s)))).flat();
+      const t0 = Date.now();
+      await project.compose(['stop'], { timeoutMs: 60_000 });
+      phases.note('docker-compose stop', Date.now() - t0);
+      const problems = [];
+      for (const service of ALL) {
+        for (const info of await project.inspect(ids[service])) {
+          const name = info.Name.replace(/^\//, '');
+          const took = Date.parse(info.State.FinishedAt) - t0;
+          if (info.State.Running) problems.push(`${name} still running`);
+          if (took > STOP_WINDOW_MS) problems.push(`${name} exited ${took} ms after stop began (window ${STOP_WINDOW_MS} ms)`);
+          // autopilot exits with its main job's code; the apps and nginx exit 0 on SIGTERM.
+          // Consul (not supervised) exits 1 after a SIGTERM, as it documents; never killed.
+          const want = service === 'consul' ? 1 : 0;
+          if (info.State.ExitCode !== want) problems.push(`${name} exit code ${info.State.ExitCode}, want ${want}${info.State.ExitCode === 137 ? ' (killed after the stop window)' : ''}`);
+        }
+      }
+      // Consul stops last (the others depend on it), so its log saw every deregistration.
+      const consulLog = (await project.docker(['logs', ids.consul[0]])).stdout;
+      for (const sid of serviceIds) {
+        if (!consulLog.includes(`Deregistered service: service=${sid}`)) problems.push(`Consul never deregistered ${sid}`);
+      }
+      for (const service of APP) {
+        for (const id of ids[service]) {
+          const { stdout, stderr } = await project.docker(['logs', id]);
+          const log = stdout + stderr;
+          if (!/deregistered/.test(log)) problems.push(`${service} ${id.slice(0, 12)}: no deregistration in its log`);
+        }
+      }
+      if (problems.length) throw new Error(problems.join('; '));
+    });
+  } catch (err) {
+    failure = err;
+  } finally {
+    await phases.run('tear down', [], () => teardown(project, setup)).catch((err) => {
+      failure ??= err;
+    });
+    process.stderr.write(phases.table());
+    rmSync(work, { recursive: true, force: true });
+  }
+  const left = await leftoverProcesses();
+  if (left.length) failure ??= new Error(`processes left behind: ${left.join('; ')}`);
+  if (failure) throw failure;
+});
+
+/** Hostnames (Docker sets them to the short container ID) of a service's containers. */
+async function hostnames(project, service) {
+  const infos = await project.inspect(await project.ids(service));
+  return new Set(infos.filter((i) => i.State.Running).map((i) => i.Config.Hostname));
+}
+
+async function lastAnswer(ip, service) {
+  const res = await fetch(`http://${ip}/${service}`, { signal: AbortSignal.timeout(3000) });
+  return `${res.status} ${(await res.text()).trim().slice(0, 100)}`;
+}
