@@ -152,6 +152,25 @@ test('maintenance deregisters everything, pauses heartbeats, and is idempotent',
   await d.close();
 });
 
+test('reload: an unchanged service is kept, a changed one replaces it, a removed one goes', async () => {
+  const d = discovery();
+  const first = d.addService('reload', spec(3000));
+  await first.pass();
+  assert.equal(d.addService('reload', spec(3000)), first, 'same definition: same registration');
+  const second = d.addService('reload', spec(3001, { tags: ['v2'] }));
+  assert.notEqual(second, first);
+  await second.pass();
+  const s = (await services())['reload-testhost'];
+  assert.equal(s?.Port, 3001);
+  assert.deepEqual(s?.Tags, ['v2']);
+  assert.equal((await checks())['service:reload-testhost']?.Status, 'passing');
+  await first.pass(); // the replaced registration is closed: no effect
+  assert.equal((await services())['reload-testhost']?.Port, 3001);
+  await d.removeService('reload');
+  assert.equal((await services())['reload-testhost'], undefined);
+  await d.close();
+});
+
 test('agent wiped and restarted: services come back within two heartbeats', async () => {
   const d = discovery();
   const svc = d.addService('wiped', spec(7000));

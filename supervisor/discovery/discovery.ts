@@ -61,10 +61,10 @@ export class Discovery {
     return this.addService(job.name, { ...job.service, ttlMs });
   }
 
-  /** Advertises any named service (telemetry registers `containerpilot` this way). */
+  /** Advertises any named service (telemetry registers `containerpilot` this way). Called again
+   * with the same name (config reload): the same registration when nothing changed; otherwise
+   * the old one is deregistered first and a new one takes its place. */
   addService(name: string, spec: ServiceSpec): ServiceRegistration {
-    const existing = this.services.get(name);
-    if (existing) return existing;
     const def: ServiceDefinition = {
       name,
       id: `${name}-${this.hostname}`,
@@ -76,11 +76,20 @@ export class Discovery {
       enableTagOverride: spec.enableTagOverride,
       deregisterCriticalServiceAfter: spec.deregisterCriticalServiceAfter,
     };
-    const reg = new ServiceRegistration(def, this.client, this.log);
+    const existing = this.services.get(name);
+    if (existing && JSON.stringify(existing.definition) === JSON.stringify(def)) return existing;
+    const reg = new ServiceRegistration(def, this.client, this.log, existing?.close());
     this.services.set(name, reg);
     // A service created during maintenance stays out of Consul until maintenance ends.
     if (this.maintenance) void reg.setMaintenance(true);
     return reg;
+  }
+
+  /** Deregisters a service for good and forgets it (its job was removed by a reload). */
+  async removeService(name: string): Promise<void> {
+    const reg = this.services.get(name);
+    this.services.delete(name);
+    await reg?.close();
   }
 
   service(name: string): ServiceRegistration | undefined {

@@ -10,6 +10,8 @@
  *   await svc.deregister();              // job stopped; a later pass() registers it again
  *   await discovery.setMaintenance(true|false)  // resolves true when the state changed:
  *                                        // then emit enterMaintenance / exitMaintenance
+ *   discovery.forJob(job) again on reload: same registration if unchanged, else replaced;
+ *   await discovery.removeService(name)  // job removed by a reload
  *   await discovery.close();             // shutdown: deregister all, release sockets
  *   ipEnvironment(config.jobs)           // { CONTAINERPILOT_<JOB>_IP: ip } for children
  *   discovery.client                     // ConsulClient, handed to startWatches()
