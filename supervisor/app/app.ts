@@ -60,7 +60,7 @@ export class App {
       hooksFor: discovery ? (c) => discovery.hooksFor(c) : undefined,
       stopSignal: () => this.stopSignal,
     });
-    if (this.log.enabled('DEBUG')) this.bus.subscribe((e) => this.log.debug(`event: ${describe(e)}`));
+    this.bus.subscribe((e) => this.log.debug(`event: ${describe(e)}`)); // level checked per line: reload may change it
   }
 
   get context(): AppContext {

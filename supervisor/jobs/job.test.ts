@@ -124,3 +124,51 @@ test('shutdown completes a stop hook whose job already completed without it', as
   await h.set.whenAllComplete();
   assert.equal(h.set.get('preStop')!.runs, 0);
 });
+
+test('when with several sources: any of them starts the job', async (t) => {
+  const h = harness(t);
+  const w: WhenConfig = { kind: 'event', sources: ['watch.a', 'watch.b'], event: 'changed', mode: 'each', timeoutMs: 0 };
+  h.set.add([job('render', ['true'], { when: w })]);
+  h.bus.publish({ code: 'startup', source: 'global' });
+  h.bus.publish({ code: 'changed', source: 'watch.b' });
+  await until(() => h.seen('exitSuccess', 'render') === 1, 10_000, 'run for watch.b');
+  h.bus.publish({ code: 'changed', source: 'watch.c' });
+  h.bus.publish({ code: 'healthy', source: 'watch.a' });
+  h.bus.publish({ code: 'changed', source: 'watch.a' });
+  await until(() => h.seen('exitSuccess', 'render') === 2, 10_000, 'run for watch.a');
+  await h.bus.idle();
+  assert.equal(h.set.get('render')!.runs, 2);
+});
+
+test('maintenance pauses health checks; discovery hooks see start, maintenance and stop before SIGTERM', async (t) => {
+  const bus = new EventBus();
+  const log = new Logger({ level: 'ERROR', format: 'text', output: 'stdout' }, { sink: { write() {}, reopen() {}, close() {} } });
+  const calls: string[] = [];
+  const set = new JobSet({
+    bus,
+    log,
+    killGraceMs: () => 2000,
+    hooksFor: () => ({
+      onStart: (j) => calls.push(`start:${j.pid !== undefined}`),
+      onHealthCheck: (_j, passed) => calls.push(`check:${passed}`),
+      onMaintenance: (_j, on) => calls.push(`maintenance:${on}`),
+      onStop: (j) => void calls.push(`stop:running=${j.pid !== undefined}`),
+    }),
+  });
+  t.after(async () => void (await Promise.all(set.list().map((j) => j.stop()))));
+  const health = { check: { kind: 'exec' as const, exec: ['true'] }, intervalMs: 50, ttlMs: 1000, timeoutMs: 1000 };
+  const [app] = set.add([job('app', ['sleep', '20'], { health })]);
+  bus.publish({ code: 'startup', source: 'global' });
+  await until(() => calls.includes('check:true'), 10_000, 'first check');
+  bus.publish({ code: 'enterMaintenance', source: 'global' });
+  await bus.idle();
+  assert.equal(app!.status, 'maintenance');
+  await new Promise((r) => setTimeout(r, 150)); // a check already running may still report
+  const checksBefore = calls.filter((c) => c.startsWith('check')).length;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(calls.filter((c) => c.startsWith('check')).length, checksBefore, 'no checks in maintenance');
+  bus.publish({ code: 'exitMaintenance', source: 'global' });
+  await until(() => calls.filter((c) => c.startsWith('check')).length > checksBefore, 10_000, 'checks resume');
+  await app!.stop();
+  assert.deepEqual(calls.filter((c) => !c.startsWith('check')), ['start:true', 'maintenance:true', 'maintenance:false', 'stop:running=true']);
+});
