@@ -152,11 +152,12 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
       for (const sid of serviceIds) {
         if (!consulLog.includes(`Deregistered service: service=${sid}`)) problems.push(`Consul never deregistered ${sid}`);
       }
+      // The supervisor's stop hook for a service deregisters it, and logs that it did.
       for (const service of APP) {
-        for (const id of ids[service]) {
-          const { stdout, stderr } = await project.docker(['logs', id]);
-          const log = stdout + stderr;
-          if (!/deregistered/.test(log)) problems.push(`${service} ${id.slice(0, 12)}: no deregistration in its log`);
+        for (const info of await project.inspect(ids[service])) {
+          const sid = `${service}-${info.Config.Hostname}`;
+          const { stdout, stderr } = await project.docker(['logs', info.Id]);
+          if (!(stdout + stderr).includes(`service ${sid} deregistered`)) problems.push(`${sid}: no "service ${sid} deregistered" in its log`);
         }
       }
       if (problems.length) throw new Error(problems.join('; '));

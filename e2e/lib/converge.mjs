@@ -11,7 +11,7 @@ const NGINX_CONF = '/etc/nginx/nginx.conf';
  * the start: `consulAt` (the moment Consul first showed the wanted counts, i.e. the last instance
  * passing or gone) and `nginxAt` (the moment nginx.conf listed exactly that set).
  */
-export async function converge(project, { consulIp, nginxId, want, timeoutMs = 120_000, everyMs = 100, except = () => false }) {
+export async function converge(project, { consulIp, nginxId, want, timeoutMs = 120_000, everyMs = 100 }) {
   const t0 = performance.now();
   const services = Object.keys(want);
   let consulAt;
@@ -31,7 +31,7 @@ export async function converge(project, { consulIp, nginxId, want, timeoutMs = 1
     }
     const inNginx = upstreams(conf);
     last = { consul: inConsul, nginx: Object.fromEntries(services.map((s) => [s, inNginx[s] ?? []])) };
-    if (consulOk && services.every((s) => sameSet(inNginx[s] ?? [], inConsul[s])) && !except(last)) {
+    if (consulOk && services.every((s) => sameSet(inNginx[s] ?? [], inConsul[s]))) {
       return { instances: inConsul, consulAt, nginxAt: now() };
     }
     await sleep(everyMs);
