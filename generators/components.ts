@@ -105,6 +105,7 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
 
 
 /** The body of the service's docker-compose entry, as YAML text. */
-export function composeFragment(spec: ServiceSpec, ctx: RenderContext): string {
-  return renderTemplate(spec.component, 'compose.yml.ejs', { ...ctx, service: { ...spec, backends: spec.backends ?? [] }, consul: CONSUL_ADDRESS });
+export function composeFragment(spec: ServiceSpec, ctx: RenderContext, legacy = false): string {
+  // The legacy (version 1) format has `links` where the current one has `depends_on`.
+  return renderTemplate(spec.component, 'compose.yml.ejs', { ...ctx, service: { ...spec, backends: spec.backends ?? [] }, consul: CONSUL_ADDRESS, legacy });
 }

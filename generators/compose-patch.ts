@@ -41,6 +41,12 @@ function servicesMap(doc: Document, create: boolean): YAMLMap | undefined {
   return top;
 }
 
+/** True for the legacy format: services at the top level, no `services:` or `version:` key. */
+export function isLegacyCompose(text: string, file = 'docker-compose.yml'): boolean {
+  const doc = load(text, file);
+  return isMap(doc.contents) && !doc.contents.has('services') && !doc.contents.has('version');
+}
+
 /** The service names declared in a compose file. */
 export function composeServiceNames(text: string, file = 'docker-compose.yml'): string[] {
   const services = servicesMap(load(text, file), false);

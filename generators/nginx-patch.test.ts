@@ -41,3 +41,9 @@ test('a file without http/server or with unbalanced braces is refused with its n
   assert.throws(() => addNginxBackend('http { server {\n', 'db', 'u', 'l', 'n.conf'), /n\.conf: unclosed "server \{"/);
   assert.throws(() => addNginxBackend('http { {{ if x }\n', 'db', 'u', 'l', 'n.conf'), /n\.conf: unclosed "\{\{"/);
 });
+
+test('template actions between blocks are not mistaken for part of a block name', () => {
+  const text = 'http {\n    {{ if service "a" }}upstream a { server x; }{{ end }}\n    server {\n        listen 80;\n    }\n}\n';
+  const after = addNginxBackend(text, 'db', '    upstream db {}\n', '        location ^~ /db {}\n', 'n.conf');
+  assert.equal(after, 'http {\n    {{ if service "a" }}upstream a { server x; }{{ end }}\n    upstream db {}\n    server {\n        listen 80;\n        location ^~ /db {}\n    }\n}\n');
+});

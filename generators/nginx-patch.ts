@@ -22,6 +22,7 @@ function scanBlocks(text: string, file: string): Block[] {
       const end = text.indexOf('}}', i + 2);
       if (end < 0) throw new GeneratorError(`${file}: unclosed "{{"`);
       i = end + 1;
+      statementStart = i + 1; // a template action is not part of the next block's name
     } else if (c === '#') {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? text.length : nl;

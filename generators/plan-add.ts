@@ -4,7 +4,7 @@
  * already has the change returns no operations.
  */
 import { composeFragment, hookFiles, hookJob, nginxLocation, nginxUpstream, serviceFiles, watchEntry } from './components.js';
-import { addComposeService } from './compose-patch.js';
+import { addComposeService, isLegacyCompose } from './compose-patch.js';
 import { GeneratorError } from './errors.js';
 import { appendToTopLevelArray } from './json5-patch.js';
 import { addNginxBackend } from './nginx-patch.js';
@@ -79,6 +79,6 @@ export function planAddService(read: ReadFile, a: { name: string; port?: number;
 
   const spec = { name: a.name, component: 'node-service' as const, port, word: a.name[0]!.toUpperCase() + a.name.slice(1) };
   const ctx = { project: a.project, version: a.version };
-  const compose = addComposeService(project.compose, a.name, composeFragment(spec, ctx));
+  const compose = addComposeService(project.compose, a.name, composeFragment(spec, ctx, isLegacyCompose(project.compose)));
   return { ops: [...serviceFiles(spec, ctx), { path: 'docker-compose.yml', content: compose, action: 'update', previous: project.compose }], notes: [`${a.name} listens on port ${port}`] };
 }
