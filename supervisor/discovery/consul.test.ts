@@ -48,13 +48,22 @@ const spec = (port: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+// Nothing may escape from the code under test, even while the agent is down.
+const escaped: unknown[] = [];
+const onEscape = (err: unknown) => escaped.push(err);
+process.on('unhandledRejection', onEscape);
+process.on('uncaughtException', onEscape);
+
 before(async () => {
   agent = await startConsulAgent();
 });
 
 after(async () => {
+  process.off('unhandledRejection', onEscape);
+  process.off('uncaughtException', onEscape);
   await agent?.stop();
   assert.ok(!lines.some((l) => l.includes(TOKEN)), 'the token appeared in a log line');
+  assert.deepEqual(escaped, [], 'no unhandled rejection or uncaught exception');
 });
 
 test('registration fields as Consul shows them', async () => {
@@ -83,6 +92,11 @@ test('registration fields as Consul shows them', async () => {
     .find((c) => c.ChkType?.CheckID === 'service:web-testhost');
   assert.equal(persisted?.ChkType?.DeregisterCriticalServiceAfter, 600e9, '10m in nanoseconds');
   assert.equal(persisted?.ChkType?.TTL, 30e9, 'TTL 30s in nanoseconds');
+  // CONSUL_HTTP_TOKEN reached Consul (it keeps the registering token beside the service).
+  const persistedService = readdirSync(join(agent.dataDir, 'services'))
+    .map((f) => JSON.parse(readFileSync(join(agent.dataDir, 'services', f), 'utf8')) as { Service?: { ID?: string }; Token?: string })
+    .find((p) => p.Service?.ID === 'web-testhost');
+  assert.equal(persistedService?.Token, TOKEN);
 
   await svc.pass('all good');
   let c = (await checks())['service:web-testhost'];

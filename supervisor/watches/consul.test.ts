@@ -85,14 +85,23 @@ async function ready(watches: WatchSet, name: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 100));
 }
 
+// Nothing may escape from the code under test, even while the agent is down.
+const escaped: unknown[] = [];
+const onEscape = (err: unknown) => escaped.push(err);
+process.on('unhandledRejection', onEscape);
+process.on('uncaughtException', onEscape);
+
 before(async () => {
   agent = await startConsulAgent();
   client = new ConsulClient(resolveConsulSettings(agent.address, {}), { requestTimeoutMs: 2000 });
 });
 
 after(async () => {
+  process.off('unhandledRejection', onEscape);
+  process.off('uncaughtException', onEscape);
   client?.close();
   await agent?.stop();
+  assert.deepEqual(escaped, [], 'no unhandled rejection or uncaught exception');
 });
 
 test('a service watch emits changed/healthy/unhealthy on registration and deregistration', async (t) => {
