@@ -21,7 +21,7 @@ export function watchEntry(backend: string): { name: string; interval: number } 
 }
 
 /** The job that reacts to `changed` on `watch.<backend>`, per component. */
-export function hookJob(service: ServiceSpec, backend: string): Record<string, unknown> {
+export function hookJob(service: ServiceSpec, backend: string, scriptDir = `/opt/${service.name}`): Record<string, unknown> {
   const when = { source: `watch.${backend}`, each: 'changed' };
   const name = `onchange-${backend}`;
   switch (service.component) {
@@ -30,13 +30,13 @@ export function hookJob(service: ServiceSpec, backend: string): Record<string, u
     case 'todo-api':
       return { name, exec: `node /opt/${service.name}/reconnect.js`, when };
     default:
-      return { name, exec: ['/bin/sh', `/opt/${service.name}/${name}.sh`], when };
+      return { name, exec: ['/bin/sh', `${scriptDir}/${name}.sh`], when };
   }
 }
 
-/** Extra files a hook needs (a script the user fills in for plain services). */
+/** Extra files a hook needs (a script the user fills in, for services without a built-in hook). */
 export function hookFiles(service: ServiceSpec, backend: string): FileOp[] {
-  if (service.component !== 'node-service') return [];
+  if (service.component === 'nginx' || service.component === 'todo-api') return [];
   const content = renderTemplate('node-service', 'onchange.sh.ejs', { service, backend, consul: CONSUL_ADDRESS });
   return [{ path: `${service.name}/onchange-${backend}.sh`, content, mode: 0o755, action: 'create' }];
 }
@@ -102,7 +102,6 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
   if (spec.component === 'node-service') for (const b of backends) ops.push(...hookFiles(spec, b));
   return ops;
 }
-
 
 /** The body of the service's docker-compose entry, as YAML text. */
 export function composeFragment(spec: ServiceSpec, ctx: RenderContext, legacy = false): string {

@@ -99,3 +99,18 @@ test('add service: name clash, port clash and invalid port are one-line errors',
   assert.throws(() => add('billing', 80), /^GeneratorError: port 80 is already used by nginx \(published\)$/);
   assert.throws(() => add('billing', 70000), /invalid port "70000"/);
 });
+
+test('a hook script reaches images that do not copy their whole folder (mongo): the Dockerfile gains a COPY', () => {
+  const files = generate(findBlueprint('todo-api')!);
+  const { ops } = planAddBackend(memReader(files), { name: 'backup', service: 'mongo' });
+  const after = applyOps(files, ops);
+  const dockerfile = after['mongo/Dockerfile']!;
+  assert.equal(dockerfile, files['mongo/Dockerfile']!.replace(/^CMD /m, 'COPY onchange-backup.sh /etc/containerpilot/onchange-backup.sh\nCMD '));
+  const cfg = JSON5.parse(after['mongo/containerpilot.json5']!) as { jobs: Array<{ name: string; exec: unknown }> };
+  assert.deepEqual(cfg.jobs.find((j) => j.name === 'onchange-backup')?.exec, ['/bin/sh', '/etc/containerpilot/onchange-backup.sh']);
+  assert.ok('mongo/onchange-backup.sh' in after);
+  assert.deepEqual(planAddBackend(memReader(after), { name: 'backup', service: 'mongo' }).ops, []);
+  // Without a Dockerfile the script is still written, and the summary says where it must go.
+  const { notes } = planAddBackend(memReader({ ...files, 'mongo/Dockerfile': undefined as unknown as string }), { name: 'backup', service: 'mongo' });
+  assert.deepEqual(notes, ['copy mongo/onchange-backup.sh into its image at /etc/containerpilot/onchange-backup.sh']);
+});

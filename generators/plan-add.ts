@@ -41,7 +41,11 @@ export function planAddBackend(read: ReadFile, a: { name: string; service: strin
   if (cfg.watches.includes(a.name)) notes.push(`${cfg.path} already watches ${a.name}`);
   else text = appendToTopLevelArray(text, 'watches', watchEntry(a.name), cfg.path);
   if (cfg.jobs.includes(jobName)) notes.push(`${cfg.path} already has job ${jobName}`);
-  else text = appendToTopLevelArray(text, 'jobs', hookJob(spec, a.name), cfg.path);
+  else {
+    const needsScript = hookFiles(spec, a.name).length > 0;
+    const scriptDir = needsScript ? scriptHome(read, a.service, a.name, ops, notes) : undefined;
+    text = appendToTopLevelArray(text, 'jobs', hookJob(spec, a.name, scriptDir), cfg.path);
+  }
   const cfgOp = update(read, cfg.path, text);
   if (cfgOp) ops.push(cfgOp);
 
@@ -60,6 +64,29 @@ export function planAddBackend(read: ReadFile, a: { name: string; service: strin
     else notes.push(`${hook.path} already exists`);
   }
   return { ops, notes };
+}
+
+/**
+ * Where the service's image holds its hook scripts: the folder its Dockerfile copies the whole
+ * service directory to (`COPY . /opt/hello/`), or else /etc/containerpilot, with a COPY line
+ * added to the Dockerfile before its CMD so the script is in the image.
+ */
+function scriptHome(read: ReadFile, service: string, backend: string, ops: FileOp[], notes: string[]): string {
+  const path = `${service}/Dockerfile`;
+  const dockerfile = read(path);
+  const copiedTo = dockerfile === undefined ? undefined : /^COPY\s+\.\s+(\/\S*)\s*$/m.exec(dockerfile)?.[1];
+  if (copiedTo) return copiedTo.replace(/\/+$/, '');
+  const home = '/etc/containerpilot';
+  const script = `onchange-${backend}.sh`;
+  if (dockerfile === undefined) {
+    notes.push(`copy ${service}/${script} into its image at ${home}/${script}`);
+  } else if (!dockerfile.includes(script)) {
+    const line = `COPY ${script} ${home}/${script}\n`;
+    const cmd = /^(CMD|ENTRYPOINT)\b/m.exec(dockerfile);
+    const content = cmd ? dockerfile.slice(0, cmd.index) + line + dockerfile.slice(cmd.index) : `${dockerfile.replace(/\n?$/, '\n')}${line}`;
+    ops.push({ path, content, action: 'update', previous: dockerfile });
+  }
+  return home;
 }
 
 export function planAddService(read: ReadFile, a: { name: string; port?: number; version: string; project: string }): AddResult {
