@@ -17,6 +17,7 @@ import type { AppContext, AppPart, AppParts } from './parts.js';
 import { installSignalHandlers } from './signals.js';
 import { diffJobs } from './reload-diff.js';
 import { startReaper, type ReaperHandle } from './reaper.js';
+import { armBackstop, backstopLimitMs } from './backstop.js';
 
 export interface AppOptions {
   config: Config;
@@ -45,7 +46,7 @@ export class App {
   private reloadAgain = false;
   private uninstallSignals: (() => void) | undefined;
   private reaper: ReaperHandle | null = null;
-  private forceTimer: NodeJS.Timeout | undefined;
+  private cancelBackstop: (() => void) | undefined;
 
   constructor(private readonly opts: AppOptions) {
     this.config = opts.config;
@@ -89,9 +90,9 @@ export class App {
     if (!this.shuttingDown) this.bus.publish({ code: 'startup', source: 'global' });
 
     for (;;) {
-      if (this.jobs.list().length > 0) await this.jobs.whenAllComplete();
+      if (this.jobs.list().length > 0) await Promise.race([this.jobs.whenAllComplete(), this.forced]);
       else if (!this.shuttingDown) await this.stopRequested; // no jobs: run until told to stop
-      if (!this.reloading) break;
+      if (this.forcedOut || !this.reloading) break;
       await this.reloading.catch(() => undefined);
       if (this.jobs.allComplete() || (this.shuttingDown && this.jobs.list().length === 0)) break;
     }
@@ -114,16 +115,21 @@ export class App {
     this.jobs.beginShutdown();
     this.bus.publish({ code: 'shutdown', source: 'global' });
     this.resolveStopRequested();
-    // Backstop: each stop step is bounded, but never let a stuck chain keep PID 1 alive forever.
-    const maxHook = Math.max(0, ...this.config.jobs.map((j) => j.stopTimeoutMs));
-    const limit = 2 * this.config.stopTimeoutMs + maxHook + HOOK_TIMEOUT_MS + 5_000;
-    this.forceTimer = setTimeout(() => {
-      this.log.error(`stop did not finish within ${limit}ms; killing all jobs`);
-      for (const job of this.jobs.list()) {
-        job.child?.signal('SIGKILL');
-        void job.stop();
-      }
-    }, limit);
+    const limit = backstopLimitMs(this.config.stopTimeoutMs, this.config.jobs.map((j) => j.stopTimeoutMs), HOOK_TIMEOUT_MS);
+    this.cancelBackstop = armBackstop(
+      limit,
+      () => {
+        this.log.error(`stop did not finish within ${limit}ms; killing all jobs`);
+        for (const job of this.jobs.list()) {
+          job.child?.signal('SIGKILL');
+          void job.stop();
+        }
+      },
+      () => {
+        this.forcedOut = true;
+        this.resolveForced();
+      },
+    );
   }
 
   private mainJob(): Job | undefined {
@@ -133,6 +139,9 @@ export class App {
 
   private resolveStopRequested!: () => void;
   private readonly stopRequested = new Promise<void>((r) => (this.resolveStopRequested = r));
+  private forcedOut = false;
+  private resolveForced!: () => void;
+  private readonly forced = new Promise<void>((r) => (this.resolveForced = r));
 
   private onSignal(sig: 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2'): void {
     if (this.opts.initMode) {
@@ -189,7 +198,7 @@ export class App {
 
   private async finish(): Promise<number> {
     this.finished = true;
-    if (this.forceTimer) clearTimeout(this.forceTimer);
+    this.cancelBackstop?.();
     for (const part of Object.values(this.parts) as AppPart[]) {
       if (!(await within(Promise.resolve().then(() => part.stop()), HOOK_TIMEOUT_MS))) this.log.warn('a part did not stop in time');
     }
