@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { compatDir } from '../../testing/paths.js';
 import { TemplateError, renderTemplate } from './index.js';
-import { mutate, rng } from './testdata/fuzz-gen.js';
+import { mutate, regexTemplate, rng } from './testdata/fuzz-gen.js';
 import { type GoCase, type GoResult, readCases, renderWithGo, revive, withoutNoValue } from './testdata/go-reference.js';
 
 const table = readCases();
@@ -90,4 +90,33 @@ test('mutated templates behave exactly as in Go', (t) => {
     compared++;
   }
   assert.ok(compared > 2400);
+});
+
+test('regexReplaceAll runs in linear time on patterns that make backtracking engines explode', () => {
+  const a = 'a'.repeat(5000);
+  const text = `{{ regexReplaceAll "(a+)+$" "X" .s }}|{{ regexReplaceAll "(a|a)*c" "X" .s }}|{{ regexReplaceAll "(x+x+)+y" "Z" .s | len }}`;
+  assert.equal(renderTemplate(text, { s: a + 'b' }), `${a}b|${a}b|5001`);
+});
+
+test('random Go regexps replace exactly as Go\'s regexp does', (t) => {
+  const random = rng(4242);
+  const cases: GoCase[] = [];
+  for (let i = 0; i < 2000; i++) cases.push({ name: 're', template: regexTemplate(random), data: {}, env: {} });
+  const go = renderWithGo(cases);
+  if (go === null) {
+    t.diagnostic('Go is not installed: regexps compared with Go only through the golden case table');
+    return;
+  }
+  let rendered = 0;
+  for (const [i, c] of cases.entries()) {
+    const ours = outcome(c.template, {}, {}, 5_000_000);
+    const g: GoResult = go[i]!;
+    if (g.error !== null) assert.ok(ours.error, `${c.template}: Go fails (${g.error}) but we render ${JSON.stringify(ours.output)}`);
+    else {
+      assert.equal(ours.error, undefined, `${c.template}: Go renders but we fail: ${ours.error?.message}`);
+      assert.equal(ours.output, g.output, c.template);
+      rendered++;
+    }
+  }
+  assert.ok(rendered > 1500, `rendered: ${rendered}`);
 });

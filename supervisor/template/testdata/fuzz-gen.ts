@@ -50,3 +50,28 @@ export function mutate(seeds: string[], random: () => number, opts: FuzzOptions 
   }
   return text;
 }
+
+const RE_ATOMS = [
+  'a', 'b', '.', '\\d', '\\w', '\\s', '\\S', '[a-c]', '[^ab]', '[[:alpha:]]', '(a)', '(?:ab)', '(b|a)', 'x', 'é', '\\b',
+  '^', '$', '(?i)A', '\\.', '[0-9]+', '\\pL', '\\p{Greek}', '(?P<n>a)', 'a{2}', 'a{1,2}', '\\x41', '[\\d\\s]', '(?s:.)',
+  '(?m)^a', '\\A', '\\z', '\\Q.*\\E', '[-a]', '[]a]', '\\B', '(?U)a+',
+];
+const RE_QUANTS = ['', '', '', '*', '+', '?', '*?', '+?', '??', '{2,}', '{0,1}'];
+const RE_INPUTS = ['aab', 'abc abc', 'b a\\nab', '', 'Aa aA', 'x1 y22', 'éé a.b', 'αβγ a', 'aaaa', '  a  '];
+const RE_REPLS = ['-', '[$1]', '${n}', '$0', '$$', '<${1}x>', ''];
+
+/** A template applying a random Go regexp (nested groups, classes, flags, lazy and bounded repeats). */
+export function regexTemplate(random: () => number): string {
+  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const re = (depth: number): string => {
+    let s = '';
+    const n = 1 + Math.floor(random() * 4);
+    for (let i = 0; i < n; i++) {
+      s += (depth < 2 && random() < 0.2 ? '(' + re(depth + 1) + ')' : pick(RE_ATOMS)) + pick(RE_QUANTS);
+      if (random() < 0.1) s += '|';
+    }
+    return s;
+  };
+  const quoted = re(0).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return `{{ regexReplaceAll "${quoted}" "${pick(RE_REPLS)}" "${pick(RE_INPUTS)}" }}`;
+}
