@@ -17,15 +17,17 @@ interface Terminal {
 }
 
 function startTerminal(t: TestContext, cwd: string, args: string): Terminal {
-  const socket = join(tempDir(t, 'autopilot-tmux-'), 'sock');
+  // Registered before the socket's folder, so the server is killed before the folder goes.
+  let socket = '';
+  t.after(() => spawnSync('tmux', ['-S', socket, 'kill-server'], { timeout: 10_000 }));
+  socket = join(tempDir(t, 'autopilot-tmux-'), 'sock');
   const tmux = (...a: string[]) => {
     const r = spawnSync('tmux', ['-S', socket, ...a], { encoding: 'utf8', timeout: 10_000 });
     if (r.status !== 0) throw new Error(`tmux ${a[0]}: ${r.stderr}`);
     return r.stdout;
   };
   // The shell line prints the exit code so the test can read it from the screen.
-  tmux('new-session', '-d', '-x', '120', '-y', '40', '-c', cwd, `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} ${args}; echo EXIT=$?; sleep 60`);
-  t.after(() => spawnSync('tmux', ['-S', socket, 'kill-server'], { timeout: 10_000 }));
+  tmux('new-session', '-d', '-x', '120', '-y', '40', '-c', cwd, `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} ${args}; echo EXIT=$?; sleep 30`);
   const screen = () => tmux('capture-pane', '-p');
   return {
     keys: (...keys) => void tmux('send-keys', ...keys),
