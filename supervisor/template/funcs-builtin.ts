@@ -7,11 +7,10 @@ import { NO_VALUE, isTrue, kindOf, mapGet, mapSize, typeName, utf8Bytes } from '
 
 const decoder = new TextDecoder();
 const isNil = (v: unknown): boolean => v === null || v === undefined || v === NO_VALUE;
-const norm = (v: unknown): unknown => v;
 
 function indexArg(index: unknown, cap: number): number {
   if (isNil(index)) throw new FuncError('cannot index slice/array with nil');
-  if (kindOf(index) !== 'int') throw new FuncError(`cannot index slice/array with type ${typeName(norm(index))}`);
+  if (kindOf(index) !== 'int') throw new FuncError(`cannot index slice/array with type ${typeName(index)}`);
   const x = Number(index);
   if (x < 0 || x > cap) throw new FuncError(`index out of range: ${x}`);
   return x;
@@ -19,7 +18,7 @@ function indexArg(index: unknown, cap: number): number {
 
 function index(item: unknown, ...indexes: unknown[]): unknown {
   if (isNil(item)) throw new FuncError('index of untyped nil');
-  let cur = norm(item);
+  let cur = item;
   for (const idx of indexes) {
     if (isNil(cur)) throw new FuncError('index of nil pointer');
     switch (kindOf(cur)) {
@@ -31,7 +30,7 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
         break;
       }
       case 'map': {
-        const key = norm(idx);
+        const key = idx;
         if (isNil(key)) throw new FuncError('value is nil; should be of type string');
         if (!(cur instanceof Map) && typeof key !== 'string') throw new FuncError(`value has type ${typeName(key)}; should be string`);
         cur = mapGet(cur, key);
@@ -45,7 +44,7 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
 
 function slice(item: unknown, ...indexes: unknown[]): unknown {
   if (isNil(item)) throw new FuncError('slice of untyped nil');
-  const v = norm(item);
+  const v = item;
   if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
   const kind = kindOf(v);
   if (kind === 'string' && indexes.length === 3) throw new FuncError('cannot 3-index slice a string');
@@ -60,7 +59,7 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
 
 function len(item: unknown): number {
   if (isNil(item)) throw new FuncError('len of nil pointer');
-  const v = norm(item);
+  const v = item;
   switch (kindOf(v)) {
     case 'string': return utf8Bytes(v as string).length;
     case 'slice': return (v as unknown[]).length;
