@@ -8,6 +8,7 @@
  * again and the heartbeat repeated, so everything is back at the next heartbeat.
  */
 import { FailureLog } from './backoff.js';
+import { ConsulRequestError } from './errors.js';
 import type { Logger } from './log.js';
 import { checkIdFor, isLostCheck, registrationBody, type CheckStatus, type ServiceApi, type ServiceDefinition } from './registration.js';
 
@@ -34,6 +35,7 @@ export class ServiceRegistration {
   private registered = false;
   private maintenance = false;
   private closed = false;
+  private resumeAfterMaintenance = false;
   private lastStatus: CheckStatus | undefined;
   private lastError: string | undefined;
   private queuedBeat: Promise<void> | null = null;
@@ -86,14 +88,22 @@ export class ServiceRegistration {
 
   /** Removes the service; a later heartbeat registers it again (a restarted job comes back). */
   deregister(): Promise<void> {
+    if (this.closed) return Promise.resolve(); // closed already deregistered; the ID may be reused
     return this.enqueue(() => this.doDeregister()).then(() => undefined);
   }
 
-  /** true: deregister and ignore heartbeats; false: register again. Resolves whether it changed. */
+  /** true: deregister and ignore heartbeats; false: register again what was registered before
+   * (a job that was stopped stays out; a running one also comes back at its next heartbeat).
+   * Resolves whether the state changed. */
   setMaintenance(on: boolean): Promise<boolean> {
     if (this.closed || on === this.maintenance) return Promise.resolve(false);
     this.maintenance = on;
-    const op = on ? () => this.doDeregister() : () => this.doRegister(this.definition.initialStatus);
+    const op = on
+      ? () => {
+          this.resumeAfterMaintenance = this.registered;
+          return this.registered ? this.doDeregister() : Promise.resolve(true);
+        }
+      : () => (this.resumeAfterMaintenance ? this.doRegister(this.definition.initialStatus) : Promise.resolve(false));
     return this.enqueue(op).then(() => true);
   }
 
@@ -168,8 +178,10 @@ export class ServiceRegistration {
     try {
       await this.api.deregisterService(this.definition.id);
     } catch (err) {
-      this.failed(err);
       this.registered = false;
+      // Already gone (never registered, or lost by Consul): the wanted state is reached.
+      if (err instanceof ConsulRequestError && err.statusCode === 404) return true;
+      this.failed(err);
       return false;
     }
     this.log.info(`service ${this.definition.id} deregistered`);

@@ -25,6 +25,8 @@ export interface WatchDeps {
   waitMs?: number;
   /** Back-off after failed queries (tests shorten it). */
   backoff?: () => Backoff;
+  /** Told the number of passing instances after every service answer (telemetry). */
+  onInstances?: (watch: string, count: number) => void;
 }
 
 /** name+service+tag+dc (or name+key): two watches of one service with different tags or
@@ -108,6 +110,7 @@ export class Watch {
     this.seen = true;
     const codes = serviceEvents(this.current, next);
     this.current = next;
+    this.deps.onInstances?.(this.name, next.length);
     for (const code of codes) this.deps.bus.publish({ code, source: this.source });
   }
 
