@@ -124,7 +124,7 @@ export class Job implements JobInfo {
     this.startTimer = undefined;
     if (this.started || this.phase !== 'active') return;
     this.ctx.bus.publish({ code: 'timerExpired', source: this.name });
-    this.stop();
+    void this.stop();
   }
 
   private onQuit(): void {
