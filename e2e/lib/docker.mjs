@@ -69,7 +69,7 @@ export class Project {
   async logs(services, tail = 50) {
     const parts = [];
     for (const service of services) {
-      const { stdout, stderr } = await this.compose(['logs', '--no-color', '--tail', service === 'consul' ? '2000' : String(tail), service], {
+      const { stdout, stderr } = await this.compose(['logs', '--no-color', '--tail', service === 'consul' ? 'all' : String(tail), service], {
         timeoutMs: 30_000,
         allowFail: true,
       });

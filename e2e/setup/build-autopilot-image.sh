@@ -16,5 +16,5 @@ version="$(node -p "require('$repo/package.json').version")"
 image="autopilot/autopilot:$version"
 
 (cd "$repo" && npm run --silent build:binary) >&2
-/usr/bin/docker build -q -f "$dockerfile" -t "$image" "$repo" >&2
+/usr/bin/docker build -q -f "$dockerfile" --build-arg "VERSION=$version" -t "$image" "$repo" >&2
 echo "$image"
