@@ -30,7 +30,8 @@ type Evaluator = (st: State, dot: unknown, pipe: PipeNode) => unknown;
 
 export class State {
   vars: { name: string; value: unknown }[];
-  private atNode: { pos: number; desc: string } = { pos: 0, desc: '' };
+  // The node being evaluated, for error messages; described only when an error happens.
+  private atNode: ArgNode | CommandNode | { pos: number; desc: string } = { pos: 0, desc: '' };
 
   constructor(readonly ctx: ExecContext, readonly tmplName: string, dot: unknown, readonly depth: number,
     private readonly evalPipe: Evaluator) {
@@ -38,12 +39,13 @@ export class State {
   }
 
   at(n: ArgNode | CommandNode | { pos: number; desc: string }): void {
-    this.atNode = 'desc' in n ? n : { pos: n.pos, desc: nodeString(n) };
+    this.atNode = n;
   }
 
   fail(msg: string): never {
     const { line, column } = positionOf(this.ctx.text, this.atNode.pos);
-    const desc = this.atNode.desc.length > 20 ? this.atNode.desc.slice(0, 20) + '...' : this.atNode.desc;
+    const full = 'desc' in this.atNode ? this.atNode.desc : nodeString(this.atNode);
+    const desc = full.length > 20 ? full.slice(0, 20) + '...' : full;
     throw new TemplateError(this.ctx.name, line, column, `executing ${JSON.stringify(this.tmplName)} at <${desc}>: ${msg}`);
   }
 

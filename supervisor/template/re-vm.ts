@@ -156,13 +156,16 @@ export class GoRegexp {
         default: return isWord(prev) === isWord(next);
       }
     };
-    const add = (list: { pc: number; caps: number[] }[], seen: Uint8Array, pc: number, caps: number[], pos: number): void => {
+    // Visited marks per step: a generation number per instruction avoids clearing an array each step.
+    const mark = new Int32Array(prog.length);
+    let gen = 0;
+    const add = (list: { pc: number; caps: number[] }[], pc: number, caps: number[], pos: number): void => {
       // Explicit stack instead of recursion: epsilon chains can be long.
       const stack: [number, number[]][] = [[pc, caps]];
       while (stack.length) {
         const [p, c] = stack.pop()!;
-        if (seen[p]) continue;
-        seen[p] = 1;
+        if (mark[p] === gen) continue;
+        mark[p] = gen;
         const inst = prog[p]!;
         switch (inst.op) {
           case 'jmp': stack.push([inst.x, c]); break;
@@ -173,18 +176,19 @@ export class GoRegexp {
         }
       }
     };
+    gen = 1;
     for (let pos = from; pos <= text.length; pos++) {
       if (matched === null) {
-        const seen = new Uint8Array(prog.length);
-        for (const t of clist) seen[t.pc] = 1;
-        add(clist, seen, 0, new Array<number>(nslots).fill(-1), pos);
+        gen++;
+        for (const t of clist) mark[t.pc] = gen;
+        add(clist, 0, new Array<number>(nslots).fill(-1), pos);
       }
       if (clist.length === 0) {
         if (matched !== null) break;
         continue;
       }
       const nlist: { pc: number; caps: number[] }[] = [];
-      const seen = new Uint8Array(prog.length);
+      gen++;
       const cp = text[pos];
       for (const t of clist) {
         const inst = prog[t.pc]!;
@@ -192,7 +196,7 @@ export class GoRegexp {
           matched = t.caps;
           break; // Lower-priority threads lose to this match.
         }
-        if (inst.op === 'set' && cp !== undefined && inSet(inst.set, cp)) add(nlist, seen, t.pc + 1, t.caps, pos + 1);
+        if (inst.op === 'set' && cp !== undefined && inSet(inst.set, cp)) add(nlist, t.pc + 1, t.caps, pos + 1);
       }
       clist = nlist;
     }
