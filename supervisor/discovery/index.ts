@@ -15,6 +15,8 @@
  *   await discovery.close();             // shutdown: deregister all, release sockets
  *   ipEnvironment(config.jobs)           // { CONTAINERPILOT_<JOB>_IP: ip } for children
  *   discovery.client                     // ConsulClient, handed to startWatches()
+ * In `autopilot run`: `part.ts` (createPart(config) -> DiscoveryPart: hooksFor(job), start,
+ * reload, stop) wires the above to the jobs and the bus.
  * Nothing here throws into a job because of Consul: failures are logged with back-off and
  * retried at the next heartbeat; the ACL token never appears in a log line or error.
  */

@@ -11,6 +11,8 @@
  *     `healthy` if instances remain or `unhealthy` if none do (ContainerPilot v3 order);
  *     the first answer counts as a change only when it has instances.
  *   KV watch: `changed` when a key appears, disappears or its value changes.
+ * In `autopilot run`: `part.ts` (createPart(config) -> WatchesPart with start/reload/stop and
+ * list() of the running watches for status).
  * Consul being down never throws: failures are logged with back-off and the watch recovers.
  */
 import type { WatchConfig } from '../config/model.js';
