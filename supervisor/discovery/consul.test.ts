@@ -166,6 +166,24 @@ test('maintenance deregisters everything, pauses heartbeats, and is idempotent',
   await d.close();
 });
 
+test('a stopped service stays out after maintenance; deregistering an unknown service is quiet', async () => {
+  const d = discovery();
+  const running = d.addService('mr', spec(1101));
+  const stopped = d.addService('ms', spec(1102));
+  await running.pass();
+  await stopped.pass();
+  await stopped.deregister();
+  const before = lines.length;
+  await stopped.deregister(); // Consul no longer knows it: nothing to report
+  assert.equal(await d.setMaintenance(true), true);
+  assert.equal(await d.setMaintenance(false), true);
+  const all = await services();
+  assert.ok(all['mr-testhost'], 'the running service is back');
+  assert.equal(all['ms-testhost'], undefined, 'the stopped one stays out');
+  assert.deepEqual(lines.slice(before).filter((l) => l.startsWith('warn:')), []);
+  await d.close();
+});
+
 test('reload: an unchanged service is kept, a changed one replaces it, a removed one goes', async () => {
   const d = discovery();
   const first = d.addService('reload', spec(3000));
