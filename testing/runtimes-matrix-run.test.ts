@@ -5,23 +5,10 @@
  * telemetry endpoint, SIGHUP/SIGUSR2 events, and the SIGTERM stop sequence with its exit code.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { runCli, supervise } from './runtimes-process.js';
+import { freePort, runCli, supervise } from './runtimes-process.js';
 import { cliRuntime, RUNTIME_NAMES } from './runtimes.js';
 import { TempDir, until } from './supervisor.js';
-
-/** A TCP port on loopback nobody is using right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      server.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function scenario(dir: TempDir, port: number): string {
   const order = `${dir.path}/order`;

@@ -2,6 +2,7 @@
  * The built CLI as a real process under one runtime (testing/runtimes.ts), through the shared
  * Supervisor helper: kept running (`supervise`) or run to completion (`runCli`, bounded).
  */
+import { createServer } from 'node:net';
 import type { CliRuntime } from './runtimes.js';
 import { Supervisor } from './supervisor.js';
 
@@ -34,4 +35,16 @@ export async function runCli(runtime: CliRuntime, args: readonly string[], opts:
   } finally {
     await cp.dispose();
   }
+}
+
+/** A TCP port on loopback nobody is using right now (for telemetry and health checks). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      server.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port assigned'))));
+    });
+  });
 }

@@ -56,6 +56,8 @@ const PART_NAMES: readonly PartName[] = ['discovery', 'watches', 'control', 'tel
 
 /** Parts imported by literal specifiers, so bundlers (bun build --compile) include them. */
 const BUILT_IN: Partial<Record<PartName, () => Promise<PartModule>>> = {
+  discovery: () => import('../discovery/part.js'),
+  watches: () => import('../watches/part.js'),
   control: () => import('../control/part.js'),
   telemetry: () => import('../telemetry/part.js'),
 };
