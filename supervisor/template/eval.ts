@@ -4,7 +4,7 @@ import type { State } from './exec.js';
 import { GO_TYPE, INTERNAL, type FuncSig, type ParamType, type TemplateFunc } from './func-types.js';
 import type { ArgNode, ChainNode, CommandNode, IdentifierNode, NumberNode, PipeNode, VariableNode } from './nodes.js';
 import { nodeString } from './nodes.js';
-import { GoFloat, NO_VALUE, isTrue, kindOf, mapGet, sliceElem, typeName } from './values.js';
+import { GoComplex, GoFloat, NO_VALUE, isTrue, kindOf, mapGet, sliceElem, typeName } from './values.js';
 
 /** Marks "no value piped in" (Go's missingVal), distinct from any real value. */
 const NO_FINAL = Symbol('no final');
@@ -28,6 +28,7 @@ export function evalPipeline(st: State, dot: unknown, pipe: PipeNode): unknown {
 }
 
 function idealConstant(n: NumberNode): unknown {
+  if (n.complex) return new GoComplex(n.complex.re, n.complex.im);
   return n.idealFloat ? new GoFloat(Number(n.value)) : n.value;
 }
 

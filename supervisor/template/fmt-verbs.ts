@@ -1,7 +1,7 @@
 // fmt's formatting of one operand for one verb and its flags, including Go's in-band
 // error form %!d(string=x), as used by printf.
 import { formatFloat, formatValue, isPrintRune, quote, quoteRune } from './format.js';
-import { kindOf, mapEntries, toNumber, typeName, utf8Bytes } from './values.js';
+import { type GoComplex, kindOf, mapEntries, toNumber, typeName, utf8Bytes } from './values.js';
 
 export interface Spec {
   minus: boolean; plus: boolean; sharp: boolean; space: boolean; zero: boolean;
@@ -104,7 +104,7 @@ function fmtString(s: string, verb: string, f: Spec): string {
 }
 
 const VERBS: Record<string, string> = {
-  bool: 'tv', int: 'vdboOxXcqU', float: 'vbgGfFeExX', string: 'vsxXq',
+  bool: 'tv', int: 'vdboOxXcqU', float: 'vbgGfFeExX', complex: 'vbgGfFeExX', string: 'vsxXq',
 };
 
 function badVerb(v: unknown, verb: string, f: Spec): string {
@@ -131,6 +131,13 @@ export function formatArg(v: unknown, verb: string, f: Spec, nested = false): st
   const kind = kindOf(v);
   switch (kind) {
     case 'invalid': case 'nil': return verb === 'v' || nested ? pad('<nil>', f) : badVerb(v, verb, f);
+    case 'complex': {
+      if (!VERBS.complex!.includes(verb)) return badVerb(v, verb, f);
+      // fmt pads each part; the imaginary part always carries a sign.
+      const c = v as GoComplex;
+      const parts = { ...f, wid: f.wid };
+      return '(' + fmtFloat(c.re, verb, parts) + fmtFloat(c.im, verb, { ...parts, plus: true }) + 'i)';
+    }
     case 'bool': case 'int': case 'float': case 'string':
       if (!VERBS[kind]!.includes(verb)) return badVerb(v, verb, f);
       if (kind === 'bool') return pad(v ? 'true' : 'false', f);

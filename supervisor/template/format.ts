@@ -1,5 +1,5 @@
 // Go's default formatting (%v) of values, strconv float formatting and quoting.
-import { kindOf, mapEntries, structName, toNumber } from './values.js';
+import { type GoComplex, kindOf, mapEntries, structName, toNumber } from './values.js';
 
 /** The exact decimal expansion of |x| (a double is a finite binary fraction): digits and point position. */
 function exactDigits(x: number): { digits: string; dp: number } {
@@ -184,6 +184,11 @@ export function formatValue(v: unknown, top = true): string {
     case 'bool': return v ? 'true' : 'false';
     case 'int': return String(v);
     case 'float': return formatFloat(toNumber(v), 'g', -1);
+    case 'complex': {
+      const c = v as GoComplex;
+      const im = formatFloat(c.im, 'g', -1);
+      return `(${formatFloat(c.re, 'g', -1)}${/^[+-]/.test(im) ? '' : '+'}${im}i)`;
+    }
     case 'string': return v as string;
     case 'slice': return '[' + (v as unknown[]).map((e) => formatValue(e, false)).join(' ') + ']';
     case 'map': return 'map[' + mapEntries(v).map(([k, e]) => formatValue(k, false) + ':' + formatValue(e, false)).join(' ') + ']';

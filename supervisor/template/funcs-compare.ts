@@ -2,15 +2,15 @@
 // mixing kinds is an error, ordered comparison needs ints, floats or strings.
 import { FuncError } from './func-types.js';
 import { formatValue } from './format.js';
-import { NO_VALUE, compareStrings, kindOf, toNumber, typeName } from './values.js';
+import { type GoComplex, NO_VALUE, compareStrings, kindOf, toNumber, typeName } from './values.js';
 
-type Basic = 'bool' | 'int' | 'float' | 'string' | 'invalid' | 'other';
+type Basic = 'bool' | 'int' | 'float' | 'complex' | 'string' | 'invalid' | 'other';
 
 /** nil, a nil interface and no value are all Go's invalid value here. */
 function basic(v: unknown): Basic {
   if (v === null || v === undefined || v === NO_VALUE) return 'invalid';
   const k = kindOf(v);
-  return k === 'bool' || k === 'int' || k === 'float' || k === 'string' ? k : 'other';
+  return k === 'bool' || k === 'int' || k === 'float' || k === 'complex' || k === 'string' ? k : 'other';
 }
 
 const norm = (v: unknown): unknown => (v === undefined || v === NO_VALUE ? null : v);
@@ -50,6 +50,7 @@ export function eq(arg1: unknown, ...arg2: unknown[]): boolean {
       if (k1 !== 'invalid' && k2 !== 'invalid') throw incompatible(arg1, raw);
     } else if (k1 === 'int' || k1 === 'float') truth = toNumber(a) === toNumber(b);
     else if (k1 === 'bool' || k1 === 'string') truth = a === b;
+    else if (k1 === 'complex') truth = (a as GoComplex).re === (b as GoComplex).re && (a as GoComplex).im === (b as GoComplex).im;
     else if (k1 === 'invalid') truth = true;
     else {
       const nil1 = a === null;
@@ -74,7 +75,7 @@ export function lt(arg1: unknown, arg2: unknown): boolean {
   const k2 = basic(arg2);
   if (k1 === 'invalid' || k1 === 'other' || k2 === 'invalid' || k2 === 'other') throw new FuncError('invalid type for comparison');
   if (k1 !== k2) throw incompatible(arg1, arg2);
-  if (k1 === 'bool') throw new FuncError('invalid type for comparison');
+  if (k1 === 'bool' || k1 === 'complex') throw new FuncError('invalid type for comparison');
   if (k1 === 'string') return compareStrings(norm(arg1) as string, norm(arg2) as string) < 0;
   return toNumber(arg1) < toNumber(arg2);
 }

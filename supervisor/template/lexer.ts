@@ -250,7 +250,8 @@ export function lex(input: string): Item[] {
     const sign = input[pos];
     if (sign === '+' || sign === '-') {
       if (!scanNumber() || input[pos - 1] !== 'i') return fail(`bad number syntax: "${input.slice(start, pos)}"`);
-      return fail('complex numbers are not supported');
+      emit('number');
+      return true;
     }
     emit('number');
     return true;

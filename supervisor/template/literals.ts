@@ -76,7 +76,25 @@ export function unquoteChar(text: string): number {
   return rune;
 }
 
-export interface NumberValue { isInt: boolean; isFloat: boolean; value: number | bigint; idealFloat: boolean }
+export interface NumberValue {
+  isInt: boolean; isFloat: boolean; value: number | bigint; idealFloat: boolean;
+  /** Set for imaginary and complex literals (1i, 1+2i), which evaluate to complex128. */
+  complex?: { re: number; im: number };
+}
+
+/** Imaginary (2i) and complex (1+2i) literals, simplified like parse.NumberNode when imag is 0. */
+function parseComplex(text: string): NumberValue {
+  const body = text.slice(0, -1);
+  let split = -1;
+  for (let k = body.length - 1; k > 0; k--) {
+    if ((body[k] === '+' || body[k] === '-') && !/[eEpP]/.test(body[k - 1]!)) { split = k; break; }
+  }
+  const re = split < 0 ? 0 : parseFloat64(body.slice(0, split));
+  const im = parseFloat64(split < 0 ? body : body.slice(split));
+  if (re === null || im === null) throw new LiteralError(`illegal number syntax: "${text}"`);
+  const isInt = im === 0 && Number.isInteger(re);
+  return { isInt, isFloat: im === 0, value: re, idealFloat: false, complex: { re, im } };
+}
 
 const INT_RE = /^[+-]?(0[xX]_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*|0[bB]_?[01]+(_[01]+)*|0[oO]_?[0-7]+(_[0-7]+)*|0(_?[0-7]+)*|[1-9](_?[0-9]+)*)$/;
 const DEC_FLOAT_RE = /^[+-]?(([0-9](_?[0-9]+)*)?\.?([0-9](_?[0-9]+)*)?)([eE][+-]?[0-9](_?[0-9]+)*)?$/;
@@ -108,7 +126,7 @@ function parseFloat64(text: string): number | null {
 
 /** Classifies a number literal as parse.newNumber does; throws LiteralError on bad syntax. */
 export function parseNumber(text: string): NumberValue {
-  if (text.endsWith('i')) throw new LiteralError('complex numbers are not supported');
+  if (text.endsWith('i')) return parseComplex(text);
   const isHexInt = /^0[xX]/.test(text) && !/[pP]/.test(text);
   const i = parseInt64(text);
   if (i !== null) {

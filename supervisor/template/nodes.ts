@@ -34,6 +34,7 @@ export interface BoolNode { kind: 'bool'; pos: number; value: boolean }
 /** A numeric constant; `idealFloat` marks literals Go treats as float64 when untyped. */
 export interface NumberNode {
   kind: 'number'; pos: number; text: string; isInt: boolean; idealFloat: boolean; value: number | bigint;
+  complex?: { re: number; im: number };
 }
 export interface StringNode { kind: 'string'; pos: number; quoted: string; text: string }
 

@@ -16,7 +16,12 @@ export class GoFloat {
   constructor(readonly value: number) {}
 }
 
-export type Kind = 'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'struct' | 'func';
+/** A complex128, from literals such as 1i or 1+2i. */
+export class GoComplex {
+  constructor(readonly re: number, readonly im: number) {}
+}
+
+export type Kind = 'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'complex' | 'string' | 'slice' | 'map' | 'struct' | 'func';
 
 /** Marks an object as a Go struct of the given type name (e.g. results of consul-template functions). */
 export function goStruct<T extends object>(typeName: string, fields: T): T {
@@ -54,6 +59,7 @@ export function kindOf(v: unknown): Kind {
     case 'object':
       if (v === null) return 'nil';
       if (v instanceof GoFloat) return 'float';
+      if (v instanceof GoComplex) return 'complex';
       if (Array.isArray(v)) return 'slice';
       if (v instanceof Map) return 'map';
       return structName(v) !== undefined ? 'struct' : 'map';
@@ -72,6 +78,7 @@ export function typeName(v: unknown): string {
   switch (kindOf(v)) {
     case 'invalid': case 'nil': return '<nil>';
     case 'float': return 'float64';
+    case 'complex': return 'complex128';
     case 'slice': return '[]' + sliceElem(v as unknown[]);
     case 'map': return isStringMap(v) ? 'map[string]string' : 'map[string]interface {}';
     case 'struct': return structName(v as object)!;
@@ -143,6 +150,7 @@ export function isTrue(v: unknown): boolean {
     case 'invalid': case 'nil': return false;
     case 'bool': return v as boolean;
     case 'int': case 'float': return toNumber(v) !== 0;
+    case 'complex': return (v as GoComplex).re !== 0 || (v as GoComplex).im !== 0;
     case 'string': return (v as string).length > 0;
     case 'slice': return (v as unknown[]).length > 0;
     case 'map': return mapSize(v) > 0;
