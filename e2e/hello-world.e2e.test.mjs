@@ -69,7 +69,7 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
         await waitFor(`GET http://${nginxIp}/${service} -> "${word} from <a ${service} container>"`, async () => {
           const { hosts: seen } = await answeringHosts(nginxIp, service, word, { max: 1 });
           return [...seen].some((h) => hosts.has(h)) ? true : undefined;
-        }, { timeoutMs: 60_000, describe: () => lastAnswer(nginxIp, service) });
+        }, { timeoutMs: 60_000, everyMs: 500, describe: () => lastAnswer(nginxIp, service) });
       }
     });
 

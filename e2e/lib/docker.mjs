@@ -7,6 +7,8 @@ import { run } from './sh.mjs';
 export const DOCKER = '/usr/bin/docker';
 export const COMPOSE = '/usr/bin/docker-compose';
 
+const NOISE = /\[(DEBUG|TRACE)\]|no live upstreams while connecting to upstream/;
+
 export class Project {
   /** dir: the generated project; dockerHost: unix://... of the e2e daemon. */
   constructor(dir, dockerHost) {
@@ -63,19 +65,21 @@ export class Project {
   }
 
   /**
-   * The last `tail` log lines of each given service, for failure reports. Consul in dev mode logs
-   * every HTTP request at DEBUG (the e2e's own polling among them): those lines are left out.
+   * The last `tail` log lines of each given service, for failure reports, without the lines the
+   * e2e's own polling causes: Consul in dev mode logs every HTTP request at DEBUG, and nginx logs
+   * each request it cannot forward yet ("no live upstreams").
    */
   async logs(services, tail = 50) {
     const parts = [];
     for (const service of services) {
-      const { stdout, stderr } = await this.compose(['logs', '--no-color', '--tail', service === 'consul' ? 'all' : String(tail), service], {
+      const { stdout, stderr } = await this.compose(['logs', '--no-color', '--tail', 'all', service], {
         timeoutMs: 30_000,
         allowFail: true,
       });
-      let lines = `${stdout}${stderr}`.split('\n').filter((l) => l.trim() && !/^Attaching to /.test(l));
-      if (service === 'consul') lines = lines.filter((l) => !/\[(DEBUG|TRACE)\]/.test(l));
-      parts.push(`--- ${service} (last ${Math.min(lines.length, tail)} lines${service === 'consul' ? ', DEBUG left out' : ''})`, ...lines.slice(-tail));
+      const all = `${stdout}${stderr}`.split('\n').filter((l) => l.trim() && !/^Attaching to /.test(l));
+      const lines = all.filter((l) => !NOISE.test(l));
+      const left = all.length - lines.length;
+      parts.push(`--- ${service} (last ${Math.min(lines.length, tail)} lines${left ? `; ${left} request/DEBUG lines left out` : ''})`, ...lines.slice(-tail));
     }
     return parts.join('\n');
   }
