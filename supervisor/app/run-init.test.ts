@@ -12,7 +12,7 @@ const noEnv = { CONTAINERPILOT: undefined };
 test('init mode: runs the command with its output untouched and exits with its code', async () => {
   const cp = new Supervisor(['run', '--', 'sh', '-c', 'echo "out $0"; echo err >&2; exit 7'], { env: noEnv });
   const exit = await cp.waitExit().finally(() => cp.dispose());
-  assert.equal(exit.code, 7);
+  assert.equal(exit.code, 7, cp.output);
   assert.equal(cp.stdout, 'out sh\n', 'stdout is the command\'s alone');
   assert.match(cp.stderr, /^err$/m);
   assert.match(cp.stderr, /sh exited with error: exit status 7/);
@@ -26,21 +26,21 @@ test('init mode: SIGTERM, SIGINT and SIGHUP are forwarded; the exit code is what
   cp.signal('SIGHUP');
   await cp.waitFor('got-hup');
   cp.signal('SIGTERM');
-  assert.equal((await cp.waitExit()).code, 0);
+  assert.equal((await cp.waitExit()).code, 0, cp.output);
   assert.match(cp.stdout, /got-term/);
 
   const cp2 = new Supervisor(['run', '--', 'sh', '-c', script], { env: noEnv });
   t.after(() => cp2.dispose());
   await cp2.waitFor('ready');
   cp2.signal('SIGINT');
-  assert.equal((await cp2.waitExit()).code, 5);
+  assert.equal((await cp2.waitExit()).code, 5, cp2.output);
   assert.match(cp2.stdout, /got-int/);
 });
 
 test('init mode: a command that cannot start exits 127', async () => {
   const cp = new Supervisor(['run', '--', '/nonexistent/command'], { env: noEnv });
   const exit = await cp.waitExit().finally(() => cp.dispose());
-  assert.equal(exit.code, 127);
+  assert.equal(exit.code, 127, cp.output);
   assert.match(cp.stderr, /unable to start command: ENOENT/);
 });
 
