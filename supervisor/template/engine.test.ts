@@ -65,6 +65,13 @@ test('missing keys render empty and are false; "<no value>" never appears', () =
   assert.equal(render('{{ .x }}', undefined), '');
 });
 
+test('an environment entry holding undefined is an unset variable', () => {
+  const envWithUnset = { A: undefined, C: 'c', D: 'x' };
+  assert.equal(render('[{{ .A }}|{{ .A | split ":" | len }}|{{ .A | default "d" }}|{{ range $k, $v := . }}{{ $k }}={{ $v }};{{ end }}|{{ len . }}]', envWithUnset),
+    '[|0|d|C=c;D=x;|2]');
+  assert.equal(render('{{ env "A" }}|{{ env "C" }}', envWithUnset), '|c');
+});
+
 function templateError(fn: () => unknown): TemplateError {
   try {
     fn();

@@ -109,17 +109,21 @@ function compareKeys(a: unknown, b: unknown): number {
 /** A map's entries sorted by key, as Go's fmtsort orders them for range and printing. */
 export function mapEntries(m: unknown): [unknown, unknown][] {
   const entries: [unknown, unknown][] = m instanceof Map ? [...m.entries()] : Object.entries(m as object);
-  return entries.sort((x, y) => compareKeys(x[0], y[0]));
+  return entries.filter((e) => e[1] !== undefined).sort((x, y) => compareKeys(x[0], y[0]));
 }
 
 export function mapSize(m: unknown): number {
-  return m instanceof Map ? m.size : Object.keys(m as object).length;
+  const values = m instanceof Map ? [...m.values()] : Object.values(m as object);
+  return values.filter((v) => v !== undefined).length;
 }
 
-/** A map whose values are all strings, like an environment: Go's map[string]string. */
+/**
+ * A map whose values are all strings, like an environment: Go's map[string]string. Entries
+ * holding undefined count as absent (an environment object may list unset variables so).
+ */
 export function isStringMap(m: unknown): boolean {
   const values = m instanceof Map ? [...m.values()] : Object.values(m as object);
-  return values.every((v) => typeof v === 'string');
+  return values.every((v) => typeof v === 'string' || v === undefined);
 }
 
 /**
@@ -136,7 +140,7 @@ export function mapGet(m: unknown, key: unknown): unknown {
     found = (typeof key === 'string' || typeof key === 'number') && Object.prototype.hasOwnProperty.call(m, key);
     value = found ? (m as Record<string, unknown>)[key as string] : undefined;
   }
-  if (found) return value;
+  if (found && value !== undefined) return value;
   return isStringMap(m) ? '' : undefined;
 }
 
