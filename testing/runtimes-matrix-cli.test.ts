@@ -40,16 +40,23 @@ const BAD_WHEN = '{ consul: "x:1", jobs: [ { name: "a", exec: "true", when: { on
 const BAD_SYNTAX = '{\n  jobs: [\n    { name: "a", exec: "true" },\n    { name: "b", exec: "true" ]\n}\n';
 const BAD_TEMPLATE = '{\n  consul: "{{ .CONSUL_HOST ",\n}\n';
 const TEMPLATED = '{\n  consul: "{{ .CONSUL_HOST }}:8500",\n  jobs: [ { name: "{{ .APP_NAME | default "app" }}", exec: ["sleep", "1"] } ],\n}\n';
-/** Every config of the compat corpus, valid or not (the jobs__testdata ones are fragments). */
-const CORPUS = ['containerpilot-v3', 'v2'].flatMap((sub) =>
-  readdirSync(join(compatDir, sub)).filter((f) => /\.json5?$/.test(f)).sort().map((f) => join(compatDir, sub, f)),
-);
+/**
+ * The compat corpus: every v3 and v2 config, and two of the jobs__testdata fragments (which are
+ * not whole configs: they exercise the error path).
+ */
+const fragment = (f: string): boolean => f.startsWith('jobs__testdata__') || f.startsWith('telemetry__testdata__');
+const CORPUS = ['containerpilot-v3', 'v2'].flatMap((sub) => {
+  const files = readdirSync(join(compatDir, sub)).filter((f) => /\.json5?$/.test(f)).sort();
+  return [...files.filter((f) => !fragment(f)), ...files.filter(fragment).slice(0, 2)].map((f) => join(compatDir, sub, f));
+});
+const V2 = CORPUS.filter((f) => f.includes(`${join('compat', 'v2')}`));
 const VALID = CORPUS.filter((f) => /__(tests|examples|fixtures)__/.test(f) && f.includes('containerpilot-v3'));
 
 interface Answers {
   trees: Record<string, Record<string, string>>;
   newOutput: Record<string, ReturnType<typeof shape>>;
   validate: ReturnType<typeof shape>[];
+  migrate: ReturnType<typeof shape>[];
   template: ReturnType<typeof shape>[];
   templateOut: string;
 }
@@ -58,7 +65,7 @@ interface Answers {
 async function collect(rt: RuntimeName): Promise<Answers> {
   const scratch = join(work, rt);
   mkdirSync(scratch);
-  const answers: Answers = { trees: {}, newOutput: {}, validate: [], template: [], templateOut: '' };
+  const answers: Answers = { trees: {}, newOutput: {}, validate: [], migrate: [], template: [], templateOut: '' };
   for (const blueprint of ['hello-world', 'todo-api']) {
     mkdirSync(join(scratch, blueprint));
     const target = join(scratch, blueprint, 'my-app');
@@ -77,6 +84,7 @@ async function collect(rt: RuntimeName): Promise<Answers> {
   const badTemplate = join(scratch, 'bad-template.json5');
   writeFileSync(badTemplate, BAD_TEMPLATE);
   for (const file of [...CORPUS, bad, broken]) answers.validate.push(shape(await run(rt, ['validate', file]), scratch));
+  for (const file of V2.slice(0, 3)) answers.migrate.push(shape(await run(rt, ['migrate', file]), scratch));
   const env = { CONSUL_HOST: 'consul.local', APP_NAME: undefined };
   answers.template.push(shape(await run(rt, ['-config', templated, '-template'], env), scratch));
   answers.template.push(shape(await run(rt, ['run', '--config', templated, '--template'], { ...env, APP_NAME: 'web' }), scratch));
@@ -111,6 +119,8 @@ describe('node (the reference)', () => {
     assert.ok(VALID.length >= 15);
     for (const f of VALID) assert.equal(codes.get(f), 0, f);
     assert.deepEqual(reference.validate.slice(CORPUS.length).map((r) => r.code), [2, 2]);
+    assert.equal(reference.migrate.length, 3);
+    for (const m of reference.migrate) assert.deepEqual([m.code, m.stdout.includes('jobs: [')], [0, true], m.stderr);
     assert.match(reference.validate.at(-2)!.stderr, /^error: <dir>\/bad-when\.json5: jobs\[0\] \("a"\)\.when: "once" and "each" are exclusive\n$/);
     assert.match(reference.validate.at(-1)!.stderr, /^error: <dir>\/broken\.json5:4:\d+: /);
     assert.equal(reference.template[0]!.stdout, TEMPLATED.replace('{{ .CONSUL_HOST }}', 'consul.local').replace('{{ .APP_NAME | default "app" }}', 'app'));
@@ -147,6 +157,10 @@ for (const rt of RUNTIME_NAMES.filter((r) => r !== 'node')) {
 
     it('validate prints the same verdicts, errors and exit codes as on node', () => {
       assert.deepEqual(answers.validate, reference.validate);
+    });
+
+    it('migrate translates v2 configs to the same v3 text as on node', () => {
+      assert.deepEqual(answers.migrate, reference.migrate);
     });
 
     it('-template renders the same text (stdout and -out) and errors as on node', () => {
