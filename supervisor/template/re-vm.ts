@@ -24,7 +24,10 @@ function inSet(s: CharSet, cp: number): boolean {
   let hit = test(cp);
   if (!hit && s.fold) {
     const ch = String.fromCodePoint(cp);
-    for (const v of [ch.toLowerCase(), ch.toUpperCase()]) {
+    // Case variants, two steps deep, approximating Unicode's fold orbits (ſ -> S -> s).
+    const lower = ch.toLowerCase();
+    const upper = ch.toUpperCase();
+    for (const v of [lower, upper, upper.toLowerCase(), lower.toUpperCase()]) {
       const vc = v.codePointAt(0)!;
       if ([...v].length === 1 && vc !== cp && test(vc)) { hit = true; break; }
     }
