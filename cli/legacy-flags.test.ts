@@ -26,4 +26,7 @@ test('subcommands and the arguments after -- are left alone', () => {
   assert.deepEqual(translateLegacyArgv(['run', '--', 'node', '-config', 'x']), ['run', '--', 'node', '-config', 'x']);
   assert.deepEqual(translateLegacyArgv(['new', 'hello-world', 'demo', '-y']), ['new', 'hello-world', 'demo', '-y']);
   assert.deepEqual(translateLegacyArgv([]), []);
+  assert.deepEqual(translateLegacyArgv(['render', '-consul', 'consul:8500', '-template', 'a:b:c', '-once']), [
+    'render', '--consul', 'consul:8500', '--template', 'a:b:c', '--once',
+  ]);
 });
