@@ -1,4 +1,4 @@
-// Registration, heartbeats, re-registration, maintenance and outages against a real Consul agent.
+// Registration, heartbeats, re-registration, maintenance and reload against a real Consul agent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -200,49 +200,5 @@ test('reload: an unchanged service is kept, a changed one replaces it, a removed
   assert.equal((await services())['reload-testhost']?.Port, 3001);
   await d.removeService('reload');
   assert.equal((await services())['reload-testhost'], undefined);
-  await d.close();
-});
-
-test('agent wiped and restarted: services come back within two heartbeats', async () => {
-  const d = discovery();
-  const svc = d.addService('wiped', spec(7000));
-  await svc.pass();
-  await agent.restart({ wipe: true });
-  assert.equal((await services())['wiped-testhost'], undefined, 'the restarted agent lost the service');
-  await svc.pass();
-  if (!(await services())['wiped-testhost']) await svc.pass();
-  assert.equal((await checks())['service:wiped-testhost']?.Status, 'passing');
-  await d.close();
-});
-
-test('agent paused, then stopped: nothing throws, errors are logged sparingly, service recovers', async () => {
-  const d = discovery({ requestTimeoutMs: 500 });
-  const svc = d.addService('outage', spec(7100));
-  await svc.pass();
-  const before = lines.length;
-
-  await agent.pause();
-  try {
-    for (let i = 0; i < 3; i++) await svc.pass(); // each times out; none rejects
-  } finally {
-    await agent.resume();
-  }
-  await agent.stop();
-  try {
-    for (let i = 0; i < 5; i++) await svc.pass();
-    assert.equal(await svc.register(), false);
-    await svc.deregister();
-  } finally {
-    await agent.restart({ wipe: false });
-  }
-  const during = lines.slice(before).filter((l) => l.startsWith('warn:'));
-  assert.ok(during.length >= 1 && during.length <= 4, `warnings during the outage:\n${during.join('\n')}`);
-  assert.ok(svc.state().lastError, 'the last error is kept for status');
-
-  await svc.pass('recovered');
-  const c = (await checks())['service:outage-testhost'];
-  assert.equal(c?.Status, 'passing');
-  assert.equal(c?.Output, 'recovered');
-  assert.ok(lines.slice(before).some((l) => /Consul reachable again after \d+ failures/.test(l)));
   await d.close();
 });
