@@ -73,13 +73,17 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
       }
     });
 
+    const scale = (label, counts) => async () => {
+      const t = performance.now();
+      await project.compose(['scale', ...counts], { timeoutMs: 5 * 60_000 });
+      phases.note(`${label}: docker-compose scale ${counts.join(' ')}`, performance.now() - t);
+    };
+
     await phases.run('scale hello=10 world=6', APP, async () => {
-      const t0 = performance.now();
-      await project.compose(['scale', 'hello=10', 'world=6'], { timeoutMs: 5 * 60_000 });
-      phases.note('scale up: docker-compose scale returned', performance.now() - t0);
-      const r = await converge(project, { ...ctx, want: { hello: 10, world: 6 } });
-      phases.note('scale up: 10 + 6 passing in Consul (from scale returning)', r.consulAt);
-      phases.note('scale up: last instance passing -> nginx serving it', r.nginxAt - r.consulAt);
+      const r = await converge(project, { ...ctx, want: { hello: 10, world: 6 }, action: scale('scale up', ['hello=10', 'world=6']) });
+      phases.note('scale up: all 10 + 6 passing in Consul (from scale start)', r.consulAt);
+      phases.note('scale up: last instance passing -> nginx serving it', r.lastLag);
+      phases.note('scale up: slowest instance passing -> nginx serving it', r.maxLag);
       const conf = await project.readContainerFile(nginxId, '/etc/nginx/nginx.conf');
       const up = upstreams(conf);
       if (up.hello.length + up.world.length !== 16) throw new Error(`nginx lists ${up.hello.length} + ${up.world.length} upstreams, not 16`);
@@ -93,11 +97,9 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
     });
 
     await phases.run('scale hello=2 world=1', APP, async () => {
-      const t0 = performance.now();
-      await project.compose(['scale', 'hello=2', 'world=1'], { timeoutMs: 5 * 60_000 });
-      phases.note('scale down: docker-compose scale returned', performance.now() - t0);
-      const r = await converge(project, { ...ctx, want: { hello: 2, world: 1 } });
-      phases.note('scale down: last instance gone from Consul -> nginx drops it', r.nginxAt - r.consulAt);
+      const r = await converge(project, { ...ctx, want: { hello: 2, world: 1 }, action: scale('scale down', ['hello=2', 'world=1']) });
+      phases.note('scale down: last instance gone from Consul -> nginx drops it', r.lastLag);
+      phases.note('scale down: slowest instance gone from Consul -> nginx drops it', r.maxLag);
       for (const [service, word, n] of [['hello', 'Hello', 2], ['world', 'World', 1]]) {
         const names = await hostnames(project, service);
         const { hosts, bad } = await answeringHosts(nginxIp, service, word, { max: 20 });
@@ -113,19 +115,24 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
       const [id] = await project.ids('hello');
       const [info] = await project.inspect([id]);
       const ip = Object.values(info.NetworkSettings.Networks)[0].IPAddress;
-      await project.docker(['pause', id]);
+      let paused = false;
       try {
-        const r = await converge(project, { ...ctx, want: { hello: 1, world: 1 }, timeoutMs: 60_000 });
-        const left = r.instances.hello[0];
-        if (left.startsWith(`${ip}:`)) throw new Error(`the paused container ${ip} is the one still passing`);
+        const r = await converge(project, {
+          ...ctx, want: { hello: 1, world: 1 }, timeoutMs: 60_000,
+          action: async () => { paused = true; await project.docker(['pause', id]); },
+        });
+        if (r.instances.hello[0].includes(` ${ip}:`)) throw new Error(`the paused container ${ip} is the one still passing`);
         phases.note('pause: paused -> critical in Consul (TTL)', r.consulAt);
-        phases.note('pause: critical in Consul -> nginx drops it', r.nginxAt - r.consulAt);
+        phases.note('pause: critical in Consul -> nginx drops it', r.lastLag);
+        const back = await converge(project, {
+          ...ctx, want: { hello: 2, world: 1 }, timeoutMs: 60_000,
+          action: async () => { await project.docker(['unpause', id]); paused = false; },
+        });
+        phases.note('unpause: passing again in Consul (from unpause)', back.consulAt);
+        phases.note('unpause: passing in Consul -> back in nginx', back.lastLag);
       } finally {
-        await project.docker(['unpause', id], { allowFail: true });
+        if (paused) await project.docker(['unpause', id], { allowFail: true });
       }
-      const t1 = performance.now();
-      await converge(project, { ...ctx, want: { hello: 2, world: 1 }, timeoutMs: 60_000 });
-      phases.note('unpause: back in nginx', performance.now() - t1);
     });
 
     await phases.run('docker-compose stop: deregistered, clean exits, stop hooks', ALL, async () => {
