@@ -87,6 +87,14 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .example('autopilot run -- node server.js')
     .action(action(async (o: Opts) => (await import('./commands/run.js')).runCommand(o)));
 
+  cli
+    .command('render', 'Render consul-template templates from Consul, write changed outputs, run their commands')
+    .option('--consul <address>', 'Consul agent host:port (default: $CONSUL_HTTP_ADDR or 127.0.0.1:8500)')
+    .option('--template <in:out:command>', 'Template source, destination and command (repeatable)')
+    .option('--once', 'Render once and exit instead of watching Consul')
+    .example('autopilot render -once -consul consul:8500 -template "nginx.conf.ctmpl:/etc/nginx/nginx.conf:nginx -s reload"')
+    .action(action(async (o: Opts) => (await import('./commands/render.js')).renderCommand(o)));
+
   cli.command('version', 'Print the version').action(
     action(async () => {
       process.stdout.write(`Version: ${VERSION}\n`);

@@ -1,0 +1,121 @@
+/**
+ * Fetches one dependency and shapes the answer as consul-template's Go values: HealthService,
+ * CatalogSnippet and KeyPair structs, sorted as consul-template sorts them (health: by Node then
+ * ID, stable; services: by name; tags: sorted; KV lists: Consul's key order).
+ */
+import { goStruct, typedSlice } from '../template/index.js';
+import type { Blocking, RenderConsul } from './consul-api.js';
+import { goLess, type Dep } from './deps.js';
+
+export interface Fetched {
+  index: bigint | undefined;
+  /** The template value: a struct slice, a string, or null for a missing key. */
+  value: unknown;
+}
+
+type Obj = Record<string, unknown>;
+
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const strMap = (v: unknown): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(obj(v))) out[k] = str(x);
+  return out;
+};
+const sortedTags = (v: unknown) => typedSlice('string', (Array.isArray(v) ? v.map(str) : []).sort(goLess));
+
+/** consul/api HealthChecks.AggregatedStatus. */
+export function aggregatedStatus(checks: Obj[]): string {
+  let warning = false, critical = false, maintenance = false;
+  for (const c of checks) {
+    const id = str(c['CheckID']);
+    if (id === '_node_maintenance' || id.startsWith('_service_maintenance:')) {
+      maintenance = true;
+      continue;
+    }
+    const s = str(c['Status']);
+    if (s === 'passing') continue;
+    if (s === 'warning') warning = true;
+    else if (s === 'critical') critical = true;
+    else return '';
+  }
+  if (maintenance) return 'maintenance';
+  if (critical) return 'critical';
+  if (warning) return 'warning';
+  // All passing, or no checks at all.
+  return 'passing';
+}
+
+function check(c: Obj) {
+  return goStruct('api.HealthCheck', {
+    Node: str(c['Node']), CheckID: str(c['CheckID']), Name: str(c['Name']), Status: str(c['Status']),
+    Notes: str(c['Notes']), Output: str(c['Output']), ServiceID: str(c['ServiceID']), ServiceName: str(c['ServiceName']),
+    ServiceTags: sortedTags(c['ServiceTags']), Type: str(c['Type']),
+  });
+}
+
+function taggedAddresses(v: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, a] of Object.entries(obj(v))) out[k] = goStruct('api.ServiceAddress', { Address: str(obj(a)['Address']), Port: num(obj(a)['Port']) });
+  return out;
+}
+
+export function healthServices(dep: Extract<Dep, { kind: 'health' }>, body: unknown): unknown[] {
+  const list: Obj[] = [];
+  for (const entry of Array.isArray(body) ? (body as unknown[]) : []) {
+    const node = obj(obj(entry)['Node']);
+    const svc = obj(obj(entry)['Service']);
+    const checks = (Array.isArray(obj(entry)['Checks']) ? (obj(entry)['Checks'] as unknown[]) : []).map(obj);
+    const status = aggregatedStatus(checks);
+    if (!dep.filters.some((f) => f === status || f === 'any')) continue;
+    const weights = obj(svc['Weights']);
+    list.push(goStruct('dependency.HealthService', {
+      Node: str(node['Node']), NodeID: str(node['ID']), NodeAddress: str(node['Address']),
+      NodeTaggedAddresses: strMap(node['TaggedAddresses']), NodeMeta: strMap(node['Meta']), ServiceMeta: strMap(svc['Meta']),
+      Address: str(svc['Address']) || str(node['Address']), ServiceTaggedAddresses: taggedAddresses(svc['TaggedAddresses']),
+      ID: str(svc['ID']), Name: str(svc['Service']), Tags: sortedTags(svc['Tags']), Checks: checks.map(check), Status: status,
+      Port: num(svc['Port']), Weights: goStruct('api.AgentWeights', { Passing: num(weights['Passing']), Warning: num(weights['Warning']) }),
+    }));
+  }
+  return list.sort((a, b) => goLess(str(a['Node']), str(b['Node'])) || goLess(str(a['ID']), str(b['ID'])));
+}
+
+export function catalogSnippets(body: unknown): unknown[] {
+  return Object.entries(obj(body))
+    .sort(([a], [b]) => goLess(a, b))
+    .map(([Name, tags]) => goStruct('dependency.CatalogSnippet', { Name, Tags: sortedTags(tags) }));
+}
+
+function keyPair(prefix: string, p: Obj) {
+  const path = str(p['Key']);
+  const key = (path.startsWith(prefix) ? path.slice(prefix.length) : path).replace(/^\/+/, '');
+  return goStruct('dependency.KeyPair', {
+    Path: path, Key: key, Value: str(p['Value']), CreateIndex: num(p['CreateIndex']), ModifyIndex: num(p['ModifyIndex']),
+    LockIndex: num(p['LockIndex']), Flags: num(p['Flags']), Session: str(p['Session']),
+  });
+}
+
+export async function fetchDep(consul: RenderConsul, dep: Dep, b: Blocking = {}): Promise<Fetched> {
+  switch (dep.kind) {
+    case 'health': {
+      const passingOnly = dep.filters.length === 1 && dep.filters[0] === 'passing';
+      const a = await consul.healthService({ name: dep.name, tag: dep.tag, dc: dep.dc, passing: passingOnly }, b);
+      return { index: a.index, value: healthServices(dep, a.body) };
+    }
+    case 'services': {
+      const a = await consul.catalogServices({ dc: dep.dc }, b);
+      return { index: a.index, value: catalogSnippets(a.body) };
+    }
+    case 'kv': {
+      const a = await consul.kv({ key: dep.path, recurse: false, dc: dep.dc }, b);
+      const item = Array.isArray(a.body) ? a.body[0] : a.body;
+      return { index: a.index, value: item === undefined || item === null ? null : str(obj(item)['Value']) };
+    }
+    case 'ls': {
+      const a = await consul.kv({ key: dep.prefix, recurse: true, dc: dep.dc }, b);
+      const items = Array.isArray(a.body) ? a.body : a.body === undefined || a.body === null ? [] : [a.body];
+      return { index: a.index, value: items.map((p) => keyPair(dep.prefix, obj(p))) };
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The consul-template compatible renderer behind `autopilot render`.
+ *
+ *   const specs = flags.map(parseTemplateSpec);          // "in.ctmpl:out.conf:nginx -s reload"
+ *   const consul = new RenderConsul(resolveConsulSettings(address, process.env));
+ *   const failedCommands = await renderOnce(specs, { consul, log });   // -once
+ *   const watch = new RenderWatch(specs, { consul, log }); ...; await watch.stop();
+ *   consul.close();
+ * Failures that end a run are RenderErrors (exitCode 2: template or flag, 1: Consul).
+ */
+export { RenderConsul } from './consul-api.js';
+export { RenderError } from './errors.js';
+export { renderOnce, type RenderRunOptions } from './once.js';
+export { RenderWatch, type WatchOptions } from './watch.js';
+export { parseTemplateSpec, SpecError, type TemplateSpec } from './spec.js';
+export { renderPass, type Brain } from './pass.js';
+export { writeIfChanged } from './write.js';

@@ -1,0 +1,69 @@
+/**
+ * One render pass, consul-template's model: the Consul functions look their dependency up in the
+ * data store (`brain`); each records the dependency as used, and as missing when the store has no
+ * value yet, in which case it returns an empty value. The caller fetches what is missing and
+ * renders again until nothing is missing.
+ */
+import { renderTemplate, TemplateError, typedSlice, withSig } from '../template/index.js';
+import { healthDep, kvDep, lsDep, servicesDep, type Dep } from './deps.js';
+
+/** Dependency key -> fetched template value (null = a missing KV key). */
+export type Brain = Map<string, unknown>;
+
+export interface PassResult {
+  /** The output, or undefined when the template failed. */
+  output?: string;
+  error?: TemplateError;
+  used: Map<string, Dep>;
+  missing: Map<string, Dep>;
+}
+
+export function renderPass(text: string, name: string, brain: Brain, env: Record<string, string | undefined>): PassResult {
+  const used = new Map<string, Dep>();
+  const missing = new Map<string, Dep>();
+  /** The stored value, or undefined (after recording the dependency as missing). */
+  const recall = (d: Dep): unknown => {
+    used.set(d.key, d);
+    if (brain.has(d.key)) return brain.get(d.key);
+    missing.set(d.key, d);
+    return undefined;
+  };
+  const funcs = {
+    service: withSig({ params: [], variadic: 'string' }, (...s: string[]) => {
+      if (s.length === 0 || s[0] === '') return [];
+      return (recall(healthDep(s.join('|'))) as unknown[] | undefined) ?? [];
+    }),
+    services: withSig({ params: [], variadic: 'string' }, (...s: string[]) => (recall(servicesDep(s.join(''))) as unknown[] | undefined) ?? []),
+    key: withSig({ params: ['string'] }, (s: string) => {
+      if (s === '') return '';
+      const v = recall(kvDep(s));
+      return typeof v === 'string' ? v : '';
+    }),
+    keyExists: withSig({ params: ['string'] }, (s: string) => s !== '' && typeof recall(kvDep(s)) === 'string'),
+    keyOrDefault: withSig({ params: ['string', 'string'] }, (s: string, def: string) => {
+      if (s === '') return def;
+      const v = recall(kvDep(s));
+      return typeof v === 'string' && v !== '' ? v : def;
+    }),
+    // Only the direct children: non-empty keys without a "/" (consul-template's lsFunc).
+    ls: withSig({ params: ['string'] }, (s: string) => {
+      if (s === '') return [];
+      const v = recall(lsDep(s)) as Array<{ Key: string }> | undefined;
+      return (v ?? []).filter((p) => p.Key !== '' && !p.Key.includes('/'));
+    }),
+    env: withSig({ params: ['string'] }, (s: string) => env[s] ?? ''),
+    toLower: withSig({ params: ['string'] }, (s: string) => s.toLowerCase()),
+    toUpper: withSig({ params: ['string'] }, (s: string) => s.toUpperCase()),
+    trimSpace: withSig({ params: ['string'] }, (s: string) => s.trim()),
+    split: withSig({ params: ['string', 'string'] }, (sep: string, s: string) => {
+      const t = s.trim();
+      return typedSlice('string', t === '' ? [] : sep === '' ? [...t] : t.split(sep));
+    }),
+  };
+  try {
+    return { output: renderTemplate(text, undefined, { name, funcs, env }), used, missing };
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    return { error: e, used, missing };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Watch mode: render whenever a dependency's blocking query reports a change, after a short
+ * quiescence wait that coalesces bursts (consul-template's `wait` min, capped at 4x min), and
+ * keep one DepLoop per dependency the templates currently use. A template is written only once
+ * all its dependencies have data. A broken template at the first render ends the run (exit 2);
+ * later failures are logged and the watch goes on.
+ */
+import { applyRendered, type Rendered } from './apply.js';
+import { DepLoop } from './dep-loop.js';
+import type { Dep } from './deps.js';
+import { RenderError } from './errors.js';
+import { readTemplate, type RenderRunOptions } from './once.js';
+import { renderPass, type Brain } from './pass.js';
+import type { TemplateSpec } from './spec.js';
+
+export interface WatchOptions extends RenderRunOptions {
+  /** Quiescence before a render (default 250 ms). */
+  waitMinMs?: number;
+  /** Blocking query wait (default 60 s). */
+  queryWaitMs?: number;
+}
+
+export class RenderWatch {
+  private readonly brain: Brain = new Map();
+  private readonly loops = new Map<string, DepLoop>();
+  private readonly texts: string[];
+  private readonly rendered: boolean[];
+  private timer: NodeJS.Timeout | undefined;
+  private firstChangeAt = 0;
+  private rendering: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private finish!: (err?: RenderError) => void;
+  /** Resolves when stop() is called; rejects when the first render of a template is broken. */
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly specs: TemplateSpec[],
+    private readonly opts: WatchOptions,
+  ) {
+    this.texts = specs.map(readTemplate);
+    this.rendered = specs.map(() => false);
+    this.done = new Promise<void>((resolve, reject) => {
+      this.finish = (err) => (err ? reject(err) : resolve());
+    });
+    this.schedule();
+  }
+
+  async stop(err?: RenderError): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.all([...this.loops.values()].map((l) => l.stop()));
+    this.loops.clear();
+    await this.rendering;
+    this.finish(err);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const min = this.opts.waitMinMs ?? 250;
+    const now = Date.now();
+    if (this.timer === undefined) this.firstChangeAt = now;
+    clearTimeout(this.timer);
+    const delay = Math.max(0, Math.min(min, this.firstChangeAt + 4 * min - now));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.render();
+    }, delay);
+  }
+
+  private async render(): Promise<void> {
+    if (this.rendering) {
+      this.again = true;
+      return;
+    }
+    this.rendering = this.renderAll().catch((err: unknown) => {
+      this.opts.log(`render failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    await this.rendering;
+    this.rendering = undefined;
+    if (this.again && !this.stopped) {
+      this.again = false;
+      this.schedule();
+    }
+  }
+
+  private async renderAll(): Promise<void> {
+    const env = this.opts.env ?? process.env;
+    const used = new Map<string, Dep>();
+    const ready: Rendered[] = [];
+    this.specs.forEach((spec, i) => {
+      const pass = renderPass(this.texts[i]!, spec.source, this.brain, env);
+      for (const [k, d] of pass.used) used.set(k, d);
+      if (pass.missing.size > 0) return; // waiting for data
+      if (pass.error) {
+        if (!this.rendered[i]) void this.stop(new RenderError(pass.error.message, 2));
+        else this.opts.log(pass.error.message);
+        return;
+      }
+      this.rendered[i] = true;
+      ready.push({ spec, output: pass.output ?? '' });
+    });
+    if (this.stopped) return;
+    this.syncLoops(used);
+    if (ready.length > 0) await applyRendered(ready, this.opts);
+  }
+
+  /** One loop per used dependency; loops (and data) of dependencies no longer used go. */
+  private syncLoops(used: Map<string, Dep>): void {
+    for (const [key, loop] of this.loops) {
+      if (used.has(key)) continue;
+      void loop.stop();
+      this.loops.delete(key);
+      this.brain.delete(key);
+    }
+    for (const [key, dep] of used) {
+      if (this.loops.has(key)) continue;
+      this.loops.set(key, new DepLoop(dep, {
+        consul: this.opts.consul, brain: this.brain, log: this.opts.log, waitMs: this.opts.queryWaitMs,
+        onChange: () => this.schedule(),
+      }));
+    }
+  }
+}
