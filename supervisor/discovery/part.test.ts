@@ -126,6 +126,10 @@ test('the telemetry endpoint is advertised as containerpilot while it listens', 
     const s = (await services())['containerpilot-telhost'];
     assert.equal(s?.Port, telemetry.service()?.port);
     assert.equal(s?.Address, '127.0.0.1');
+    setCurrentTelemetry(null); // a reload switched telemetry off
+    await until('containerpilot deregistered', async () => (await services())['containerpilot-telhost'] === undefined);
+    setCurrentTelemetry(telemetry);
+    await until('containerpilot back', async () => (await statusOf('service:containerpilot-telhost')) === 'passing');
   } finally {
     await part.stop();
     await telemetry.stop();

@@ -18,6 +18,8 @@ import { ipEnvName } from './env.js';
 import { resolveInterfaceIp } from './interfaces.js';
 import type { ServiceRegistration } from './service.js';
 
+const TELEMETRY_SERVICE = 'containerpilot';
+
 export interface DiscoveryPartOptions {
   env?: Record<string, string | undefined>;
   hostname?: string;
@@ -134,7 +136,13 @@ export class DiscoveryPart implements AppDiscoveryPart {
 
   private telemetryHeartbeat(): void {
     const svc = currentTelemetry().service();
-    if (!svc || !this.discovery || !svc.isHealthy()) return;
+    if (!this.discovery) return;
+    if (!svc) {
+      // Telemetry switched off by a reload: take its advertisement down too.
+      if (this.discovery.service(TELEMETRY_SERVICE)) void this.discovery.removeService(TELEMETRY_SERVICE);
+      return;
+    }
+    if (!svc.isHealthy()) return;
     try {
       const reg = this.discovery.addService(svc.name, { port: svc.port, interfaces: svc.interfaces, tags: svc.tags, ttlMs: svc.ttlMs, enableTagOverride: false });
       void reg.pass('ok');
