@@ -14,6 +14,8 @@ import { checkIdFor, isLostCheck, registrationBody, type CheckStatus, type Servi
 
 export { checkIdFor, isLostCheck, registrationBody, ttlString, type CheckStatus, type ServiceApi, type ServiceDefinition } from './registration.js';
 
+const noop = (): void => undefined;
+
 export interface ServiceState {
   id: string;
   name: string;
@@ -46,10 +48,7 @@ export class ServiceRegistration {
     this.definition = def;
     this.api = api;
     this.log = log;
-    if (after) this.chain = after.then(
-      () => undefined,
-      () => undefined,
-    );
+    if (after) this.chain = after.then(noop, noop);
   }
 
   get checkId(): string {
@@ -118,10 +117,7 @@ export class ServiceRegistration {
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
     const run = this.chain.then(op);
     // Every op handles its own errors; the catch only keeps the chain alive if one slips.
-    this.chain = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.chain = run.then(noop, noop);
     return run;
   }
 

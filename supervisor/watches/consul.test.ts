@@ -138,6 +138,23 @@ test('a service watch emits changed/healthy/unhealthy on registration and deregi
   }
 });
 
+test('a check turning critical or passing again is a change of the passing set', async () => {
+  const { rec, watches } = setup([svcWatch('ttl')]);
+  try {
+    await ready(watches, 'ttl');
+    await put('/v1/agent/service/register', { ID: 'ttl-1', Name: 'ttl', Address: '10.0.4.1', Port: 80, Check: { CheckID: 'ttl-1-check', TTL: '60s', Status: 'passing' } });
+    await rec.waitFor('watch.ttl', 2);
+    await put('/v1/agent/check/fail/ttl-1-check?note=down');
+    await rec.waitFor('watch.ttl', 4);
+    await put('/v1/agent/check/pass/ttl-1-check?note=up');
+    await rec.waitFor('watch.ttl', 6);
+    assert.deepEqual(rec.codes('watch.ttl'), ['changed', 'healthy', 'changed', 'unhealthy', 'changed', 'healthy']);
+  } finally {
+    await watches.stop();
+  }
+  await deregister('ttl-1');
+});
+
 test('tag and dc filters; two watches of one service keep separate state', async () => {
   const { rec, watches } = setup([svcWatch('db-primary', 'db', { tag: 'primary' }), svcWatch('db-any', 'db', { dc: 'dc1' }), svcWatch('db-far', 'db', { dc: 'nowhere' })]);
   try {
