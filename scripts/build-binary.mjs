@@ -3,7 +3,7 @@
 //   dist/bin/autopilot-linux-x64, dist/bin/autopilot-linux-x64-musl
 // Run `npm run build` first (the npm script does). `--target <name>` builds one only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedModuleSource } from './embed-templates.mjs';
@@ -32,21 +32,26 @@ if (targets.length === 0) fail(`unknown --target ${process.argv[only + 1]} (one 
 
 // The entry registers the embedded assets first (ES modules evaluate imports in order), then
 // runs the CLI exactly as dist/cli/index.js does under Node.
+// A private folder per build, so two builds at once never remove each other's entry.
 mkdirSync(outDir, { recursive: true });
-const assets = join(outDir, 'embedded-assets.js');
-const entry = join(outDir, 'entry.js');
-writeFileSync(assets, embeddedModuleSource(repoRoot));
-writeFileSync(entry, `import './embedded-assets.js';\nimport '../cli/index.js';\n`);
+const work = mkdtempSync(join(outDir, '.entry-'));
+const entry = join(work, 'entry.js');
+writeFileSync(join(work, 'embedded-assets.js'), embeddedModuleSource(repoRoot));
+writeFileSync(entry, `import './embedded-assets.js';\nimport '../../cli/index.js';\n`);
 
 for (const { bunTarget, file } of targets) {
-  const outfile = join(outDir, file);
-  rmSync(outfile, { force: true });
+  // Built beside its final name, then renamed: the binary is never missing or half-written.
+  const outfile = join(work, file);
   const args = ['build', entry, '--compile', '--bytecode', '--minify', `--target=${bunTarget}`, `--outfile=${outfile}`,
     // A binary must not change behaviour with the directory it is started in.
     '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig'];
   const run = spawnSync(bun, args, { cwd: repoRoot, stdio: 'inherit' });
-  if (run.status !== 0) fail(`bun build for ${bunTarget} failed (${run.error?.message ?? `exit status ${run.status}`})`);
-  process.stdout.write(`${outfile}: ${(statSync(outfile).size / 1048576).toFixed(1)} MiB\n`);
+  if (run.status !== 0) {
+    rmSync(work, { recursive: true, force: true });
+    fail(`bun build for ${bunTarget} failed (${run.error?.message ?? `exit status ${run.status}`})`);
+  }
+  const final = join(outDir, file);
+  renameSync(outfile, final);
+  process.stdout.write(`${final}: ${(statSync(final).size / 1048576).toFixed(1)} MiB\n`);
 }
-rmSync(assets, { force: true });
-rmSync(entry, { force: true });
+rmSync(work, { recursive: true, force: true });

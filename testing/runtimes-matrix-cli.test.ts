@@ -52,6 +52,9 @@ const CORPUS = ['containerpilot-v3', 'v2'].flatMap((sub) => {
 const V2 = CORPUS.filter((f) => f.includes(`${join('compat', 'v2')}`));
 const VALID = CORPUS.filter((f) => /__(tests|examples|fixtures)__/.test(f) && f.includes('containerpilot-v3'));
 
+/** The project `new todo-api` then `add backend cache --service api` leave. */
+const ADDED = 'todo-api+add-backend';
+
 interface Answers {
   trees: Record<string, Record<string, string>>;
   newOutput: Record<string, ReturnType<typeof shape>>;
@@ -75,6 +78,15 @@ async function collect(rt: RuntimeName): Promise<Answers> {
     answers.newOutput[blueprint] = shape(r, scratch);
     answers.trees[blueprint] = readTree(target);
   }
+  // `add` patches a generated project's files (YAML, JSON5, nginx) in place.
+  const project = join(scratch, ADDED, 'my-app');
+  mkdirSync(join(scratch, ADDED));
+  const made = await runCli(cliRuntime(rt), ['new', 'todo-api', project, '--yes'], { cwd: scratch });
+  assert.equal(made.code, 0, `${rt}: new todo-api: ${made.stdout}${made.stderr}`);
+  const added = await runCli(cliRuntime(rt), ['add', 'backend', 'cache', '--service', 'api', '--yes'], { cwd: project });
+  assert.equal(added.code, 0, `${rt}: add backend: ${added.stdout}${added.stderr}`);
+  answers.newOutput[ADDED] = shape(added, scratch);
+  answers.trees[ADDED] = readTree(project);
   const bad = join(scratch, 'bad-when.json5');
   const broken = join(scratch, 'broken.json5');
   const templated = join(scratch, 'templated.json5');
@@ -114,6 +126,8 @@ describe('node (the reference)', () => {
         assert.equal(tree[path]!.replace(/^\d+ /, ''), content.replace(/^\d+ /, '').split('1.2.3').join(version), path);
       }
     }
+    assert.notDeepEqual(reference.trees[ADDED], reference.trees['todo-api'], 'add backend changed the project');
+    assert.match(reference.newOutput[ADDED]!.stdout, /cache/);
     assert.match(reference.trees['hello-world']!['hello/Dockerfile']!, new RegExp(`^COPY --from=autopilot/autopilot:${version.replace(/\./g, '\\.')} /usr/local/bin/autopilot /usr/local/bin/autopilot$`, 'm'));
     const codes = new Map(CORPUS.map((f, i) => [f, reference.validate[i]!.code]));
     assert.ok(VALID.length >= 15);
@@ -145,8 +159,8 @@ for (const rt of RUNTIME_NAMES.filter((r) => r !== 'node')) {
       }
     });
 
-    for (const blueprint of ['hello-world', 'todo-api']) {
-      it(`new ${blueprint} writes the same tree, byte for byte and mode for mode, as on node`, () => {
+    for (const blueprint of ['hello-world', 'todo-api', ADDED]) {
+      it(`${blueprint === ADDED ? 'new todo-api, then add backend,' : `new ${blueprint}`} writes the same tree, byte for byte and mode for mode, as on node`, () => {
         assert.ok(reference, 'the node reference ran');
         assert.deepEqual(answers.newOutput[blueprint], reference.newOutput[blueprint]);
         const tree = answers.trees[blueprint]!;

@@ -1,7 +1,8 @@
 /**
  * Registration in a real Consul agent by `autopilot run` on Node, Bun, Deno and the single-file
  * binary: the service appears as `<name>-<hostname>` with its address, port and tags, its TTL
- * check turns passing from the job's health checks, and the SIGTERM stop deregisters it.
+ * check turns passing from the job's health checks, a watch on it fires its `changed` job, and
+ * the SIGTERM stop deregisters it.
  */
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
@@ -31,7 +32,7 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
 
 for (const name of RUNTIME_NAMES) {
   describe(name, () => {
-    it('registers the job with its TTL check, heartbeats it to passing, deregisters on SIGTERM', async (t) => {
+    it('registers the job with its TTL check, heartbeats it to passing, watches it, deregisters on SIGTERM', async (t) => {
       const service = `matrix-${name}`;
       const dir = new TempDir();
       const config = dir.file('cp.json5', `{
@@ -45,7 +46,9 @@ for (const name of RUNTIME_NAMES) {
       tags: ["runtime-${name}"],
       health: { exec: ["true"], interval: 1, ttl: 10 },
     },
+    { name: "on-change", exec: ["echo", "watch saw ${service} change"], when: { source: "watch.${service}", each: "changed" } },
   ],
+  watches: [ { name: "${service}", interval: 1 } ],
 }
 `);
       const cp = supervise(cliRuntime(name), ['run', '--config', config], { env: { CONTAINERPILOT: undefined } });
@@ -67,6 +70,8 @@ for (const name of RUNTIME_NAMES) {
       assert.equal(entry.Service.Port, 8080);
       assert.deepEqual(entry.Service.Tags, [`runtime-${name}`]);
       assert.ok(entry.Checks.some((c) => c.ServiceID === entry.Service.ID && c.Status === 'passing'), JSON.stringify(entry.Checks));
+      // The watch on our own service sees it become healthy and fires the `changed` job.
+      await cp.waitFor(`watch saw ${service} change`);
 
       cp.signal('SIGTERM');
       assert.deepEqual(await cp.waitExit(30_000), { code: 0, signal: null }, cp.output);
