@@ -2,6 +2,8 @@
 // against a real Consul agent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startConsulAgent } from '../../testing/consul-agent.js';
 import type { AppContext } from '../app/parts.js';
 import type { Config, JobConfig } from '../config/model.js';
@@ -111,6 +113,27 @@ test('job hooks: start with initial status, heartbeat, maintenance events, stop'
   await hooks.onStop?.(info);
   assert.equal((await services())['web-app-parthost'], undefined);
   await part.stop();
+});
+
+test('a reload that changes consul re-advertises through the new settings', async () => {
+  const web = job('tok', 8081);
+  const cfg = config([web]);
+  const part = createPart(cfg, { hostname: 'reloadhost', env: {} });
+  assert.ok(part);
+  await part.start(context(cfg));
+  const hooks = part.hooksFor(web);
+  const info = { name: 'tok', config: web, status: 'unknown', pid: undefined } as JobInfo;
+  hooks?.onHealthCheck?.(info, true);
+  await until('registered', async () => (await statusOf('service:tok-reloadhost')) === 'passing');
+  await part.reload({ ...cfg, consul: { address: agent.address, scheme: 'http', token: 'tok-after-reload' } });
+  assert.equal((await services())['tok-reloadhost'], undefined, 'left through the old settings');
+  hooks?.onHealthCheck?.(info, true);
+  await until('registered again', async () => (await statusOf('service:tok-reloadhost')) === 'passing');
+  // Consul keeps the registering token beside the service: the new one was used.
+  const persisted = readdirSync(join(agent.dataDir, 'services')).map((f) => JSON.parse(readFileSync(join(agent.dataDir, 'services', f), 'utf8')) as { Service?: { ID?: string }; Token?: string });
+  assert.equal(persisted.find((p) => p.Service?.ID === 'tok-reloadhost')?.Token, 'tok-after-reload');
+  await part.stop();
+  assert.equal((await services())['tok-reloadhost'], undefined);
 });
 
 test('the telemetry endpoint is advertised as containerpilot while it listens', async () => {

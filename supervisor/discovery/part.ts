@@ -88,13 +88,14 @@ export class DiscoveryPart implements AppDiscoveryPart {
     this.exportAddresses(config.jobs);
     if (JSON.stringify(config.consul) === JSON.stringify(this.consul)) return;
     // Another agent or token: leave the old one cleanly, then advertise through the new one.
+    // (Closing first: with the same agent and a new token, the IDs are the same.)
     const old = this.discovery;
     const maintenance = old?.inMaintenance ?? false;
+    await old?.close();
     this.consul = config.consul;
     this.discovery = this.create(config.consul);
     this.generation++;
     if (maintenance) await this.discovery?.setMaintenance(true);
-    await old?.close();
   }
 
   async stop(): Promise<void> {
