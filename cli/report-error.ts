@@ -13,6 +13,11 @@ export function reportError(err: unknown, write: (s: string) => void = (s) => pr
     write(`${color.red('error')}: ${err.message} (see --help)\n`);
     return 2;
   }
+  // Deno refuses an operation its permission flags do not grant: an invocation mistake.
+  if (err instanceof Error && (err.name === 'NotCapable' || err.name === 'PermissionDenied') && 'Deno' in globalThis) {
+    write(`${color.red('error')}: ${err.message.split('\n')[0]} (run with \`deno run -A\`; see docs/runtimes.md)\n`);
+    return 2;
+  }
   write(`${color.red('internal error')}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return 70;
 }

@@ -43,9 +43,10 @@ export function describePlan(ops: FileOp[], overwrite: Set<string> = new Set()):
 }
 
 /** Directories to create for `path`, outermost first. */
-async function missingDirs(path: string, root: string): Promise<string[]> {
+/** Every missing directory above `path`, outermost first (the target's parents may be missing too). */
+async function missingDirs(path: string): Promise<string[]> {
   const out: string[] = [];
-  for (let d = dirname(path); d.length >= root.length && !(await exists(d)); d = dirname(d)) out.unshift(d);
+  for (let d = dirname(path); d !== dirname(d) && !(await exists(d)); d = dirname(d)) out.unshift(d);
   return out;
 }
 
@@ -80,7 +81,7 @@ export async function applyPlan(ops: FileOp[], o: ApplyOptions): Promise<{ writt
     for (const [i, op] of ops.entries()) {
       if (interrupted) throw new InterruptedError('interrupted');
       const target = join(o.dir, op.path);
-      for (const d of await missingDirs(target, o.dir)) {
+      for (const d of await missingDirs(target)) {
         await mkdir(d);
         createdDirs.push(d);
       }

@@ -50,6 +50,13 @@ test('new into the current (empty) directory takes its name and skips the cd ste
   assert.match(r.stdout, /Next steps:\n {2}docker-compose up -d --build\n/);
 });
 
+test('new into a directory whose parents do not exist yet creates them', (t) => {
+  const cwd = tempDir(t);
+  const r = runCli(['new', 'hello-world', join('a', 'b', 'my-app'), '--yes'], { cwd });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(readTree(join(cwd, 'a', 'b', 'my-app'))['README.md']!, /^# my-app\n/);
+});
+
 test('new --dry-run prints the plan and writes nothing', (t) => {
   const cwd = tempDir(t);
   const r = runCli(['new', 'hello-world', 'my-app', '--dry-run'], { cwd });

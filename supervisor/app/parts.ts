@@ -4,14 +4,10 @@
  * starts, reloads and stops them, and lets discovery hook into each job's lifecycle.
  *
  * A part is a module `supervisor/<part>/part.ts` exporting `createPart(config: Config):
- * AppPart | undefined` (discovery: a DiscoveryPart). Parts listed in BUNDLED are imported by
- * literal specifier, so the single-file binary's bundler includes them; any other part is found
- * at run time by module path (a missing module means the part is not built in), except in the
- * binary, whose import.meta.url names the build machine's files.
+ * AppPart | undefined` (discovery: a DiscoveryPart). Each is imported by a literal specifier so
+ * the single-file binary's bundler includes it, and only when a config is loaded, so the
+ * generator never pays for them.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { embeddedAssets } from '../../cli/embedded.js';
 import type { Config, JobConfig } from '../config/model.js';
 import type { EventBus } from '../events/bus.js';
 import type { LogWriter } from '../log/logger.js';
@@ -55,7 +51,7 @@ type PartName = 'discovery' | 'watches' | 'control' | 'telemetry';
 const PART_NAMES: readonly PartName[] = ['discovery', 'watches', 'control', 'telemetry'];
 
 /** Parts imported by literal specifiers, so bundlers (bun build --compile) include them. */
-const BUILT_IN: Partial<Record<PartName, () => Promise<PartModule>>> = {
+const BUILT_IN: Record<PartName, () => Promise<PartModule>> = {
   discovery: () => import('../discovery/part.js'),
   watches: () => import('../watches/part.js'),
   control: () => import('../control/part.js'),
@@ -66,18 +62,10 @@ const BUILT_IN: Partial<Record<PartName, () => Promise<PartModule>>> = {
 export async function loadParts(config: Config): Promise<AppParts> {
   const parts: AppParts = {};
   for (const name of PART_NAMES) {
-    const mod = await importPart(name);
+    const mod = await BUILT_IN[name]();
     const part = mod?.createPart?.(config);
     if (part) (parts as Record<string, AppPart>)[name] = part;
   }
   return parts;
 }
 
-async function importPart(name: PartName): Promise<PartModule | undefined> {
-  const builtIn = BUILT_IN[name];
-  if (builtIn) return builtIn();
-  // Not wired in yet: found by path when present (add it to BUILT_IN once it exists).
-  const url = new URL(`../${name}/part.js`, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return undefined;
-  return (await import(url.href)) as PartModule;
-}
