@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { consulGet, startConsulAgent, type ConsulAgent, type HealthServiceEntry } from './consul-agent.js';
-import { supervise } from './runtimes-process.js';
+import { runCli, supervise } from './runtimes-process.js';
 import { cliRuntime, RUNTIME_NAMES } from './runtimes.js';
 import { TempDir } from './supervisor.js';
 
@@ -35,8 +35,10 @@ for (const name of RUNTIME_NAMES) {
     it('registers the job with its TTL check, heartbeats it to passing, watches it, deregisters on SIGTERM', async (t) => {
       const service = `matrix-${name}`;
       const dir = new TempDir();
+      const socket = dir.file('cp.sock.placeholder', '').replace(/\.placeholder$/, '');
       const config = dir.file('cp.json5', `{
   consul: "${agent.address}",
+  control: { socket: "${socket}" },
   jobs: [
     {
       name: "${service}",
@@ -72,6 +74,11 @@ for (const name of RUNTIME_NAMES) {
       assert.ok(entry.Checks.some((c) => c.ServiceID === entry.Service.ID && c.Status === 'passing'), JSON.stringify(entry.Checks));
       // The watch on our own service sees it become healthy and fires the `changed` job.
       await cp.waitFor(`watch saw ${service} change`);
+      // `autopilot status` shows the watch with the instance Consul reports.
+      const status = await runCli(cliRuntime(name), ['status', '--json', '--config', config], { env: { CONTAINERPILOT: undefined } });
+      assert.equal(status.code, 0, status.stderr);
+      const watches = (JSON.parse(status.stdout) as { watches: Array<{ name: string; instances: Array<{ address: string; port: number }> }> }).watches;
+      assert.deepEqual(watches.map((w) => [w.name, w.instances.map((i) => `${i.address}:${i.port}`)]), [[service, ['127.0.0.1:8080']]]);
 
       cp.signal('SIGTERM');
       assert.deepEqual(await cp.waitExit(30_000), { code: 0, signal: null }, cp.output);

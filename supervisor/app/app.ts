@@ -70,6 +70,7 @@ export class App {
       log: this.log,
       config: () => this.config,
       jobs: () => this.jobs.list() as JobInfo[],
+      watches: () => this.parts.watches?.list() ?? [],
       reload: () => this.reload(),
       shutdown: () => this.shutdown('SIGTERM'),
     };

@@ -8,7 +8,7 @@
  * the single-file binary's bundler includes it, and only when a config is loaded, so the
  * generator never pays for them.
  */
-import type { Config, JobConfig } from '../config/model.js';
+import type { Config, JobConfig, WatchConfig } from '../config/model.js';
 import type { EventBus } from '../events/bus.js';
 import type { LogWriter } from '../log/logger.js';
 import type { JobHooks, JobInfo } from '../jobs/types.js';
@@ -20,6 +20,8 @@ export interface AppContext {
   config(): Config;
   /** Snapshot of the jobs and their status (control socket, telemetry). */
   jobs(): JobInfo[];
+  /** The running watches and what each currently sees (empty without Consul). */
+  watches(): ReadonlyArray<WatchView>;
   /** Re-reads the config; keeps unchanged jobs running. Rejects with the config error. */
   reload(): Promise<void>;
   /** Starts the stop sequence, as SIGTERM does. */
@@ -34,6 +36,17 @@ export interface AppPart {
   stop(): void | Promise<void>;
 }
 
+/** A watch as the status endpoints show it. */
+export interface WatchView {
+  readonly name: string;
+  readonly config: WatchConfig;
+  instances(): ReadonlyArray<{ address: string; port: number; id: string }>;
+}
+
+export interface WatchesPart extends AppPart {
+  list(): ReadonlyArray<WatchView>;
+}
+
 export interface DiscoveryPart extends AppPart {
   /** Lifecycle hooks for one job (register on start, heartbeat on passing checks, deregister). */
   hooksFor(job: JobConfig): JobHooks | undefined;
@@ -41,7 +54,7 @@ export interface DiscoveryPart extends AppPart {
 
 export interface AppParts {
   discovery?: DiscoveryPart;
-  watches?: AppPart;
+  watches?: WatchesPart;
   control?: AppPart;
   telemetry?: AppPart;
 }

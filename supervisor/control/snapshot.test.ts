@@ -25,13 +25,13 @@ const config = {
   ],
 } as unknown as Config;
 
-function context(jobs: Array<JobInfo & { restarts?: number }>, watches?: StatusContext['watches']): StatusContext {
-  return { bus: new EventBus(), log: undefined as never, config: () => config, jobs: () => jobs, reload: async () => undefined, shutdown: () => undefined, ...(watches ? { watches } : {}) };
+function context(jobs: JobInfo[], watches: StatusContext['watches'] = () => []): StatusContext {
+  return { bus: new EventBus(), log: undefined as never, config: () => config, jobs: () => jobs, watches, reload: async () => undefined, shutdown: () => undefined };
 }
 
 describe('status snapshot', () => {
   it('maps job status to state and health, with the service and restart count when known', () => {
-    const jobs: Array<JobInfo & { restarts?: number }> = [
+    const jobs: JobInfo[] = [
       { name: 'web', config: job('web', { health, service: { port: 80, interfaces: ['static:10.9.8.7'], tags: [], enableTagOverride: false } }), status: 'healthy', pid: 10, restarts: 4 },
       { name: 'worker', config: job('worker', { health }), status: 'unknown', pid: undefined },
       { name: 'setup', config: job('setup'), status: 'completed', pid: undefined },
@@ -50,11 +50,8 @@ describe('status snapshot', () => {
     ]);
   });
 
-  it('lists watches from the config, or live with their instances when the app offers them', () => {
-    assert.deepEqual(buildStatus(context([]), false, 'v').watches, [
-      { name: 'db', kind: 'service', instances: [] },
-      { name: 'flags', kind: 'kv', instances: [] },
-    ]);
+  it('lists the running watches with their instances', () => {
+    assert.deepEqual(buildStatus(context([]), false, 'v').watches, []);
     const live = [{ name: 'db', config: config.watches[0]!, instances: () => [{ id: 'mongo-1', address: '10.0.0.2', port: 27017 }] }];
     assert.deepEqual(buildStatus(context([], () => live), true, 'v'), { version: 'v', maintenance: true, jobs: [], watches: [{ name: 'db', kind: 'service', instances: [{ id: 'mongo-1', address: '10.0.0.2', port: 27017 }] }] });
   });

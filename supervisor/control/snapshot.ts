@@ -1,21 +1,13 @@
-/**
- * Builds the status snapshot from what the app exposes. JobInfo carries no restart count and the
- * app context no watch list yet; both are read when present (`restarts` on a job, `watches()` on
- * the context) so the status fills in as soon as the app provides them.
- */
+/** Builds the status snapshot (control socket `/v3/status`, telemetry `/status`) from the app context. */
 import { hostname } from 'node:os';
 import type { AppContext } from '../app/parts.js';
-import type { WatchConfig } from '../config/model.js';
 import { resolveInterfaceIp } from '../discovery/interfaces.js';
 import type { JobInfo } from '../jobs/types.js';
-import type { JobHealth, JobStatus, StatusSnapshot, WatchInstance, WatchStatus } from './status.js';
+import type { JobHealth, JobStatus, StatusSnapshot, WatchStatus } from './status.js';
 
-/** The app context, plus what it may additionally offer. */
-export type StatusContext = AppContext & {
-  watches?(): ReadonlyArray<{ readonly name: string; readonly config: WatchConfig; instances(): WatchInstance[] }>;
-};
+export type StatusContext = AppContext;
 
-function jobStatus(job: JobInfo & { restarts?: number }): JobStatus {
+function jobStatus(job: JobInfo): JobStatus {
   const s = job.status;
   const health: JobHealth = !job.config.health ? 'none' : s === 'healthy' || s === 'unhealthy' ? s : 'unknown';
   const state = job.pid !== undefined ? 'running' : s === 'completed' || s === 'idle' || s === 'maintenance' ? s : job.config.exec ? 'waiting' : 'active';
@@ -34,9 +26,7 @@ function jobStatus(job: JobInfo & { restarts?: number }): JobStatus {
 }
 
 function watchStatuses(ctx: StatusContext): WatchStatus[] {
-  const live = ctx.watches?.();
-  if (live) return live.map((w) => ({ name: w.name, kind: w.config.target.kind, instances: w.instances() }));
-  return ctx.config().watches.map((w) => ({ name: w.name, kind: w.target.kind, instances: [] }));
+  return ctx.watches().map((w) => ({ name: w.name, kind: w.config.target.kind, instances: [...w.instances()] }));
 }
 
 export function buildStatus(ctx: StatusContext, maintenance: boolean, version: string): StatusSnapshot {

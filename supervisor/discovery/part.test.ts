@@ -51,7 +51,7 @@ function config(jobs: JobConfig[], consul = true): Config {
 }
 
 function context(cfg: Config, bus = new EventBus()): AppContext {
-  return { bus, log, config: () => cfg, jobs: () => [] as JobInfo[], reload: async () => {}, shutdown: () => {} };
+  return { bus, log, config: () => cfg, jobs: () => [] as JobInfo[], watches: () => [], reload: async () => {}, shutdown: () => {} };
 }
 
 async function services(): Promise<Record<string, { Port: number; Address: string }>> {

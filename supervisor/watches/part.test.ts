@@ -56,7 +56,7 @@ test('start, reload (kept, removed, added watches), stop', async () => {
   let cfg = config([watch('keep'), watch('drop')]);
   const part = createPart(cfg, { waitMs: 10_000 });
   assert.ok(part);
-  const ctx: AppContext = { bus, log, config: () => cfg, jobs: () => [] as JobInfo[], reload: async () => {}, shutdown: () => {} };
+  const ctx: AppContext = { bus, log, config: () => cfg, jobs: () => [] as JobInfo[], watches: () => [], reload: async () => {}, shutdown: () => {} };
   await part.start(ctx);
   await register('keep-1', 'keep', 1);
   await register('drop-1', 'drop', 1);
