@@ -1,6 +1,7 @@
 // The hello-world blueprint end to end, as a user runs it: `autopilot new hello-world`,
 // `docker-compose build`, `up -d`, scale, pause, stop, on a Docker daemon this test starts
 // itself (e2e/setup/). Every phase is timed; a failing phase is named, with its containers' logs.
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,10 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
   const phases = new Phases({ logsFor: (services) => (project ? project.logs(services) : '') });
   const script = (name, timeoutMs, env = process.env) => run('bash', [setup(name)], { timeoutMs, env, cwd: repo });
   let failure;
+  // Should this process die without tearing down (interrupted, killed by the runner), the janitor
+  // does it: it waits for our exit, then removes the containers and stops the daemon.
+  const janitor = spawn('bash', [setup('janitor.sh'), String(process.pid), work], { detached: true, stdio: 'ignore' });
+  janitor.unref();
   try {
     await phases.run('install docker.io, docker-compose', [], () => script('install-docker.sh', 15 * 60_000));
     const dockerHost = await phases.run('start dockerd', [], async () => {
@@ -181,6 +186,11 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
     });
     process.stderr.write(phases.table());
     rmSync(work, { recursive: true, force: true });
+    try {
+      process.kill(-janitor.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
   }
   const left = await leftoverProcesses();
   if (left.length) failure ??= new Error(`processes left behind: ${left.join('; ')}`);
