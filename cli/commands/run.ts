@@ -14,7 +14,7 @@ export interface RunOptions {
 }
 
 export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { ConfigError, loadConfigFile, renderConfigText } = await import('../../supervisor/config/index.js');
+  const { ConfigError, isV2ConfigSource, loadConfigFile, renderConfigText } = await import('../../supervisor/config/index.js');
   const command = (o['--'] ?? []).map(String);
   const explicit = typeof o.config === 'string' && o.config !== '' ? o.config : undefined;
   const source = explicit ?? env['CONTAINERPILOT'];
@@ -43,18 +43,21 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
     return 0;
   }
 
-  if (explicit && command.length > 0) throw new UserError('give either --config <file> or a command after --, not both');
   if (!source && command.length === 0) {
     throw new UserError('nothing to run: pass --config <file>, set CONTAINERPILOT, or give a command after -- (autopilot run -- node server.js)');
   }
 
   const { App, initModeConfig, loadParts } = await import('../../supervisor/app/index.js');
-  const initMode = command.length > 0;
+  // ContainerPilot 2.x ran the command after its flags as the main application: with a 2.x
+  // config (from --config, or $CONTAINERPILOT) the command joins it. A 3.x --config refuses one
+  // (the loader says why); with only $CONTAINERPILOT naming a 3.x config, the command runs alone.
+  const attach = command.length > 0 && (explicit !== undefined || isV2ConfigSource(source!, env));
+  const initMode = command.length > 0 && !attach;
   let app: InstanceType<typeof App>;
   if (initMode) {
     app = new App({ config: initModeConfig(command), initMode: true });
   } else {
-    const load = () => loadConfigFile(source!, env);
+    const load = () => loadConfigFile(source!, env, attach ? command : undefined);
     let config!: ReturnType<typeof load>;
     try {
       config = load();

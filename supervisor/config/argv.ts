@@ -1,5 +1,20 @@
+/** What Go's strings.TrimSpace trims (unicode.IsSpace); JS trim() differs on U+0085 and U+FEFF. */
+const GO_SPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
+
 /**
- * Splits an `exec` string into argv without a shell: whitespace separates words, single quotes
+ * Splits a job's or health check's `exec` string exactly as ContainerPilot v3 does
+ * (commands.ParseArgs: `strings.Split(strings.TrimSpace(s), " ")`): at every single space, so
+ * quotes are plain characters, two spaces make an empty argument and tabs stay inside words.
+ * An array `exec` is the way to pass an argument holding spaces.
+ */
+export function splitExecString(text: string): string[] {
+  const trimmed = text.replace(GO_TRIM, '');
+  return trimmed === '' ? [] : trimmed.split(' ');
+}
+
+/**
+ * Splits a command string into argv without a shell (for consul-template `-template` commands): whitespace separates words, single quotes
  * are literal, double quotes allow \" \\ \$ \` escapes, a backslash outside quotes escapes the
  * next character. Nothing else is interpreted (no pipes, globs or variables).
  */

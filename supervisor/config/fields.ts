@@ -4,7 +4,7 @@
  * the way ContainerPilot's decoder is: numbers are accepted where strings are expected and
  * numeric strings where integers are expected.
  */
-import { splitCommand, shellOperatorIn } from './argv.js';
+import { shellOperatorIn, splitExecString } from './argv.js';
 import { describe, parseCpDuration } from './duration.js';
 
 export type Raw = Record<string, unknown>;
@@ -125,18 +125,14 @@ export function readDuration(iss: Issues, path: string, value: unknown, opts: { 
   return r;
 }
 
-/** An `exec`: a string split into words without a shell, or an array (command then arguments). */
+/** An `exec`: a string split at each space as ContainerPilot does (no shell, no quoting), or an array. */
 export function readExec(iss: Issues, path: string, value: unknown): string[] | undefined {
   let argv: string[] | undefined;
   if (typeof value === 'string') {
-    const r = splitCommand(value);
-    if (!Array.isArray(r)) {
-      iss.error(path, `${r.error} in ${JSON.stringify(value)}`);
-      return undefined;
-    }
-    argv = r;
+    argv = splitExecString(value);
     const op = shellOperatorIn(argv);
     if (op) iss.warn(path, `commands run without a shell, so "${op}" is passed as an argument; use ["sh", "-c", "..."] for shell syntax`);
+    else if (/["']/.test(value)) iss.warn(path, `quotes in an exec string are passed as they are (it is split at every space, as in ContainerPilot); use an array to pass an argument holding spaces`);
   } else if (Array.isArray(value)) {
     argv = readStrings(iss, path, value);
     if (argv === undefined) return undefined;

@@ -21,6 +21,11 @@ export type Env = Record<string, string | undefined>;
 export interface LoadOptions {
   file: string;
   env: Env;
+  /**
+   * The command given after `--` (`autopilot run -config v2.json -- app args`): ContainerPilot 2.x
+   * ran it as the main application. Only a 2.x config takes one; it runs as its 2.x "command".
+   */
+  command?: readonly string[];
 }
 
 /** Renders the config as a Go template over the environment (ContainerPilot's -template mode). */
@@ -58,6 +63,7 @@ export function loadConfigTree(tree: unknown, opts: LoadOptions & { warnings?: s
   }
   let v3: unknown = tree;
   const v2 = isV2Config(tree);
+  if (opts.command?.length) tree = withCommand(tree as Raw, opts.command, opts.file, v2);
   if (v2) v3 = translateConfigTree(tree as Raw, opts.file).tree;
   const iss = new Issues(opts.file);
   iss.warnings.push(...(opts.warnings ?? []));
@@ -67,6 +73,13 @@ export function loadConfigTree(tree: unknown, opts: LoadOptions & { warnings?: s
     throw new ConfigError(iss.errors.map((e) => e + note));
   }
   return config;
+}
+
+/** A 2.x tree with the command given after `--` as its "command" (a 3.x config takes none). */
+function withCommand(tree: Raw, command: readonly string[], file: string, v2: boolean): Raw {
+  if (!v2) throw new ConfigError([`${file}: a command after -- runs only with a ContainerPilot 2.x config; in a 3.x config make it a job ({ name: "app", exec: [...] })`]);
+  if ('command' in tree) throw new ConfigError([`${file}: "command" is set in the file and a command was given after --; give only one`]);
+  return { ...tree, command: [...command] };
 }
 
 /** Translates a 2.x tree to a v3 tree with notes; throws ConfigError for 2.x problems. */
@@ -100,8 +113,19 @@ export function readConfigSource(path: string): string {
   }
 }
 
+/** Whether a source holds a 2.x config; false when it cannot be read or parsed (the caller decides). */
+export function isV2ConfigSource(pathOrFileUrl: string, env: Env = process.env): boolean {
+  try {
+    const path = resolveConfigSource(pathOrFileUrl, env);
+    return isV2Config(parseConfigText(renderConfigText(readConfigSource(path), { file: path, env }), { file: path }).tree);
+  } catch (err) {
+    if (err instanceof ConfigError) return false;
+    throw err;
+  }
+}
+
 /** Reads a path or file:// URL (or $CONTAINERPILOT when empty) and loads it. */
-export function loadConfigFile(pathOrFileUrl: string, env: Env = process.env): Config {
+export function loadConfigFile(pathOrFileUrl: string, env: Env = process.env, command?: readonly string[]): Config {
   const path = resolveConfigSource(pathOrFileUrl, env);
-  return loadConfigText(readConfigSource(path), { file: path, env });
+  return loadConfigText(readConfigSource(path), { file: path, env, command });
 }

@@ -24,7 +24,7 @@ const cases: Array<[string, string, string[]]> = [
   ['unknown job key', job('cmd: "x"'), [`${F}: jobs[0] ("app").cmd: unknown key; expected one of name, exec, port, initial_status, interfaces, tags, consul, health, timeout, restarts, stopTimeout, when, logging`]],
   ['job without name or exec', '{jobs: [{restarts: 1}]}', [`${F}: jobs[0].name: is required (a job without "exec" needs a name)`]],
   ['exec empty string', job('exec: ""').replace('exec: "app", ', ''), [`${F}: jobs[0] ("app").exec: must name a command (got an empty command)`]],
-  ['exec unterminated quote', `{jobs: [{name: "app", exec: "echo 'hi"}]}`, [`${F}: jobs[0] ("app").exec: unterminated single quote in "echo 'hi"`]],
+  ['exec only spaces (split as ContainerPilot does, nothing is left)', `{jobs: [{name: "app", exec: "  \\t "}]}`, [`${F}: jobs[0] ("app").exec: must name a command (got an empty command)`]],
   ['exec wrong type', `{jobs: [{name: "app", exec: 42}]}`, [`${F}: jobs[0] ("app").exec: expected a command string or an array of strings, got number 42`]],
   ['exec array element object', `{jobs: [{name: "app", exec: ["a", {}]}]}`, [`${F}: jobs[0] ("app").exec[1]: expected a string, got an object`]],
   ['duplicate job names', '{jobs: [{name: "a", exec: "a"}, {name: "a", exec: "b"}]}', [`${F}: jobs[1] ("a").name: duplicate job name "a" (also jobs[0])`]],

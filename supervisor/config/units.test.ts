@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { splitCommand } from './argv.js';
+import { splitCommand, splitExecString } from './argv.js';
 import { parseCpDuration, parseGoDuration } from './duration.js';
 import { ConfigError, loadConfigFile, loadConfigText } from './index.js';
 import { parseJson5 } from './parse.js';
@@ -33,13 +33,27 @@ test('ContainerPilot durations: integers are seconds', () => {
   assert.deepEqual(parseCpDuration(true), { error: 'expected a duration (a number of seconds or a string such as "10s"), got boolean true' });
 });
 
-test('exec strings split into argv without a shell, honouring quotes', () => {
-  assert.deepEqual(splitCommand('/bin/app  -p 80'), ['/bin/app', '-p', '80']);
+test('exec strings split as ContainerPilot splits them: at every space, quotes are plain characters', () => {
+  // commands.ParseArgs: strings.Split(strings.TrimSpace(s), " ")
+  assert.deepEqual(splitExecString('/testdata/test.sh arg1'), ['/testdata/test.sh', 'arg1']);
+  assert.deepEqual(splitExecString('/bin/app  -p 80'), ['/bin/app', '', '-p', '80']);
+  assert.deepEqual(splitExecString(`echo 'hello world!'`), ['echo', "'hello", "world!'"]);
+  assert.deepEqual(splitExecString('sh -c "echo hi"'), ['sh', '-c', '"echo', 'hi"']);
+  assert.deepEqual(splitExecString('a\tb\\ c'), ['a\tb\\', 'c'], 'a tab is no separator; a backslash is plain');
+  assert.deepEqual(splitExecString('\n\t app x \u0085'), ['app', 'x'], 'Go trims U+0085');
+  assert.deepEqual(splitExecString('\ufeffapp'), ['\ufeffapp'], 'Go does not trim U+FEFF');
+  assert.deepEqual(splitExecString('   '), []);
+  const c = load(`{jobs: [{name: "a", exec: "echo 'hi there'"}, {name: "b", exec: ["echo", "hi there"]}]}`);
+  assert.deepEqual(c.jobs[0]!.exec, ['echo', "'hi", "there'"]);
+  assert.deepEqual(c.jobs[1]!.exec, ['echo', 'hi there']);
+  assert.deepEqual(c.warnings, [
+    'c.json5: jobs[0] ("a").exec: quotes in an exec string are passed as they are (it is split at every space, as in ContainerPilot); use an array to pass an argument holding spaces',
+  ]);
+});
+
+test('consul-template commands (autopilot render) still split with quotes', () => {
   assert.deepEqual(splitCommand(`echo 'hello world!'`), ['echo', 'hello world!']);
-  assert.deepEqual(splitCommand('sh -c "echo \\"hi\\" $HOME"'), ['sh', '-c', 'echo "hi" $HOME']);
-  assert.deepEqual(splitCommand('a\\ b c""'), ['a b', 'c']);
   assert.deepEqual(splitCommand('echo "x'), { error: 'unterminated double quote' });
-  assert.deepEqual(splitCommand('   '), []);
 });
 
 test('JSON5: a missing comma between lines is inserted and reported at its original place', () => {
