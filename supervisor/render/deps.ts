@@ -8,7 +8,7 @@
 export type Dep =
   | { kind: 'health'; key: string; name: string; tag?: string; dc?: string; filters: string[] }
   | { kind: 'services'; key: string; dc?: string }
-  | { kind: 'kv'; key: string; path: string; dc?: string }
+  | { kind: 'kv'; key: string; path: string; dc?: string; block: boolean }
   | { kind: 'ls'; key: string; prefix: string; dc?: string };
 
 // [[:word:]] is [0-9A-Za-z_]; the groups mirror consul-template's regexps (no `?query`, `~near`).
@@ -61,12 +61,13 @@ export function servicesDep(s: string): Dep {
   return { kind: 'services', key: dc ? `catalog.services(@${dc})` : 'catalog.services', dc };
 }
 
-export function kvDep(s: string): Dep {
+/** `block`: the `key` function, which waits until the key exists (`keyOrDefault` does not). */
+export function kvDep(s: string, block = false): Dep {
   const m = KEY_RE.exec(s)?.groups;
   if (!m) throw new DepFormatError(`kv.get: invalid format: ${JSON.stringify(s)}`);
   const dc = opt(m['dc']);
   const path = m['key']!;
-  return { kind: 'kv', key: `kv.get(${path}${dc ? `@${dc}` : ''})`, path, dc };
+  return { kind: 'kv', key: `kv.${block ? 'block' : 'get'}(${path}${dc ? `@${dc}` : ''})`, path, dc, block };
 }
 
 export function lsDep(s: string): Dep {

@@ -37,9 +37,15 @@ async function fetchWithRetry(opts: RenderRunOptions, dep: Dep, brain: Brain): P
   const delays = opts.retryDelaysMs ?? [250, 500, 1000, 2000];
   for (let attempt = 0; ; attempt++) {
     try {
-      brain.set(dep.key, (await fetchDep(opts.consul, dep)).value);
+      const { value } = await fetchDep(opts.consul, dep);
+      // consul-template would wait for the key forever; a one-shot render reports it instead.
+      if (dep.kind === 'kv' && dep.block && value === null) {
+        throw new RenderError(`key ${JSON.stringify(dep.path)} does not exist in Consul (use keyOrDefault for an optional key)`, 1);
+      }
+      brain.set(dep.key, value);
       return;
     } catch (err) {
+      if (err instanceof RenderError) throw err;
       const delay = delays[attempt];
       if (delay === undefined) {
         const why = err instanceof Error ? err.message : String(err);

@@ -34,10 +34,14 @@ export function renderPass(text: string, name: string, brain: Brain, env: Record
       return (recall(healthDep(s.join('|'))) as unknown[] | undefined) ?? [];
     }),
     services: withSig({ params: [], variadic: 'string' }, (...s: string[]) => (recall(servicesDep(s.join(''))) as unknown[] | undefined) ?? []),
+    // `key` waits for the key to exist: a missing key keeps the dependency missing.
     key: withSig({ params: ['string'] }, (s: string) => {
       if (s === '') return '';
-      const v = recall(kvDep(s));
-      return typeof v === 'string' ? v : '';
+      const d = kvDep(s, true);
+      const v = recall(d);
+      if (typeof v === 'string') return v;
+      missing.set(d.key, d);
+      return '';
     }),
     keyExists: withSig({ params: ['string'] }, (s: string) => s !== '' && typeof recall(kvDep(s)) === 'string'),
     keyOrDefault: withSig({ params: ['string', 'string'] }, (s: string, def: string) => {
