@@ -21,6 +21,10 @@ export interface ConsulAgent {
   stop(): Promise<void>;
   /** Stops and starts again on the same ports; `wipe` empties the data dir (an empty catalog). */
   restart(opts?: { wipe?: boolean }): Promise<void>;
+  /** Stops the agent but keeps its ports and data dir, for an outage of any length; `up()` ends it. */
+  down(): Promise<void>;
+  /** Starts a downed agent again on the same ports (`wipe`: with an empty catalog). */
+  up(opts?: { wipe?: boolean }): Promise<void>;
   /** SIGSTOP / SIGCONT: the agent keeps its ports but answers nothing (an outage). */
   pause(): void;
   resume(): void;
@@ -157,6 +161,15 @@ export async function startConsulAgent(opts: StartConsulOptions = {}): Promise<C
     }
   }
 
+  async function up(upOpts: { wipe?: boolean } = {}): Promise<void> {
+    if (child) throw new Error('consul agent is already running');
+    if (upOpts.wipe) {
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir);
+    }
+    await launch();
+  }
+
   // Free ports can be taken between probing and binding: retry the first start on new ports.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -193,12 +206,10 @@ export async function startConsulAgent(opts: StartConsulOptions = {}): Promise<C
     },
     async restart(restartOpts = {}) {
       await stop();
-      if (restartOpts.wipe) {
-        rmSync(dataDir, { recursive: true, force: true });
-        mkdirSync(dataDir);
-      }
-      await launch();
+      await up(restartOpts);
     },
+    down: stop,
+    up,
     pause() {
       if (!child) throw new Error('consul agent is not running');
       child.kill('SIGSTOP');

@@ -12,6 +12,7 @@ function jobStatus(job: JobInfo): JobStatus {
   const health: JobHealth = !job.config.health ? 'none' : s === 'healthy' || s === 'unhealthy' ? s : 'unknown';
   const state = job.pid !== undefined ? 'running' : s === 'completed' || s === 'idle' || s === 'maintenance' ? s : job.config.exec ? 'waiting' : 'active';
   const out: JobStatus = { name: job.name, state, health, restarts: job.restarts ?? 0, pid: job.pid ?? null };
+  if (job.runs !== undefined) out.runs = job.runs;
   const svc = job.config.service;
   if (svc) {
     let address = '';

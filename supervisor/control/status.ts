@@ -12,6 +12,8 @@ export interface JobStatus {
   /** 'none' when the job has no health check. */
   health: JobHealth;
   restarts: number;
+  /** Times its process was spawned (absent for jobs that never report it). */
+  runs?: number;
   /** null when no process is running. */
   pid: number | null;
   /** Present for jobs advertised in Consul. */

@@ -2,9 +2,11 @@
  * A job's health-check loop: every `health.interval`, once the job has been started, run the
  * check (never two at once) and publish the result as ContainerPilot does: the check's own
  * `exitSuccess`/`exitFailed` (source `check.<job>`), then `healthy`/`unhealthy` from the job.
- * Checks pause in maintenance. `onHealthCheck(passed)` feeds discovery's TTL heartbeat.
+ * Checks pause in maintenance. `onHealthCheck(passed)` feeds discovery's TTL heartbeat; each
+ * run's duration and outcome go to telemetry.
  */
 import type { HealthConfig } from '../config/model.js';
+import { currentTelemetry } from '../telemetry/current.js';
 import { runCheck } from './health.js';
 import type { Job } from './job.js';
 
@@ -35,6 +37,7 @@ export class HealthLoop {
     this.inFlight = true;
     const name = `check.${job.name}`;
     const raw = this.health.logging?.raw === true;
+    const began = performance.now();
     const result = await runCheck(this.health.check, {
       name,
       timeoutMs: this.health.timeoutMs > 0 ? this.health.timeoutMs : this.health.intervalMs,
@@ -43,6 +46,7 @@ export class HealthLoop {
     });
     this.inFlight = false;
     if (this.stopped) return;
+    currentTelemetry().recorder.healthCheck(job.name, (performance.now() - began) / 1000, result.passed);
     const { bus, log, hooks } = job.ctx;
     bus.publish({ code: result.passed ? 'exitSuccess' : 'exitFailed', source: name });
     if (!result.passed) log.error(`${name} exited with error: ${result.detail ?? 'failed'}`);

@@ -7,6 +7,7 @@ import type { JobConfig } from '../config/model.js';
 import type { SupervisorEvent } from '../events/bus.js';
 import type { ChildHandle, ExitInfo } from '../process/spawn.js';
 import { spawnProcess } from '../process/spawn.js';
+import { currentTelemetry } from '../telemetry/current.js';
 import { RestartBackoff } from './backoff.js';
 import { StartBudget } from './start-budget.js';
 import { exitText } from './exit-text.js';
@@ -117,6 +118,7 @@ export class Job implements JobInfo {
     }
     this.budget.takeRestart();
     this.restarts++;
+    currentTelemetry().recorder.jobRestart(this.name);
     this.startExec();
   }
 
@@ -188,6 +190,7 @@ export class Job implements JobInfo {
     if (this.budget.canRestart()) {
       this.budget.takeRestart();
       this.restarts++;
+      currentTelemetry().recorder.jobRestart(this.name);
       const delay = this.backoff.delayAfter(exit.durationMs);
       if (delay === 0) return this.startExec();
       log.debug(`${this.name} exited after ${exit.durationMs}ms; restarting in ${delay}ms`);

@@ -118,3 +118,31 @@ test('interval is the minimum time between query starts', { timeout: 20_000 }, a
   assert.deepEqual(starts, [0, 100, 350, 450]);
   assert.deepEqual(waits, [90, 90]);
 });
+
+test('during a long outage retries are never further apart than the interval (jitter aside)', async () => {
+  const controller = new AbortController();
+  let t = 0;
+  const starts: number[] = [];
+  const query = async (): Promise<QueryResult<string>> => {
+    starts.push(t);
+    if (starts.length === 12) controller.abort();
+    throw new Error('connect ECONNREFUSED 127.0.0.1:8500');
+  };
+  await runQueryLoop({
+    label: 'watch.t',
+    query,
+    onData: () => {},
+    intervalMs: 5_000,
+    signal: controller.signal,
+    log: silentLogger,
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+  });
+  const gaps = starts.slice(1).map((s, i) => s - starts[i]!);
+  // The back-off (0.5 s, 1 s, 2 s, ...) stops growing at the 5 s interval (+-20 % jitter), so a
+  // returning Consul is queried again within one interval.
+  assert.equal(gaps.length, 11);
+  assert.ok(gaps.every((g) => g >= 5_000 && g <= 6_000), `gaps: ${gaps.join(', ')}`);
+});

@@ -2,7 +2,8 @@
  * The query loop behind every watch: Consul blocking queries, so a change is seen as soon as
  * Consul has it, with `intervalMs` as the minimum time between two query starts (a rate limit
  * when answers come fast, the poll period when Consul sends no index and cannot block).
- * Failures are logged with back-off and retried; the loop ends only when the signal aborts.
+ * Failures are logged and retried with back-off capped at the interval; the loop ends only when
+ * the signal aborts.
  */
 import { Backoff, FailureLog, sleep } from '../discovery/backoff.js';
 import type { QueryResult } from '../discovery/client.js';
@@ -27,7 +28,9 @@ export interface LoopOptions<T> {
 export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
   const now = o.now ?? Date.now;
   const pause = o.sleep ?? sleep;
-  const backoff = o.backoff ?? new Backoff({ initialMs: 500, maxMs: 30_000 });
+  // Retries back off, but never beyond the watch's own interval (1 s to 30 s): a watch polls
+  // Consul again within one interval of its return, as ContainerPilot's polling did.
+  const backoff = o.backoff ?? new Backoff({ initialMs: 500, maxMs: Math.min(30_000, Math.max(1_000, o.intervalMs)) });
   const failures = new FailureLog();
   let index = 0n;
   let lastStart = Number.NEGATIVE_INFINITY;
