@@ -24,6 +24,8 @@ export async function teardown(project, setup) {
       const { stdout } = await project.docker(['ps', '-aq'], { timeoutMs: 30_000 });
       const left = stdout.split('\n').filter(Boolean);
       if (left.length) await project.docker(['rm', '-f', ...left], { timeoutMs: 60_000 });
+      // Images replaced by this run's builds; the base images and the current builds stay cached.
+      await project.docker(['image', 'prune', '-f'], { timeoutMs: 60_000 });
     } catch (err) {
       errors.push(`removing containers: ${err.message}`);
     }
