@@ -76,9 +76,17 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .command('run', 'Supervise the jobs of a ContainerPilot config ($CONTAINERPILOT by default), or one command given after --')
     .usage(
       'run [--config path] [--template] [--out file] [-- cmd...]\n\n' +
-        '  Exit code: that of the main job (the first job with an exec and a port; else the first job started\n' +
-        '  at startup that no other job waits on; else the first job with an exec). After a SIGTERM/SIGINT stop: 0,\n' +
-        '  unless the main job had already failed. With `-- cmd`: the command\'s own exit code.',
+        '  With a ContainerPilot 2.x config, `-- cmd` is its main application (as 2.x ran it); alone, `-- cmd` is run as an init.\n\n' +
+        '  Exit code (ContainerPilot always exits 0; autopilot reports the application\'s result):\n' +
+        '    The main job is, in config order: the first job with an exec and a port; else the first job started\n' +
+        '    at startup that is not a preparation step (a job another job runs after, once, on its exitSuccess,\n' +
+        '    like a preStart); else the first job started once after another job\'s event (not a stop hook) that\n' +
+        '    is not a preparation step; else the first job with an exec.\n' +
+        '    - every job completed on its own: the main job\'s last exit code (128+N if killed by signal N,\n' +
+        '      127 if it could not start, 1 if it never ran);\n' +
+        '    - stopped by SIGTERM/SIGINT: 0, unless the main job had already failed (not running, last exit\n' +
+        '      non-zero): then that code;\n' +
+        '    - `-- cmd` without a config: the command\'s own exit code; no job with an exec: 0.',
     )
     .option('--config <path>', 'Config file (path or file:// URL)')
     .option('--template', 'Render the config template and quit')

@@ -2,7 +2,11 @@
  * `autopilot run` stop sequence and exit codes, with the real CLI and real processes.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { cliPath, repoRoot } from '../../testing/paths.js';
 import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
@@ -11,23 +15,49 @@ function lineIndex(out: string, re: RegExp): number {
   return out.split('\n').findIndex((l) => re.test(l));
 }
 
-test('test_sigterm: SIGTERM runs preStop, stops the app, then postStop; exit 0', async (t) => {
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  test(`test_sigterm: ${sig} runs preStop, stops the app, then postStop; exit 0`, async (t) => {
+    const dir = new TempDir();
+    const cp = new Supervisor(['run', '--config', compatConfig(dir, 'integration_tests__tests__test_sigterm__containerpilot.json5')], { env: noEnv });
+    t.after(async () => {
+      await cp.dispose();
+      dir.dispose();
+    });
+    await cp.waitFor(/msg="app.Run start"/);
+    cp.signal(sig);
+    const exit = await cp.waitExit();
+    assert.equal(exit.code, 0, cp.output);
+    const pre = lineIndex(cp.output, /level=info msg="'?preStop fired on app stopping'?" job=preStop pid=\d+/);
+    const post = lineIndex(cp.output, /level=info msg="'?postStop fired on app stopped'?" job=postStop pid=\d+/);
+    assert.ok(pre >= 0 && post > pre, cp.output);
+    const shutdown = lineIndex(cp.output, /event: \{Shutdown global\}/);
+    const stopping = lineIndex(cp.output, /event: \{Stopping app\}/);
+    const stopped = lineIndex(cp.output, /event: \{Stopped app\}/);
+    assert.ok(shutdown >= 0 && shutdown < stopping && stopping < pre && pre < stopped && stopped < post, cp.output);
+  });
+}
+
+test('a preStop that hangs is bounded by the job stopTimeout: the app is still stopped, postStop runs, the hook is stopped too', async (t) => {
   const dir = new TempDir();
-  const cp = new Supervisor(['run', '--config', compatConfig(dir, 'integration_tests__tests__test_sigterm__containerpilot.json5')], { env: noEnv });
+  const order = `${dir.path}/order`;
+  const config = dir.file('cp.json5', `{ stopTimeout: 60, jobs: [
+    { name: "app", stopTimeout: "300ms", exec: ["sh", "-c", "trap 'echo app-term >> ${order}; exit 0' TERM; echo app-up; while :; do sleep 0.05; done"] },
+    { name: "preStop", exec: ["sh", "-c", "echo prestop-hangs >> ${order}; exec sleep 60"], when: { source: "app", once: "stopping" } },
+    { name: "postStop", exec: ["sh", "-c", "echo poststop >> ${order}"], when: { source: "app", once: "stopped" } },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
   t.after(async () => {
     await cp.dispose();
     dir.dispose();
   });
-  await cp.waitFor(/msg="app.Run start"/);
+  await cp.waitFor('app-up');
   cp.signal('SIGTERM');
-  const exit = await cp.waitExit();
+  // The global stopTimeout is 60 s: only the job's 300 ms can have ended the wait for the hook.
+  const exit = await cp.waitExit(20_000);
   assert.equal(exit.code, 0, cp.output);
-  const pre = lineIndex(cp.output, /level=info msg="'?preStop fired on app stopping'?" job=preStop pid=\d+/);
-  const post = lineIndex(cp.output, /level=info msg="'?postStop fired on app stopped'?" job=postStop pid=\d+/);
-  assert.ok(pre >= 0 && post > pre, cp.output);
-  const stopping = lineIndex(cp.output, /event: \{Stopping app\}/);
-  const stopped = lineIndex(cp.output, /event: \{Stopped app\}/);
-  assert.ok(stopping >= 0 && stopping < pre && pre < stopped && stopped < post, cp.output);
+  assert.deepEqual(dir.lines('order'), ['prestop-hangs', 'app-term', 'poststop']);
+  assert.match(cp.output, /preStop exited with error: signal: terminated/);
+  assert.match(cp.output, /app: stopping hooks preStop still running after 300ms; stopping them and continuing/);
 });
 
 test('docs stopping example: hooks run around the app in order, app gets SIGTERM', async (t) => {
@@ -91,9 +121,12 @@ test('exit code: the main job exit code when all jobs complete on their own', as
   const dir = new TempDir();
   t.after(() => dir.dispose());
   const cases: Array<[string, number]> = [
-    // no startup job is free of dependents: the first job with an exec (the failed prep) is main
+    // the application a preparation step prepares is main; a failed prep never let it run: 1
     [`{ jobs: [ { name: "prep", exec: ["sh", "-c", "exit 9"] },
-      { name: "app", exec: "true", when: { source: "prep", once: "exitSuccess", timeout: "300ms" } } ] }`, 9],
+      { name: "app", exec: "true", when: { source: "prep", once: "exitSuccess", timeout: "300ms" } } ] }`, 1],
+    // ... and when it runs, its code is the exit code (not the preStart's, nor a stop hook's)
+    [`{ jobs: [ { name: "preStart", exec: "true" }, { name: "postStop", exec: "true", when: { source: "app", once: "stopped" } },
+      { name: "app", exec: ["sh", "-c", "exit 6"], when: { source: "preStart", once: "exitSuccess" } } ] }`, 6],
     // the startup job nobody waits on
     [`{ jobs: [ { name: "preStart", exec: "true" }, { name: "next", exec: ["sh", "-c", "exit 0"], when: { source: "preStart", once: "exitSuccess" } },
       { name: "main", exec: ["sh", "-c", "exit 5"] } ] }`, 5],
@@ -126,4 +159,26 @@ test('exit code after SIGTERM: 0, unless the main job had already failed', async
   await cp2.waitFor('up');
   cp2.signal('SIGINT');
   assert.equal((await cp2.waitExit()).code, 0, cp2.output);
+});
+
+test('the exit code rule is documented the same way in `autopilot run --help` and supervisor/jobs/README.md', () => {
+  const help = spawnSync(process.execPath, [cliPath, 'run', '--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(help.status, 0, help.stderr);
+  const readme = readFileSync(join(repoRoot, 'supervisor', 'jobs', 'README.md'), 'utf8');
+  const flat = (s: string) => s.replace(/\s+/g, ' ');
+  for (const clause of [
+    'ContainerPilot always exits 0',
+    'the first job with an exec and a port',
+    'not a preparation step',
+    'like a preStart',
+    '128+N if killed by signal N',
+    '127 if it could not start',
+    '1 if it never ran',
+    'unless the main job had already failed',
+    'the command\'s own exit code',
+    'with an exec: 0',
+  ]) {
+    assert.ok(flat(help.stdout).includes(clause), `run --help lacks "${clause}":\n${help.stdout}`);
+    assert.ok(flat(readme).replace(/`/g, '').includes(clause), `supervisor/jobs/README.md lacks "${clause}"`);
+  }
 });

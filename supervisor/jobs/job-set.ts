@@ -87,6 +87,7 @@ export class JobSet {
         return !j || j.phase === 'complete';
       },
       stoppingHooks: (name) => stoppingHooksOf(name, this.configs()),
+      stopJob: (name) => void this.jobs.get(name)?.stop(),
       onComplete: () => this.onJobComplete(),
     };
   }

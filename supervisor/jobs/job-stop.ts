@@ -2,7 +2,7 @@
  * The stop sequence of one job, run when it completes:
  *   1. publish `stopping`;
  *   2. wait for the jobs hooked on its `stopping` (preStop) to finish their run, bounded by the
- *      job's `stopTimeout` (or the global one when unset);
+ *      job's `stopTimeout` (or the global one when unset); hooks still running then are stopped;
  *   3. the discovery hook (deregister), bounded;
  *   4. SIGTERM to the process group (if still running), SIGKILL after the global `stopTimeout`;
  * then the job publishes `stopped` (so postStop hooks run). Nothing waits a fixed time: each
@@ -51,8 +51,11 @@ function waitForStoppingHooks(job: Job): Promise<void> {
       if (e.code === 'stopped' || e.code === 'exitSuccess' || e.code === 'exitFailed') pending.delete(e.source);
       if (pending.size === 0) finish();
     };
+    // The wait is bounded: a hook still running then is stopped too (SIGTERM, later SIGKILL),
+    // so a hung preStop can neither hold the job up nor outlive the shutdown.
     const timer = setTimeout(() => {
-      ctx.log.warn(`${job.name}: stopping hooks ${[...pending].join(', ')} still running after ${limit}ms; continuing`);
+      ctx.log.warn(`${job.name}: stopping hooks ${[...pending].join(', ')} still running after ${limit}ms; stopping them and continuing`);
+      for (const name of pending) ctx.stopJob?.(name);
       finish();
     }, limit);
     job.stopWatchers.add(watch);

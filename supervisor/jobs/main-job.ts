@@ -3,9 +3,13 @@
  *
  * The main job is, in config order:
  *   1. the first job with both an `exec` and a `port` (the advertised service); else
- *   2. the first job with an `exec` started by the `startup` event (no `when`) that no other
- *      job's `when.source` names: a job others wait for (preStart) is a preparation step; else
- *   3. the first job with an `exec`.
+ *   2. the first job with an `exec` started by the `startup` event (no `when`) that is not a
+ *      preparation step (a job another job runs after, once, on its `exitSuccess`, like a
+ *      preStart; a job run on another's `exitFailed` is a fallback, not what it prepares); else
+ *   3. the first job with an `exec` started once after another job's event (not its `stopping`
+ *      or `stopped`, not `shutdown`) that is not a preparation step: the application a preStart
+ *      prepares; else
+ *   4. the first job with an `exec`.
  * Init mode (`autopilot run -- cmd`) has exactly one job: the command.
  *
  * The exit code is then:
@@ -25,12 +29,19 @@ export function mainJobName(jobs: readonly JobConfig[]): string | undefined {
   const withExec = jobs.filter((j) => j.exec && j.exec.length > 0);
   const service = withExec.find((j) => j.service);
   if (service) return service.name;
-  const named = new Set(jobs.flatMap((j) => (j.when.kind === 'event' ? j.when.sources : [])));
-  const startup = withExec.find(
-    (j) => j.when.kind === 'event' && j.when.event === 'startup' && j.when.sources.includes(GLOBAL) && !named.has(j.name),
+  const prepared = new Set(
+    jobs.flatMap((j) => (j.when.kind === 'event' && j.when.mode === 'once' && PREP_EVENTS.has(j.when.event) ? j.when.sources : [])),
   );
-  return (startup ?? withExec[0])?.name;
+  const once = withExec.filter((j) => j.when.kind === 'event' && j.when.mode === 'once' && !prepared.has(j.name));
+  const startup = once.find((j) => j.when.kind === 'event' && j.when.event === 'startup' && j.when.sources.includes(GLOBAL));
+  const chained = once.find((j) => j.when.kind === 'event' && !HOOK_EVENTS.has(j.when.event) && !j.when.sources.includes(GLOBAL));
+  return (startup ?? chained ?? withExec[0])?.name;
 }
+
+/** A job another runs after, once, on this event is a preparation step (a preStart). */
+const PREP_EVENTS = new Set(['exitSuccess']);
+/** Jobs run on these are stop hooks, never the application. */
+const HOOK_EVENTS = new Set(['stopping', 'stopped', 'shutdown']);
 
 export interface ExitContext {
   main: Job | undefined;

@@ -46,6 +46,8 @@ export interface JobContext {
   isComplete(name: string): boolean;
   /** Jobs hooked on `name`'s `stopping` event (the stop sequence waits for them). */
   stoppingHooks(name: string): string[];
+  /** Completes job `name` now (a stopping hook still running when its wait is over). */
+  stopJob?(name: string): void;
   hooks?: JobHooks;
   /** Signal sent to stop the process (SIGTERM; init mode forwards the signal it received). */
   stopSignal?(): SignalName;
