@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compatConfig, sleep, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
@@ -69,10 +69,10 @@ test('test_coprocess: restarts: 3 runs the job four times, then it completes and
   assert.equal(exit.code, 1, 'the exit code of its last run');
 });
 
-test('crash loop: a job exiting at once with unlimited restarts is backed off, not spun', async (t) => {
+test('crash loop: every restart of a job exiting at once waits a doubling, jittered back-off (counted, not timed)', async (t) => {
   const dir = new TempDir();
   const runs = `${dir.path}/runs`;
-  const config = dir.file('cp.json5', `{ jobs: [
+  const config = dir.file('cp.json5', `{ logging: { level: "DEBUG" }, jobs: [
     { name: "crasher", exec: ["sh", "-c", "echo x >> ${runs}; exit 1"], restarts: "unlimited" },
   ] }`);
   const cp = new Supervisor(['run', '--config', config], { env: noEnv });
@@ -80,11 +80,17 @@ test('crash loop: a job exiting at once with unlimited restarts is backed off, n
     await cp.dispose();
     dir.dispose();
   });
-  await cp.until(() => dir.lines('runs').length >= 1, 'first run', 15_000);
-  await sleep(2000);
-  const count = dir.lines('runs').length;
-  // Without back-off this is thousands; with it, 100 ms doubling: about 5 (the bound is loose).
-  assert.ok(count >= 2 && count <= 15, `runs in ~2 s: ${count}`);
+  await cp.until(() => dir.lines('runs').length >= 6, 'six runs', 20_000);
   cp.signal('SIGTERM');
   assert.equal((await cp.waitExit()).code, 1, 'the app had failed before the signal');
+  const delays = [...cp.output.matchAll(/crasher exited after \d+ms; restarting in (\d+)ms/g)].map((m) => Number(m[1]));
+  const count = dir.lines('runs').length;
+  // Each run after the first was preceded by a scheduled back-off (the last one may have been
+  // cancelled by the stop): no restart ever happened at once.
+  assert.ok(delays.length === count - 1 || delays.length === count, `${count} runs, ${delays.length} back-offs: ${delays.join(', ')}`);
+  // The k-th consecutive quick exit waits 100 ms * 2^(k-1), jittered down to half of it.
+  delays.slice(0, 5).forEach((d, k) => {
+    const step = 100 * 2 ** k;
+    assert.ok(d >= step / 2 && d <= step, `back-off ${k + 1}: ${d}ms, expected ${step / 2}-${step}ms (${delays.join(', ')})`);
+  });
 });
