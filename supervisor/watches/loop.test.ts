@@ -91,22 +91,24 @@ test('a throwing consumer does not end the loop', { timeout: 20_000 }, async () 
   assert.deepEqual(errors, ['watch.t: boom']);
 });
 
-test('interval is the minimum time between query starts', { timeout: 20_000 }, async () => {
+/** Runs the loop on a virtual clock; `answer(n)` gives the n-th (1-based) answer's index and duration. */
+async function timedLoop(answer: (n: number) => { index?: bigint; tookMs: number }, intervalMs: number, queries: number) {
   const controller = new AbortController();
   let t = 0;
   const starts: number[] = [];
+  const waits: number[] = [];
   const query = async (): Promise<QueryResult<string>> => {
     starts.push(t);
-    t += starts.length === 2 ? 250 : 10; // the second answer takes longer than the interval
-    if (starts.length === 4) controller.abort();
-    return { index: BigInt(starts.length), data: '' };
+    const a = answer(starts.length);
+    t += a.tookMs;
+    if (starts.length === queries) controller.abort();
+    return { index: a.index, data: '' };
   };
-  const waits: number[] = [];
   await runQueryLoop({
     label: 'watch.t',
     query,
     onData: () => {},
-    intervalMs: 100,
+    intervalMs,
     signal: controller.signal,
     log: silentLogger,
     now: () => t,
@@ -115,8 +117,25 @@ test('interval is the minimum time between query starts', { timeout: 20_000 }, a
       t += ms;
     },
   });
-  assert.deepEqual(starts, [0, 100, 350, 450]);
-  assert.deepEqual(waits, [90, 90]);
+  return { starts, waits };
+}
+
+test('without a change, interval is the minimum time between query starts', { timeout: 20_000 }, async () => {
+  // Same index every time (a blocking query that returned early, or a poll): rate-limited.
+  const { starts, waits } = await timedLoop((n) => ({ index: 7n, tookMs: n === 2 ? 250 : 10 }), 100, 4);
+  // The first answer is a change (0 -> 7): the second query follows closely.
+  assert.deepEqual(starts, [0, 50, 300, 400]);
+  assert.deepEqual(waits, [40, 90]);
+});
+
+test('answers without an index (no blocking) are polled once per interval', { timeout: 20_000 }, async () => {
+  const { starts } = await timedLoop(() => ({ tookMs: 10 }), 100, 3);
+  assert.deepEqual(starts, [0, 100, 200]);
+});
+
+test('a burst of changes is followed closely, not one step per interval', { timeout: 20_000 }, async () => {
+  const { starts } = await timedLoop((n) => ({ index: BigInt(n), tookMs: 10 }), 3_000, 5);
+  assert.deepEqual(starts, [0, 50, 100, 150, 200]);
 });
 
 test('during a long outage retries are never further apart than the interval (jitter aside)', async () => {

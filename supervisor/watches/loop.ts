@@ -1,7 +1,9 @@
 /**
  * The query loop behind every watch: Consul blocking queries, so a change is seen as soon as
- * Consul has it, with `intervalMs` as the minimum time between two query starts (a rate limit
- * when answers come fast, the poll period when Consul sends no index and cannot block).
+ * Consul has it. After an answer with a new index the next query starts CHANGE_GAP_MS later
+ * (a burst of changes, such as ten instances starting, is followed closely instead of one step
+ * per interval); otherwise `intervalMs` is the minimum time between two query starts (the poll
+ * period when Consul sends no index and cannot block, and a rate limit on early returns).
  * Failures are logged and retried with back-off capped at the interval; the loop ends only when
  * the signal aborts.
  */
@@ -9,6 +11,9 @@ import { Backoff, FailureLog, sleep } from '../discovery/backoff.js';
 import type { QueryResult } from '../discovery/client.js';
 import type { Logger } from '../discovery/log.js';
 import { nextIndex } from './state.js';
+
+/** Gap after an answer that carried a change: coalesces bursts without delaying them visibly. */
+export const CHANGE_GAP_MS = 50;
 
 export interface LoopOptions<T> {
   /** For log lines: `watch.<name>`. */
@@ -34,8 +39,9 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
   const failures = new FailureLog();
   let index = 0n;
   let lastStart = Number.NEGATIVE_INFINITY;
+  let gapMs = 0;
   while (!o.signal.aborted) {
-    const wait = lastStart + o.intervalMs - now();
+    const wait = lastStart + gapMs - now();
     if (wait > 0) await pause(wait, o.signal);
     if (o.signal.aborted) break;
     lastStart = now();
@@ -47,13 +53,16 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
       failures.failure((m) => o.log.warn(m), `${o.label}: ${err instanceof Error ? err.message : String(err)}`);
       // Start over without an index: after an outage the agent may have lost its state.
       index = 0n;
+      gapMs = o.intervalMs;
       await pause(backoff.next(), o.signal);
       continue;
     }
     backoff.reset();
     failures.success((m) => o.log.info(m), `${o.label}: Consul reachable again`);
     if (result.index !== undefined && result.index < index) o.log.debug(`${o.label}: Consul index went backwards: resetting`);
+    const previous = index;
     index = nextIndex(index, result.index);
+    gapMs = result.index !== undefined && index !== previous ? Math.min(CHANGE_GAP_MS, o.intervalMs) : o.intervalMs;
     try {
       o.onData(result.data);
     } catch (err) {
