@@ -3,7 +3,8 @@
  * - putenv sets our own environment, which every job spawned afterwards inherits (ContainerPilot).
  * - reload asks the app to re-read the config; a bad config answers 422 with the config error.
  * - putmetric goes to the telemetry instance; maintenance is published on the bus as
- *   `enterMaintenance` / `exitMaintenance` from `global`, as ContainerPilot does.
+ *   `enterMaintenance` / `exitMaintenance` from `global` when the state changes (a repeated
+ *   enable or disable is a no-op).
  * A socket taken by another live supervisor (or not creatable) is logged as an error and the
  * supervisor runs on without a control plane: its jobs matter more than its remote control.
  */
@@ -20,6 +21,8 @@ export class ControlPart implements AppPart {
   private server: ControlServer | null = null;
   private ctx: StatusContext | null = null;
   private maintenance: ReturnType<typeof followMaintenance> | null = null;
+  /** The last state asked for (the bus delivers the event later, so `maintenance.on` may lag). */
+  private maintenanceRequested = false;
   private moving: Promise<void> = Promise.resolve();
 
   async start(ctx: AppContext): Promise<void> {
@@ -79,7 +82,12 @@ export class ControlPart implements AppPart {
         }
       },
       putMetric: (values) => currentTelemetry().putMetrics(values),
-      setMaintenance: (on) => ctx.bus.publish({ code: on ? 'enterMaintenance' : 'exitMaintenance', source: 'global' }),
+      setMaintenance: (on) => {
+        // Idempotent: a second enable (or disable) in a row changes nothing and emits nothing.
+        if (on === this.maintenanceRequested) return;
+        this.maintenanceRequested = on;
+        ctx.bus.publish({ code: on ? 'enterMaintenance' : 'exitMaintenance', source: 'global' });
+      },
       status: () => buildStatus(ctx, this.maintenance?.on ?? false, VERSION),
     };
   }
