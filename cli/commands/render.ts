@@ -34,6 +34,8 @@ export async function renderCommand(o: Record<string, unknown>): Promise<number>
     } finally {
       process.removeListener('SIGTERM', onSignal);
       process.removeListener('SIGINT', onSignal);
+      // An aborted blocking query some runtimes leave open must not hold the exit for its wait.
+      setTimeout(() => process.exit(), 1000).unref();
     }
     return 0;
   } catch (err) {

@@ -56,11 +56,13 @@ export class DepLoop {
     let last: string | undefined;
     let failures = 0;
     let backoff = 250;
+    // Some runtimes (Deno) do not end an aborted in-flight request: stop() must not wait for it.
+    const aborted = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
     while (!signal.aborted) {
       const started = Date.now();
       try {
-        const got = await fetchDep(opts.consul, dep, { index, waitMs: opts.waitMs ?? 60_000, signal });
-        if (signal.aborted) break;
+        const got = await Promise.race([fetchDep(opts.consul, dep, { index, waitMs: opts.waitMs ?? 60_000, signal }), aborted]);
+        if (got === undefined || signal.aborted) break;
         if (failures > 0) opts.log(`${dep.key}: consul reachable again after ${failures} failed queries`);
         failures = 0;
         backoff = 250;
