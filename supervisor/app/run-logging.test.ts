@@ -75,3 +75,26 @@ test('logging output stderr keeps stdout for raw jobs only', async (t) => {
   assert.equal(cp.stdout, 'raw-line\n');
   assert.match(cp.stderr, /^\S+Z wrapped-line$/m);
 });
+
+test('logging level filters the supervisor lines and wrapped job output; a file output gets them all', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const job = `{ name: "a", exec: ["sh", "-c", "echo info-line; exit 3"] }`;
+  const levels: Array<[string, boolean, boolean]> = [
+    // level, job output (info) shown, events (debug) shown
+    ['DEBUG', true, true],
+    ['INFO', true, false],
+    ['ERROR', false, false],
+  ];
+  for (const [level, info, debug] of levels) {
+    const log = `${dir.path}/${level}.log`;
+    const config = dir.file(`${level}.json5`, `{ logging: { level: "${level}", format: "text", output: "${log}" }, jobs: [${job}] }`);
+    const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+    assert.equal((await cp.waitExit().finally(() => cp.dispose())).code, 3, cp.output);
+    assert.equal(cp.stdout, '', 'a file output leaves stdout alone');
+    const text = dir.read(`${level}.log`);
+    assert.match(text, /^time="\S+" level=error msg="a exited with error: exit status 3"$/m, `${level}:\n${text}`);
+    assert.equal(/msg=info-line job=a pid=\d+$/m.test(text), info, `${level}:\n${text}`);
+    assert.equal(/level=debug msg="event: \{Startup global\}"$/m.test(text), debug, `${level}:\n${text}`);
+  }
+});
