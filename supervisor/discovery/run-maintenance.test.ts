@@ -26,7 +26,7 @@ before(async () => {
   control: { socket: "${socket}" },
   jobs: [
     { name: "app", exec: ["sleep", "600"], port: 8000, interfaces: ["static:127.0.0.1"],
-      health: { exec: ["true"], interval: 1, ttl: 5 } },
+      health: { exec: ["sh", "-c", "echo run >> ${dir.path}/app-checks"], interval: 1, ttl: 5 } },
     { name: "flaky", exec: ["sleep", "600"], port: 8001, interfaces: ["static:127.0.0.1"],
       health: { exec: ["sh", "-c", "test ! -e ${dir.path}/fail"], interval: 1, ttl: 2 } },
     { name: "on-enter", exec: ["sh", "-c", "echo enter >> ${dir.path}/maintenance"], when: { source: "global", each: "enterMaintenance" } },
@@ -74,8 +74,11 @@ test('autopilot ctl maintenance enable deregisters from Consul; disable (-mainte
   assert.equal(s.maintenance, true);
   await eventually('the enterMaintenance job ran', () => dir.lines('maintenance').length === 1, output);
   // Checks (and so heartbeats) are paused: nothing comes back while in maintenance.
+  const checksAtEnable = dir.lines('app-checks').length;
   await sleep(2_500);
   assert.equal((await agentServices(agent))[id('app')], undefined, 'no heartbeat during maintenance');
+  // At most the one check that was already running when maintenance began.
+  assert.ok(dir.lines('app-checks').length <= checksAtEnable + 1, 'health checks paused');
   assert.deepEqual(dir.lines('maintenance'), ['enter'], 'a second enable emits nothing');
 
   for (let i = 0; i < 2; i++) {
