@@ -76,10 +76,15 @@ test('Go template built-ins over Consul data: identical to consul-template', asy
     '{{ range services }}{{ if eq .Name "world" }}{{ .Name }} has {{ len .Tags }} tag(s){{ else if ne .Name "consul" }}{{ .Name | html }}{{ end }} {{ end }}',
     '{{ range service "world" }}{{ .ServiceMeta }} {{ .Weights.Passing }}{{ end }}',
     '{{ range ls "app/flags" }}{{ .Key | printf "%q" }}{{ end }} {{ toUpper (key "app/name") }} {{ split "," "a,b,,c" }}',
+    '{{ range tree "app" }}{{ .Key }}={{ .Value }};{{ end }}',
+    '{{ range $tag, $s := service "hello" | byTag }}{{ $tag }}:{{ range $s }}{{ .ID }},{{ end }} {{ end }}',
+    '{{ range $tag, $s := byTag services }}{{ $tag }}:{{ len $s }} {{ end }}',
     '{{ define "up" }}server {{ .Address }}:{{ .Port }}{{ end }}{{ range service "hello" }}{{ template "up" . }};{{ end }}',
     '',
   ].join('\n'));
   const { ours, theirs } = await both(tpl, 'builtins');
   assert.match(theirs, /^2 3002\|hello-1 /);
+  assert.match(theirs, /flags\/sub\/c=3;name=demo;/);
+  assert.match(theirs, /primary:hello-1, v1:hello-1, v2:hello-2, /);
   assert.equal(ours, theirs);
 });

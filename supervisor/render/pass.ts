@@ -18,6 +18,19 @@ export interface PassResult {
   missing: Map<string, Dep>;
 }
 
+/** tag -> the items carrying it, from a `service` or `services` result (consul-template's byTag). */
+function byTag(list: unknown): Map<string, unknown[]> {
+  const m = new Map<string, unknown[]>();
+  if (list === undefined || list === null) return m;
+  if (!Array.isArray(list)) throw new Error(`byTag: wrong argument type ${typeof list}`);
+  for (const item of list) {
+    const tags = (item as { Tags?: unknown }).Tags;
+    if (!Array.isArray(tags)) throw new Error('byTag: wrong argument type (expected the result of service or services)');
+    for (const t of tags as string[]) m.set(t, [...(m.get(t) ?? []), item]);
+  }
+  return m;
+}
+
 export function renderPass(text: string, name: string, brain: Brain, env: Record<string, string | undefined>): PassResult {
   const used = new Map<string, Dep>();
   const missing = new Map<string, Dep>();
@@ -55,6 +68,13 @@ export function renderPass(text: string, name: string, brain: Brain, env: Record
       const v = recall(lsDep(s)) as Array<{ Key: string }> | undefined;
       return (v ?? []).filter((p) => p.Key !== '' && !p.Key.includes('/'));
     }),
+    // Every key below the prefix except folders (a last segment that is empty).
+    tree: withSig({ params: ['string'] }, (s: string) => {
+      if (s === '') return [];
+      const v = recall(lsDep(s)) as Array<{ Key: string }> | undefined;
+      return (v ?? []).filter((p) => !p.Key.endsWith('/') && p.Key !== '');
+    }),
+    byTag: withSig({ params: ['any'] }, (list: unknown) => byTag(list)),
     env: withSig({ params: ['string'] }, (s: string) => env[s] ?? ''),
     toLower: withSig({ params: ['string'] }, (s: string) => s.toLowerCase()),
     toUpper: withSig({ params: ['string'] }, (s: string) => s.toUpperCase()),
