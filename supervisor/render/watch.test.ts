@@ -122,6 +122,22 @@ test('watch mode survives a Consul restart and renders the changes made after it
   }
 });
 
+test('a key that does not exist yet holds the render until it is created', async () => {
+  const tpl = join(dir, 'later.ctmpl');
+  writeFileSync(tpl, 'v={{ key "app/later" }}\n');
+  const out = join(dir, 'later.txt');
+  const r = startWatch(['-template', `${tpl}:${out}`]);
+  try {
+    await waitFor('the waiting message', () => r.output().includes(`${tpl}: waiting for key "app/later" to exist in Consul`));
+    assert.equal(existsSync(out), false);
+    await consulPut(agent, '/v1/kv/app/later', 'now');
+    await waitFor('the render', () => read(out) === 'v=now\n');
+    assert.equal(await stopWatch(r), 0);
+  } finally {
+    r.child.kill('SIGKILL');
+  }
+});
+
 test('a broken template ends watch mode at once with exit 2', async () => {
   const tpl = join(dir, 'broken.ctmpl');
   writeFileSync(tpl, '{{ range service "hello" }}{{ .Nope }}{{ end }}');

@@ -29,6 +29,7 @@ export class RenderWatch {
   private firstChangeAt = 0;
   private rendering: Promise<void> | undefined;
   private again = false;
+  private readonly waitingLogged = new Set<string>();
   private stopped = false;
   private finish!: (err?: RenderError) => void;
   /** Resolves when stop() is called; rejects when the first render of a template is broken. */
@@ -92,7 +93,16 @@ export class RenderWatch {
     this.specs.forEach((spec, i) => {
       const pass = renderPass(this.texts[i]!, spec.source, this.brain, env);
       for (const [k, d] of pass.used) used.set(k, d);
-      if (pass.missing.size > 0) return; // waiting for data
+      if (pass.missing.size > 0) {
+        // Fetched yet still missing: a `key` that does not exist (yet); say so once.
+        for (const [k, d] of pass.missing) {
+          if (this.brain.has(k) && d.kind === 'kv' && !this.waitingLogged.has(k)) {
+            this.waitingLogged.add(k);
+            this.opts.log(`${spec.source}: waiting for key ${JSON.stringify(d.path)} to exist in Consul`);
+          }
+        }
+        return;
+      }
       if (pass.error) {
         if (!this.rendered[i]) void this.stop(new RenderError(pass.error.message, 2));
         else this.opts.log(pass.error.message);
