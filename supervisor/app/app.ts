@@ -4,6 +4,7 @@
  * the exit code (rule in supervisor/jobs/main-job.ts).
  */
 import type { Config } from '../config/model.js';
+import { configForLog } from '../config/redact.js';
 import { EventBus } from '../events/bus.js';
 import { describeEvent as describe } from '../events/describe.js';
 import { Logger } from '../log/logger.js';
@@ -78,7 +79,7 @@ export class App {
 
   /** Runs to the end; resolves with the process exit code. */
   async run(): Promise<number> {
-    this.log.debug(`loaded config: ${JSON.stringify(this.config)}`);
+    this.log.debug(`loaded config: ${configForLog(this.config)}`);
     for (const w of this.config.warnings ?? []) this.log.warn(w);
     this.reaper = await startReaper(this.log);
     if (this.opts.installSignals !== false) {

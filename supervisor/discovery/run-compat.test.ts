@@ -5,7 +5,9 @@
  * address, fixed ports, and the fixture scripts (http-server, /reload-app.sh).
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { consulGet, startConsulAgent, type ConsulAgent, type HealthServiceEntry } from '../../testing/consul-agent.js';
 import { agentServices, eventually } from '../../testing/consul-run.js';
@@ -157,4 +159,23 @@ test('test_sighup: SIGHUP and SIGUSR2 fire their jobs, and the app stays registe
   assert.equal(still!.Service.ID, before!.Service.ID);
   assert.equal(cp.child.exitCode, null, 'the supervisor keeps running');
   assert.equal(cp.count(/app exited/), 0, 'the app never exited');
+});
+
+test('the ACL token: CONSUL_HTTP_TOKEN overrides the config, reaches Consul, and is never logged (even at DEBUG)', async () => {
+  const dir = tempDir();
+  const port = await portAvoiding([]);
+  const cp = start(dir, dir.file('cp.json5', `{
+  consul: { address: "${agent.address}", token: "config-token-5d1e" },
+  logging: { level: "DEBUG" },
+  control: { socket: "${dir.path}/cp.socket" },
+  jobs: [{ name: "tokenapp", exec: ["sleep", "60"], port: ${port}, interfaces: ["static:127.0.0.1"], health: { exec: "true", interval: 1, ttl: 5 } }],
+}`), { CONSUL_HTTP_TOKEN: 'env-token-8c2f' });
+  await passingInstances('tokenapp', 1, cp, port);
+  // Consul keeps the registering token beside the service in its data dir.
+  const persisted = readdirSync(join(agent.dataDir, 'services')).map((f) => JSON.parse(readFileSync(join(agent.dataDir, 'services', f), 'utf8')) as { Service?: { ID?: string }; Token?: string });
+  assert.equal(persisted.find((p) => p.Service?.ID === `tokenapp-${hostname()}`)?.Token, 'env-token-8c2f');
+  cp.signal('SIGTERM');
+  assert.equal((await cp.waitExit(20_000)).code, 0, cp.output);
+  assert.match(cp.output, /loaded config: .*"token":"<redacted>"/);
+  assert.doesNotMatch(cp.output, /config-token-5d1e|env-token-8c2f/);
 });
