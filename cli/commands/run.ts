@@ -48,6 +48,7 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
   }
 
   const { App, initModeConfig, loadParts } = await import('../../supervisor/app/index.js');
+  const { mainJobName } = await import('../../supervisor/jobs/main-job.js');
   // ContainerPilot 2.x ran the command after its flags as the main application: with a 2.x
   // config (from --config, or $CONTAINERPILOT) the command joins it. A 3.x --config refuses one
   // (the loader says why); with only $CONTAINERPILOT naming a 3.x config, the command runs alone.
@@ -64,7 +65,9 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
     } catch (err) {
       asUserError(err);
     }
-    app = new App({ config, loadConfig: load, parts: await loadParts(config) });
+    // As in ContainerPilot 2.x, the supervisor ends with the command given after `--`.
+    const exitWithJob = attach ? mainJobName(config.jobs) : undefined;
+    app = new App({ config, loadConfig: load, parts: await loadParts(config), exitWithJob });
   }
   const code = await app.run();
   // Exit now even if some handle (a grandchild's pipe, a part's socket) would keep us alive.

@@ -29,6 +29,11 @@ export interface AppOptions {
   initMode?: boolean;
   /** Default true; tests driving the app in-process may turn it off. */
   installSignals?: boolean;
+  /**
+   * ContainerPilot 2.x semantics for the command given after `--`: when this job (the 2.x main
+   * application) completes, everything else is stopped too and its exit code is the result.
+   */
+  exitWithJob?: string;
   logger?: Logger;
 }
 
@@ -63,6 +68,12 @@ export class App {
       stopSignal: () => this.stopSignal,
     });
     this.bus.subscribe((e) => this.log.debug(`event: ${describe(e)}`)); // level checked per line: reload may change it
+    const last = opts.exitWithJob;
+    if (last) {
+      this.bus.subscribe((e) => {
+        if (e.code === 'stopped' && e.source === last && !this.shuttingDown) this.beginStop(`${last} exited`);
+      });
+    }
   }
 
   get context(): AppContext {
@@ -108,12 +119,17 @@ export class App {
       for (const job of this.jobs.list()) job.child?.signal('SIGKILL');
       return;
     }
-    this.shuttingDown = true;
     this.signalled = true;
     const main = this.mainJob();
     if (main) this.mainAtSignal = { running: main.isRunning, lastExit: main.lastExit };
     if (this.opts.initMode) this.stopSignal = sig; // forward what we got, as an init does
-    this.log.debug(`received ${sig}: shutting down`);
+    this.beginStop(`received ${sig}`);
+  }
+
+  /** Publishes `shutdown` and arms the backstop; `signalled` decides the exit-code rule. */
+  private beginStop(why: string): void {
+    this.shuttingDown = true;
+    this.log.debug(`${why}: shutting down`);
     this.jobs.beginShutdown();
     this.bus.publish({ code: 'shutdown', source: 'global' });
     this.resolveStopRequested();

@@ -176,3 +176,20 @@ test('$CONTAINERPILOT naming a 2.x config takes the command after -- as its appl
   const at = (s: string) => cp.output.indexOf(s);
   assert.ok(at('prestart-ran') >= 0 && at('prestart-ran') < at('app-ran') && at('app-ran') < at('poststop-ran'), cp.output);
 });
+
+test('as in ContainerPilot 2.x, the supervisor ends with the command after --: postStop runs, coprocesses stop, its code is the exit code', async (t) => {
+  const dir = new TempDir();
+  const config = dir.file('v2.json', JSON.stringify({
+    postStop: ['sh', '-c', 'echo poststop-ran'],
+    coprocesses: [{ name: 'helper', command: ['sh', '-c', 'echo helper-up; exec sleep 60'], restarts: 'unlimited' }],
+  }));
+  const cp = new Supervisor(['-config', config, '--', 'sh', '-c', 'sleep 0.3; echo app-done; exit 7'], { env: { CONTAINERPILOT: undefined } });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  assert.equal((await cp.waitExit()).code, 7, cp.output);
+  const at = (s: string) => cp.output.indexOf(s);
+  assert.ok(at('helper-up') >= 0 && at('app-done') >= 0 && at('app-done') < at('poststop-ran'), cp.output);
+  assert.match(cp.output, /helper exited with error: signal: terminated/);
+});
