@@ -165,3 +165,18 @@ test('during a long outage retries are never further apart than the interval (ji
   assert.equal(gaps.length, 11);
   assert.ok(gaps.every((g) => g >= 5_000 && g <= 6_000), `gaps: ${gaps.join(', ')}`);
 });
+
+test('stop ends the loop at once even when the query ignores its abort signal', { timeout: 20_000 }, async () => {
+  const controller = new AbortController();
+  let started = 0;
+  // A query that never settles and never looks at the signal.
+  const query = () => {
+    started++;
+    return new Promise<QueryResult<string>>(() => {});
+  };
+  const loop = runQueryLoop({ label: 'watch.t', query, onData: () => {}, intervalMs: 0, signal: controller.signal, log: silentLogger });
+  await new Promise((r) => setTimeout(r, 20));
+  controller.abort();
+  await loop; // would hang (and time the test out) if the loop waited for the query
+  assert.equal(started, 1);
+});

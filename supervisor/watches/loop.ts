@@ -47,7 +47,7 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
     lastStart = now();
     let result: QueryResult<T>;
     try {
-      result = await o.query(index, o.signal);
+      result = await untilAborted(o.query(index, o.signal), o.signal);
     } catch (err) {
       if (o.signal.aborted) break;
       failures.failure((m) => o.log.warn(m), `${o.label}: ${err instanceof Error ? err.message : String(err)}`);
@@ -70,4 +70,33 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
       o.log.error(`${o.label}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+}
+
+/**
+ * Settles with `p`, or rejects as soon as `signal` aborts: a runtime whose HTTP client ignores
+ * the abort (the npm consul client on Deno) must not hold a stopping watch for a whole
+ * blocking-query wait.
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.reject(new Error('aborted'));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      p.catch(() => undefined); // the abandoned query may still settle later
+      reject(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
