@@ -30,3 +30,12 @@ test('subcommands and the arguments after -- are left alone', () => {
     'render', '--consul', 'consul:8500', '--template', 'a:b:c', '--once',
   ]);
 });
+
+test('ContainerPilot 2.x form: the first argument that is not a flag starts the application', () => {
+  assert.deepEqual(translateLegacyArgv(['-config', 'v2.json', 'node', 'app.js', '-config', 'x']), ['run', '--config', 'v2.json', '--', 'node', 'app.js', '-config', 'x']);
+  assert.deepEqual(translateLegacyArgv(['-config=v2.json', '/bin/app']), ['run', '--config=v2.json', '--', '/bin/app']);
+  assert.deepEqual(translateLegacyArgv(['-config', 'v2.json', '--', 'app']), ['run', '--config', 'v2.json', '--', 'app']);
+  // Control calls keep their positional values.
+  assert.deepEqual(translateLegacyArgv(['-maintenance', 'enable']), ['ctl', 'maintenance', 'enable']);
+  assert.deepEqual(translateLegacyArgv(['-putenv', 'K=V', '-config', 'c.json5']), ['ctl', 'putenv', 'K=V', '--config', 'c.json5']);
+});

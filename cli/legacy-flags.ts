@@ -10,6 +10,13 @@ const BOOL_CONTROL_FLAGS = new Set(['reload', 'ping']);
 export const SUBCOMMANDS = new Set(['new', 'add', 'run', 'validate', 'migrate', 'render', 'status', 'ctl', 'version', 'help']);
 
 export function translateLegacyArgv(argv: readonly string[]): string[] {
+  // ContainerPilot 2.x: `containerpilot -config f app args`: Go's flag parsing stops at the
+  // first argument that is not a flag, and the rest is the application (`run ... -- app args`).
+  const app = appStart(argv);
+  if (app > 0) {
+    const head = translateLegacyArgv(argv.slice(0, app));
+    if (head[0] === 'run' && !head.includes('--')) return [...head, '--', ...argv.slice(app)];
+  }
   const out: string[] = [];
   let passthrough = false;
   for (const arg of argv) {
@@ -43,4 +50,16 @@ export function translateLegacyArgv(argv: readonly string[]): string[] {
   }
   if (out.some((a) => a === '--config' || a.startsWith('--config=') || a === '--template')) return ['run', ...out];
   return out;
+}
+
+/** Index of the first non-flag argument of a subcommand-less argv (flags `-config`/`-out` take a value); -1 if none. */
+function appStart(argv: readonly string[]): number {
+  if (argv[0] === undefined || !argv[0].startsWith('-')) return -1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return -1;
+    if (!a.startsWith('-')) return i;
+    if (/^--?(config|out)$/.test(a)) i++;
+  }
+  return -1;
 }

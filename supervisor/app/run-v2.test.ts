@@ -193,3 +193,15 @@ test('as in ContainerPilot 2.x, the supervisor ends with the command after --: p
   assert.ok(at('helper-up') >= 0 && at('app-done') >= 0 && at('app-done') < at('poststop-ran'), cp.output);
   assert.match(cp.output, /helper exited with error: signal: terminated/);
 });
+
+test('ContainerPilot 2.x command line without --: `-config v2.json app args` runs app args as the application', async (t) => {
+  const dir = new TempDir();
+  const config = dir.file('v2.json', JSON.stringify({ preStart: ['sh', '-c', 'echo prestart-ran'] }));
+  const cp = new Supervisor(['-config', config, 'sh', '-c', 'echo app-ran "$0"; exit 4', '-config'], { env: { CONTAINERPILOT: undefined } });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  assert.equal((await cp.waitExit()).code, 4, cp.output);
+  assert.ok(cp.output.indexOf('prestart-ran') < cp.output.indexOf('app-ran -config'), cp.output);
+});
