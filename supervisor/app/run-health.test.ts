@@ -3,10 +3,12 @@
  * feeding `when: { source: job, once: "healthy" }`.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { test } from 'node:test';
+import { cliPath, repoRoot } from '../../testing/paths.js';
 import { Supervisor, TempDir } from '../../testing/supervisor.js';
 
 function listen(server: Server | ReturnType<typeof createServer>): Promise<number> {
@@ -43,7 +45,7 @@ test('http and tcp health checks make their jobs healthy, which starts the jobs 
   assert.equal((await cp.waitExit()).code, 0, cp.output);
 });
 
-test('http and tcp checks fork nothing: no child appears while they run, and no PATH is needed', async (t) => {
+test('http and tcp checks fork nothing and need no PATH (an exec check, the control, is seen forking)', async (t) => {
   let httpHits = 0;
   let tcpHits = 0;
   const http = createServer((_req, res) => {
@@ -56,29 +58,39 @@ test('http and tcp checks fork nothing: no child appears while they run, and no 
   });
   const [httpPort, tcpPort] = [await listen(http), await listen(tcp)];
   const dir = new TempDir();
-  // Jobs with no exec: the supervisor itself has no reason to have any child.
-  const config = dir.file('cp.json5', `{ logging: { level: "DEBUG" }, control: { socket: "${dir.path}/cp.sock" }, jobs: [
-    { name: "web", health: { http: "http://127.0.0.1:${httpPort}/", interval: 1, ttl: 5 } },
-    { name: "db", health: { tcp: "127.0.0.1:${tcpPort}", interval: 1, ttl: 5 } },
-  ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: { CONTAINERPILOT: undefined, PATH: `${dir.path}/empty` } });
-  t.after(async () => {
-    await cp.dispose();
+  t.after(() => {
     http.closeAllConnections();
     http.close();
     tcp.close();
     dir.dispose();
   });
-  const children = (): string[] =>
-    readdirSync(`/proc/${cp.pid}/task`).flatMap((tid) => readFileSync(`/proc/${cp.pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean));
-  const seen = new Set<string>();
-  await cp.until(() => {
-    for (const c of children()) seen.add(c);
-    return httpHits >= 3 && tcpHits >= 3;
-  }, 'three checks of each kind', 20_000);
-  assert.match(cp.output, /event: \{StatusHealthy web\}/);
-  assert.match(cp.output, /event: \{StatusHealthy db\}/);
-  assert.deepEqual([...seen], [], 'the supervisor forked while checking');
-  cp.signal('SIGTERM');
-  assert.equal((await cp.waitExit()).code, 0, cp.output);
+  // Every child_process call of the supervisor is recorded by the preload.
+  const spy = (name: string, health: string, env: Record<string, string> = {}) => {
+    const config = dir.file(`${name}.json5`, `{ logging: { level: "DEBUG" }, control: { socket: "${dir.path}/${name}.sock" }, jobs: [
+      { name: "${name}", health: ${health} },
+    ] }`);
+    const argv = [process.execPath, '--import', pathToFileURL(join(repoRoot, 'dist', 'testing', 'spawn-spy.js')).href, cliPath];
+    return new Supervisor(['run', '--config', config], { argv, env: { CONTAINERPILOT: undefined, SPAWN_SPY_LOG: `${dir.path}/${name}.spawns`, ...env } });
+  };
+
+  const control = spy('control', '{ exec: "true", interval: 1, ttl: 5 }');
+  t.after(() => control.dispose());
+  await control.waitFor(/event: \{StatusHealthy control\}/);
+  control.signal('SIGTERM');
+  assert.equal((await control.waitExit()).code, 0, control.output);
+  assert.match(dir.read('control.spawns'), /^spawn true$/m, 'the spy sees an exec check fork');
+
+  // No exec anywhere, and a PATH where no command can be found.
+  const web = spy('web', `{ http: "http://127.0.0.1:${httpPort}/", interval: 1, ttl: 5 }`, { PATH: `${dir.path}/empty` });
+  const db = spy('db', `{ tcp: "127.0.0.1:${tcpPort}", interval: 1, ttl: 5 }`, { PATH: `${dir.path}/empty` });
+  t.after(() => Promise.all([web.dispose(), db.dispose()]));
+  await web.until(() => httpHits >= 3, 'three http checks', 20_000);
+  await db.until(() => tcpHits >= 3, 'three tcp checks', 20_000);
+  assert.match(web.output, /event: \{StatusHealthy web\}/);
+  assert.match(db.output, /event: \{StatusHealthy db\}/);
+  for (const cp of [web, db]) {
+    cp.signal('SIGTERM');
+    assert.equal((await cp.waitExit()).code, 0, cp.output);
+  }
+  assert.equal(dir.read('web.spawns') + dir.read('db.spawns'), '', 'http and tcp checks started a process');
 });
