@@ -36,10 +36,15 @@ export class TempDir {
   }
 }
 
-/** A compat config's text with fixture paths replaced (in memory), written into `dir`. */
+/**
+ * A compat config's text with fixture paths replaced (in memory), written into `dir`. A config
+ * without a `control` block gets a control socket inside `dir`, so no test ever binds the default
+ * /var/run/containerpilot.socket (shared by every test and any real supervisor on the machine).
+ */
 export function compatConfig(dir: TempDir, name: string, replace: Record<string, string> = {}): string {
   let text = readFileSync(join(compatDir, 'containerpilot-v3', name), 'utf8');
   for (const [from, to] of Object.entries(replace)) text = text.split(from).join(to);
+  if (!/\bcontrol\s*:/.test(text)) text = text.replace(/\{(?!\{)/, `{ control: { socket: ${JSON.stringify(join(dir.path, 'cp.socket'))} },`);
   return dir.file(name, text);
 }
 
