@@ -1,70 +1,12 @@
 // Registration, heartbeats, re-registration, maintenance and reload against a real Consul agent.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startConsulAgent } from '../../testing/consul-agent.js';
-import { Discovery } from './discovery.js';
-import type { Logger } from './log.js';
+import { consulDiscoveryHarness, spec, TOKEN, type HealthCheck } from './consul-fixture.js';
 
-type Agent = Awaited<ReturnType<typeof startConsulAgent>>;
-
-const TOKEN = 'tok-7f3a9c51-never-logged';
-let agent: Agent;
-const lines: string[] = [];
-const log: Logger = {
-  debug: (m) => lines.push(`debug: ${m}`),
-  info: (m) => lines.push(`info: ${m}`),
-  warn: (m) => lines.push(`warn: ${m}`),
-  error: (m) => lines.push(`error: ${m}`),
-};
-
-function base(): string {
-  return agent.httpUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(`${base()}${path}`);
-  assert.equal(res.status, 200, `GET ${path}`);
-  return (await res.json()) as T;
-}
-
-type AgentService = { ID: string; Service: string; Address: string; Port: number; Tags: string[]; EnableTagOverride: boolean };
-type HealthCheck = { CheckID: string; Name: string; Status: string; Output: string; ServiceID: string; Notes: string };
-
-const services = () => get<Record<string, AgentService>>('/v1/agent/services');
-const checks = () => get<Record<string, HealthCheck>>('/v1/agent/checks');
-
-function discovery(extra: Partial<ConstructorParameters<typeof Discovery>[0]> = {}): Discovery {
-  return new Discovery({ consul: agent.address, env: { CONSUL_HTTP_TOKEN: TOKEN }, log, hostname: 'testhost', requestTimeoutMs: 2000, ...extra });
-}
-
-const spec = (port: number, extra: Record<string, unknown> = {}) => ({
-  port,
-  interfaces: ['static:10.1.2.3'],
-  tags: ['a', 'b'],
-  ttlMs: 30_000,
-  enableTagOverride: false,
-  ...extra,
-});
-
-// Nothing may escape from the code under test, even while the agent is down.
-const escaped: unknown[] = [];
-const onEscape = (err: unknown) => escaped.push(err);
-process.on('unhandledRejection', onEscape);
-process.on('uncaughtException', onEscape);
-
-before(async () => {
-  agent = await startConsulAgent();
-});
-
-after(async () => {
-  process.off('unhandledRejection', onEscape);
-  process.off('uncaughtException', onEscape);
-  await agent?.stop();
-  assert.ok(!lines.some((l) => l.includes(TOKEN)), 'the token appeared in a log line');
-  assert.deepEqual(escaped, [], 'no unhandled rejection or uncaught exception');
-});
+const h = consulDiscoveryHarness();
+const { lines, base, get, services, checks, discovery } = h;
 
 test('registration fields as Consul shows them', async () => {
   const d = discovery();
@@ -87,14 +29,14 @@ test('registration fields as Consul shows them', async () => {
   assert.equal(health[0]?.Status, 'warning', 'initial status');
 
   // The HTTP API does not echo DeregisterCriticalServiceAfter; the agent's persisted check does.
-  const persisted = readdirSync(join(agent.dataDir, 'checks'))
-    .map((f) => JSON.parse(readFileSync(join(agent.dataDir, 'checks', f), 'utf8')) as { ChkType?: { CheckID?: string; TTL?: number; DeregisterCriticalServiceAfter?: number } })
+  const persisted = readdirSync(join(h.agent.dataDir, 'checks'))
+    .map((f) => JSON.parse(readFileSync(join(h.agent.dataDir, 'checks', f), 'utf8')) as { ChkType?: { CheckID?: string; TTL?: number; DeregisterCriticalServiceAfter?: number } })
     .find((c) => c.ChkType?.CheckID === 'service:web-testhost');
   assert.equal(persisted?.ChkType?.DeregisterCriticalServiceAfter, 600e9, '10m in nanoseconds');
   assert.equal(persisted?.ChkType?.TTL, 30e9, 'TTL 30s in nanoseconds');
   // CONSUL_HTTP_TOKEN reached Consul (it keeps the registering token beside the service).
-  const persistedService = readdirSync(join(agent.dataDir, 'services'))
-    .map((f) => JSON.parse(readFileSync(join(agent.dataDir, 'services', f), 'utf8')) as { Service?: { ID?: string }; Token?: string })
+  const persistedService = readdirSync(join(h.agent.dataDir, 'services'))
+    .map((f) => JSON.parse(readFileSync(join(h.agent.dataDir, 'services', f), 'utf8')) as { Service?: { ID?: string }; Token?: string })
     .find((p) => p.Service?.ID === 'web-testhost');
   assert.equal(persistedService?.Token, TOKEN);
 
