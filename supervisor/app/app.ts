@@ -71,7 +71,8 @@ export class App {
     const last = opts.exitWithJob;
     if (last) {
       this.bus.subscribe((e) => {
-        if (e.code === 'stopped' && e.source === last && !this.shuttingDown) this.beginStop(`${last} exited`);
+        // A reload replacing the job stops it too: that is not the application ending.
+        if (e.code === 'stopped' && e.source === last && !this.shuttingDown && !this.reloading) this.beginStop(`${last} exited`);
       });
     }
   }
