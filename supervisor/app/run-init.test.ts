@@ -62,6 +62,29 @@ test('a broken config is reported per problem with file and place, exit 2, no st
   assert.doesNotMatch(cp.stderr, /\n\s+at /);
 });
 
+test('run: syntax and template errors give file:line:col, schema errors every field path at once; exit 2, no stack', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.dispose());
+  const cases: Array<[string, string, RegExp[]]> = [
+    ['syntax.json5', '{\n  jobs: [\n    { name: "a" exec: "true" } ]\n}\n', [/^error: \S*syntax\.json5:3:17: invalid character 'e'$/]],
+    ['template.json5', '{\n  jobs: [ { name: "{{ .NAME | nosuch }}", exec: "true" } ]\n}\n', [/^error: \S*template\.json5:2:31: function "nosuch" not defined$/]],
+    ['schema.json5', '{\n  jobs: [ { name: "a", exec: "true", restarts: "sometimes", when: {interval: "5s", each: "x"} } ],\n  logging: {level: "loud"}\n}\n', [
+      /schema\.json5: logging\.level: "loud" is not a log level/,
+      /schema\.json5: jobs\[0\] \("a"\)\.when: "interval" cannot be combined with "each"/,
+      /schema\.json5: jobs\[0\] \("a"\)\.restarts: expected a non-negative integer, "unlimited" or "never", got the string "sometimes"/,
+    ]],
+  ];
+  for (const [name, text, expected] of cases) {
+    const cp = new Supervisor(['run', '--config', dir.file(name, text)], { env: noEnv });
+    const exit = await cp.waitExit().finally(() => cp.dispose());
+    assert.equal(exit.code, 2, `${name}: ${cp.output}`);
+    const lines = cp.stderr.trim().split('\n');
+    assert.equal(lines.length, expected.length, `${name}: one line per problem:\n${cp.stderr}`);
+    for (const re of expected) assert.ok(lines.some((l) => re.test(l)), `${name}: ${re} in\n${cp.stderr}`);
+    assert.equal(cp.stdout, '', `${name}: nothing on stdout`);
+  }
+});
+
 test('CONTAINERPILOT names the config; -config is the legacy spelling of run --config', async (t) => {
   const dir = new TempDir();
   t.after(() => dir.dispose());
