@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds stand-ins for the base images the generated Dockerfiles and compose file name, since no
 # image registry is reachable: one Debian bookworm root filesystem (debootstrap, cached) plus
-#   node:20-bookworm-slim   the host's Node.js binary in /usr/local/bin (it must be Node 20)
+#   node:20-bookworm-slim   the host's Node.js binary in /usr/local/bin (it must be Node 20) and npm,
+#                           with a warm npm cache for the todo-api lockfile and npm set offline, so
+#                           the generated `RUN npm ci` builds without network
 #   nginx:1.27-bookworm     Debian's nginx
 #   hashicorp/consul:1.20   the Consul binary from scripts/setup-consul.sh, official-style entrypoint
+#   mongo:7.0               FerretDB (scripts/setup-ferretdb.sh, SQLite backend in /data/db) behind a
+#                           `mongod` that translates mongod's flags, official-style entrypoint
 # and imports them into the daemon at $DOCKER_HOST. Root filesystems are cached as tarballs keyed
 # by a hash of this script and its inputs; an image already imported with that hash is kept.
 #
@@ -24,7 +28,13 @@ node_version="$("$node_bin" --version)"
 consul_bin="$(bash "$repo/scripts/setup-consul.sh" | tail -n 1)"
 [[ -x "$consul_bin" ]] || { echo "build-base-images: scripts/setup-consul.sh gave no consul binary" >&2; exit 1; }
 
-key="$( { cat "$0"; echo "$node_version"; sha256sum "$consul_bin"; } | sha256sum | cut -c1-16)"
+ferretdb_bin="$(bash "$repo/scripts/setup-ferretdb.sh" | tail -n 1)"
+[[ -x "$ferretdb_bin" ]] || { echo "build-base-images: scripts/setup-ferretdb.sh gave no ferretdb binary" >&2; exit 1; }
+npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"   # .../node_modules/npm
+npm_version="$(node -p "require('$npm_dir/package.json').version")"
+lockfile="$repo/templates/todo-api/package-lock.json"
+
+key="$( { cat "$0"; echo "$node_version $npm_version"; sha256sum "$consul_bin" "$ferretdb_bin" "$lockfile"; } | sha256sum | cut -c1-16)"
 
 exec 9>"$cache/.lock"
 flock 9
@@ -43,7 +53,22 @@ fi
 
 # customize_<name> DIR: what each image adds to the root filesystem.
 customize_node() {
-  install -m 0755 "$node_bin" "$1/usr/local/bin/node"
+  local dir="$1"
+  install -m 0755 "$node_bin" "$dir/usr/local/bin/node"
+  # npm as the official image lays it out.
+  mkdir -p "$dir/usr/local/lib/node_modules"
+  cp -a "$npm_dir" "$dir/usr/local/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$dir/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$dir/usr/local/bin/npx"
+  # The todo-api's packages, fetched once on the host into an npm cache that becomes root's.
+  local tmp
+  tmp="$(mktemp -d "$cache/.npm.XXXXXX")"
+  cp "$repo/templates/todo-api/package.json" "$lockfile" "$tmp/"
+  (cd "$tmp" && npm ci --cache "$tmp/cache" --ignore-scripts --no-audit --no-fund --loglevel=error) >&2 \
+    || { rm -rf "$tmp"; echo "build-base-images: npm ci of the todo-api lockfile failed" >&2; return 1; }
+  mkdir -p "$dir/root"
+  cp -a "$tmp/cache" "$dir/root/.npm"
+  rm -rf "$tmp"
 }
 customize_nginx() {
   local dir="$1"
@@ -69,6 +94,44 @@ customize_consul() {
 set -e
 if [ "${1#-}" != "$1" ]; then set -- consul agent "$@"; fi
 if [ "$1" = agent ]; then shift; set -- consul agent -data-dir=/consul/data -config-dir=/consul/config "$@"; fi
+exec "$@"
+SH
+  chmod 0755 "$dir/usr/local/bin/docker-entrypoint.sh"
+}
+
+customize_mongo() {
+  local dir="$1"
+  install -m 0755 "$ferretdb_bin" "$dir/usr/local/bin/ferretdb"
+  mkdir -p "$dir/data/db" "$dir/data/configdb"
+  # mongod's flags, as far as a single server uses them, mapped onto FerretDB's; others are ignored.
+  cat >"$dir/usr/local/bin/mongod" <<'SH'
+#!/bin/sh
+# mongod stand-in: FerretDB with its SQLite backend, storing in --dbpath (default /data/db).
+set -e
+bind=127.0.0.1 port=27017 dbpath=/data/db
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bind_ip_all) bind=0.0.0.0 ;;
+    --bind_ip) bind="${2%%,*}"; shift ;;
+    --bind_ip=*) bind="${1#*=}"; bind="${bind%%,*}" ;;
+    --port) port="$2"; shift ;;
+    --port=*) port="${1#*=}" ;;
+    --dbpath) dbpath="$2"; shift ;;
+    --dbpath=*) dbpath="${1#*=}" ;;
+    --version) exec ferretdb --version ;;
+    *) echo "mongod (FerretDB stand-in): ignoring $1" >&2 ;;
+  esac
+  shift
+done
+exec ferretdb --handler=sqlite --sqlite-url="file:${dbpath%/}/" --listen-addr="$bind:$port" \
+  --state-dir=/data/configdb --telemetry=disable
+SH
+  chmod 0755 "$dir/usr/local/bin/mongod"
+  # The official image's entrypoint: `-flag ...` runs mongod with them; anything else as is.
+  cat >"$dir/usr/local/bin/docker-entrypoint.sh" <<'SH'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "$1" ]; then set -- mongod "$@"; fi
 exec "$@"
 SH
   chmod 0755 "$dir/usr/local/bin/docker-entrypoint.sh"
@@ -103,11 +166,13 @@ build() {
 }
 
 env_path='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-build node:20-bookworm-slim customize_node "$env_path" 'CMD ["node"]'
+build node:20-bookworm-slim customize_node "$env_path" 'ENV npm_config_prefer_offline=true npm_config_offline=true' 'CMD ["node"]'
 # The official nginx image stops with SIGQUIT (graceful); images built FROM it inherit that.
 STOP_SIGNAL=SIGQUIT build nginx:1.27-bookworm customize_nginx "$env_path" 'EXPOSE 80' 'CMD ["nginx", "-g", "daemon off;"]'
 build hashicorp/consul:1.20 customize_consul "$env_path" 'EXPOSE 8500' \
   'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["agent", "-dev", "-client", "0.0.0.0"]'
+build mongo:7.0 customize_mongo "$env_path" 'VOLUME ["/data/db", "/data/configdb"]' 'EXPOSE 27017' \
+  'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["mongod"]'
 # Tarballs of earlier keys are no longer used.
 find "$cache" -maxdepth 1 -name '*.tar' ! -name "*-$key.tar" ! -name 'bookworm-minbase.tar' -delete
 $docker image prune -f >/dev/null

@@ -1,0 +1,95 @@
+// The common start of a blueprint e2e: janitor, Docker installed, the private dockerd, leftovers of
+// an earlier run cleared, stand-in base images and the autopilot image built; and the common end:
+// tear-down, timing table, no leftover process.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Project } from './docker.mjs';
+import { leftoverProcesses, teardown } from './teardown.mjs';
+import { run } from './sh.mjs';
+
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
+export const setup = (name) => join(repo, 'e2e', 'setup', name);
+export const autopilotBin = join(repo, 'dist', 'bin', 'autopilot-linux-x64');
+
+const script = (name, timeoutMs, env = process.env) => run('bash', [setup(name)], { timeoutMs, env, cwd: repo });
+
+/**
+ * Runs the set-up phases. Fills `stack` as it goes ({ janitor, project: the Project for `dir`, not
+ * generated yet }), so failure logs and the tear-down can use whatever exists when a phase fails.
+ */
+export async function startStack(phases, stack, dir, work) {
+  // Should this process die without tearing down (interrupted, killed by the runner), the janitor
+  // does it: it waits for our exit, then removes the containers and stops the daemon.
+  const janitor = spawn('bash', [setup('janitor.sh'), String(process.pid), work], { detached: true, stdio: 'ignore' });
+  janitor.unref();
+  stack.janitor = janitor;
+  await phases.run('install docker.io, docker-compose', [], () => script('install-docker.sh', 15 * 60_000));
+  const dockerHost = await phases.run('start dockerd', [], async () => {
+    const { stdout } = await script('start-dockerd.sh', 60_000);
+    return stdout.trim().split('\n').pop().replace(/^DOCKER_HOST=/, '');
+  });
+  stack.project = new Project(dir, dockerHost);
+  const env = stack.project.env;
+  await phases.run('clear leftovers of an earlier run', [], async () => {
+    const { stdout } = await stack.project.docker(['ps', '-aq']);
+    const ids = stdout.split('\n').filter(Boolean);
+    if (ids.length) await stack.project.docker(['rm', '-f', ...ids], { timeoutMs: 60_000 });
+    await stack.project.docker(['network', 'prune', '-f']);
+  });
+  await phases.run('stand-in base images', [], () => script('build-base-images.sh', 40 * 60_000, env));
+  await phases.run('autopilot binary and image', [], () => script('build-autopilot-image.sh', 10 * 60_000, env));
+}
+
+/** Tears down whatever `startStack` got to, prints the timings, and returns the first failure. */
+export async function stopStack(phases, stack, work, failure) {
+  await phases.run('tear down', [], () => teardown(stack?.project, setup)).catch((err) => {
+    failure ??= err;
+  });
+  process.stderr.write(phases.table());
+  rmSync(work, { recursive: true, force: true });
+  try {
+    if (stack?.janitor) process.kill(-stack.janitor.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  const left = await leftoverProcesses();
+  if (left.length) failure ??= new Error(`processes left behind: ${left.join('; ')}`);
+  return failure;
+}
+
+/**
+ * Per container, from `docker events` since `sinceMs`: the signals Docker sent (`kill` events),
+ * when it sent the first (ms) and when the container exited (`die`).
+ */
+export async function stopEvents(project, sinceMs) {
+  const { stdout } = await project.docker(['events', '--since', (sinceMs / 1000 - 1).toFixed(3), '--until', (Date.now() / 1000).toFixed(3),
+    '--filter', 'type=container', '--format', '{{json .}}'], { timeoutMs: 30_000 });
+  const byId = new Map();
+  for (const line of stdout.split('\n').filter(Boolean)) {
+    const e = JSON.parse(line);
+    const at = Number(BigInt(e.timeNano) / 1000n) / 1000;
+    const entry = byId.get(e.id) ?? { signals: [] };
+    if (e.Action === 'kill') {
+      entry.signals.push(e.Actor.Attributes.signal);
+      entry.signalAt ??= at;
+    }
+    if (e.Action === 'die') entry.dieAt = at;
+    byId.set(e.id, entry);
+  }
+  return byId;
+}
+
+/** A container's log lines with Docker's receive time: [{ at: ms since epoch, line }]. */
+export async function timedLogs(project, id) {
+  const { stdout, stderr } = await project.docker(['logs', '-t', id], { timeoutMs: 30_000 });
+  const out = [];
+  for (const raw of `${stdout}\n${stderr}`.split('\n')) {
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z (.*)$/.exec(raw);
+    if (!m) continue;
+    // Date.parse keeps milliseconds only; Docker gives nanoseconds.
+    out.push({ at: Date.parse(`${m[1]}${(m[2] ?? '').slice(0, 4)}Z`), line: m[3] });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
