@@ -86,12 +86,13 @@ test('todo-api blueprint: new, build, up, todos through nginx, mongo restart, st
         { timeoutMs: 60_000, describe: describePassing });
       phases.note('restart: mongo passing in Consul again (from restart)', Date.now() - t0);
       const ip = await project.ip('mongo');
-      // The onchange-mongo hook ran (it logs the API's answer) and the api connected again.
+      // The api connects only when asked (start-up, SIGHUP, POST /-/reconnect): a new "connected
+      // to" line followed by the onchange-mongo hook's "answered 200" is the hook's reconnect.
       const lines = await waitFor('the reconnect hook and a new connection in the api\'s log', async () => {
         const since = await logsSince(project, apiId, t0);
-        const hook = since.find((l) => /reconnect: the API answered 200/.test(l.line));
-        const connected = since.find((l) => l.line.includes(`connected to mongodb://${ip}:27017`) && (!hook || l.at >= hook.at - 5_000));
-        return hook && connected ? { hook, connected } : undefined;
+        const connected = since.find((l) => l.line.includes(`connected to mongodb://${ip}:27017`));
+        const hook = connected && since.find((l) => l.at >= connected.at && /reconnect: the API answered 200/.test(l.line));
+        return hook ? { hook, connected } : undefined;
       }, { timeoutMs: 60_000, everyMs: 500, describe: async () => (await logsSince(project, apiId, t0)).map((l) => l.line).join(' | ').slice(-600) });
       phases.note('restart: api connected again (from restart)', lines.connected.at - t0);
       // The data lives in the mongo container (the blueprint's README): a restart keeps it.
