@@ -67,6 +67,7 @@ customize_node() {
   (cd "$tmp" && npm ci --cache "$tmp/cache" --ignore-scripts --no-audit --no-fund --loglevel=error) >&2 \
     || { rm -rf "$tmp"; echo "build-base-images: npm ci of the todo-api lockfile failed" >&2; return 1; }
   mkdir -p "$dir/root"
+  rm -rf "$tmp/cache/_logs"   # the host run's debug logs
   cp -a "$tmp/cache" "$dir/root/.npm"
   rm -rf "$tmp"
 }
