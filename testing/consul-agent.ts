@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findConsulBinary } from './consul-agent-binary.js';
@@ -81,6 +81,27 @@ function waitForExit(child: ChildProcess): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * SIGSTOP reaches each thread of the agent asynchronously: on a loaded machine a thread may still
+ * answer a request sent right after kill() returned. Wait (bounded, synchronously) until every
+ * thread shows state T in /proc.
+ */
+function waitUntilStopped(pid: number | undefined): void {
+  if (pid === undefined) return;
+  const deadline = Date.now() + 2000;
+  const stopped = (): boolean => {
+    try {
+      return readdirSync(`/proc/${pid}/task`).every((tid) => {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        return /^\S+ \(.*\) [Tt] /s.test(stat);
+      });
+    } catch {
+      return true; // gone: nothing can answer
+    }
+  };
+  while (!stopped() && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+}
 
 /** Starts a real Consul agent (single server) on free loopback ports in its own temp dir. */
 export async function startConsulAgent(opts: StartConsulOptions = {}): Promise<ConsulAgent> {
@@ -214,6 +235,7 @@ export async function startConsulAgent(opts: StartConsulOptions = {}): Promise<C
       if (!child) throw new Error('consul agent is not running');
       child.kill('SIGSTOP');
       paused = true;
+      waitUntilStopped(child.pid);
     },
     resume() {
       if (!child) throw new Error('consul agent is not running');
