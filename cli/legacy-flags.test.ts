@@ -39,3 +39,12 @@ test('ContainerPilot 2.x form: the first argument that is not a flag starts the 
   assert.deepEqual(translateLegacyArgv(['-maintenance', 'enable']), ['ctl', 'maintenance', 'enable']);
   assert.deepEqual(translateLegacyArgv(['-putenv', 'K=V', '-config', 'c.json5']), ['ctl', 'putenv', 'K=V', '--config', 'c.json5']);
 });
+
+test('with $CONTAINERPILOT set, `autopilot node app.js` runs the application, as ContainerPilot 2 did', () => {
+  const env = { CONTAINERPILOT: '/etc/containerpilot.json' };
+  assert.deepEqual(translateLegacyArgv(['node', 'app.js', '-config', 'x'], env), ['run', '--', 'node', 'app.js', '-config', 'x']);
+  assert.deepEqual(translateLegacyArgv(['run', '--', 'node'], env), ['run', '--', 'node']);
+  assert.deepEqual(translateLegacyArgv(['-version'], env), ['version']);
+  // Without it, an unknown word stays an unknown command (a typo must not run anything).
+  assert.deepEqual(translateLegacyArgv(['nwe', 'hello-world'], {}), ['nwe', 'hello-world']);
+});

@@ -9,12 +9,16 @@ const VALUE_CONTROL_FLAGS = new Set(['putenv', 'putmetric', 'maintenance']);
 const BOOL_CONTROL_FLAGS = new Set(['reload', 'ping']);
 export const SUBCOMMANDS = new Set(['new', 'add', 'run', 'validate', 'migrate', 'render', 'status', 'ctl', 'version', 'help']);
 
-export function translateLegacyArgv(argv: readonly string[]): string[] {
+export function translateLegacyArgv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  // ContainerPilot 2.x images run `CMD containerpilot node app.js` with the config in
+  // $CONTAINERPILOT: with that set, a first argument that is no command or flag is the application.
+  const word = argv[0];
+  if (env.CONTAINERPILOT && word !== undefined && !word.startsWith('-') && !SUBCOMMANDS.has(word)) return ['run', '--', ...argv];
   // ContainerPilot 2.x: `containerpilot -config f app args`: Go's flag parsing stops at the
   // first argument that is not a flag, and the rest is the application (`run ... -- app args`).
   const app = appStart(argv);
   if (app > 0) {
-    const head = translateLegacyArgv(argv.slice(0, app));
+    const head = translateLegacyArgv(argv.slice(0, app), env);
     if (head[0] === 'run' && !head.includes('--')) return [...head, '--', ...argv.slice(app)];
   }
   const out: string[] = [];

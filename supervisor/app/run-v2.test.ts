@@ -164,10 +164,10 @@ test('a command after -- is refused with a 3.x config, in one line, exit 2', asy
   assert.match(cp.stderr.trim(), /^[^\n]*v3\.json5: a command after -- runs only with a ContainerPilot 2\.x config/);
 });
 
-test('$CONTAINERPILOT naming a 2.x config takes the command after -- as its application; the app exit code is kept', async (t) => {
+for (const argv of [['run', '--', 'sh', '-c', 'echo app-ran; exit 3'], ['sh', '-c', 'echo app-ran; exit 3']]) test(`$CONTAINERPILOT naming a 2.x config: \`autopilot ${argv.slice(0, 2).join(' ')} ...\` takes the command as its application; the app exit code is kept`, async (t) => {
   const dir = new TempDir();
   const config = dir.file('v2.json', JSON.stringify({ preStart: 'echo prestart-ran', postStop: 'echo poststop-ran' }));
-  const cp = new Supervisor(['run', '--', 'sh', '-c', 'echo app-ran; exit 3'], { env: { CONTAINERPILOT: config } });
+  const cp = new Supervisor(argv, { env: { CONTAINERPILOT: config } });
   t.after(async () => {
     await cp.dispose();
     dir.dispose();
