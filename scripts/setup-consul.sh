@@ -12,33 +12,9 @@ set -euo pipefail
 
 version="${CONSUL_VERSION:-v1.22.5}"
 version="v${version#v}"
-cache_root="${AUTOPILOT_CACHE:-$HOME/.cache/autopilot}"
-dest_dir="$cache_root/consul-$version"
-dest="$dest_dir/consul"
-
-if [[ -x "$dest" ]]; then
-  echo "$dest"
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "setup-consul: go is not installed (needed to build Consul $version)" >&2; exit 1; }
-mkdir -p "$dest_dir"
-
-# Two test processes may ask at once: one builds, the other waits and then reuses the result.
-exec 9>"$dest_dir/.lock"
-if command -v flock >/dev/null; then flock 9; fi
-if [[ -x "$dest" ]]; then
-  echo "$dest"
-  exit 0
-fi
-
-rm -rf "$dest_dir"/.build.* # left by an interrupted build; we hold the lock
-work="$(mktemp -d "$dest_dir/.build.XXXXXX")"
-child=""
-trap 'rm -rf "$work"' EXIT
-# On interruption also stop the go command (it would otherwise keep building into $work).
-trap '[[ -n "$child" ]] && kill "$child" 2>/dev/null; exit 130' INT TERM HUP
-start=$SECONDS
+# shellcheck source=lib/cached-build.sh
+source "$(dirname "$0")/lib/cached-build.sh"
+cached_build_begin setup-consul consul "$version" consul
 echo "setup-consul: building Consul $version from source (first run only; about 20 minutes on 2 cores)" >&2
 
 # Consul's own go.mod: its submodules (api, sdk, ...) are `replace`d with local directories,
@@ -70,14 +46,6 @@ upstream_mod="$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com
 } >"$work/go.mod"
 
 # -mod=mod lets the go command fill in go.sum (verified against the checksum database).
-(cd "$work" && exec env CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' \
-  -o "$work/consul" github.com/hashicorp/consul) >&2 &
-child=$!
-wait "$child"
-child=""
-
-"$work/consul" version >&2
-chmod 755 "$work/consul"
-mv -f "$work/consul" "$dest"
-echo "setup-consul: built $dest in $((SECONDS - start)) s" >&2
-echo "$dest"
+run_build env -C "$work" CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' \
+  -o "$work/consul" github.com/hashicorp/consul
+cached_build_finish version

@@ -12,32 +12,9 @@ set -euo pipefail
 
 version="${FERRETDB_VERSION:-v1.24.0}"
 version="v${version#v}"
-cache_root="${AUTOPILOT_CACHE:-$HOME/.cache/autopilot}"
-dest_dir="$cache_root/ferretdb-$version"
-dest="$dest_dir/ferretdb"
-
-if [[ -x "$dest" ]]; then
-  echo "$dest"
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "setup-ferretdb: go is not installed (needed to build FerretDB $version)" >&2; exit 1; }
-mkdir -p "$dest_dir"
-
-# Two test processes may ask at once: one builds, the other waits and then reuses the result.
-exec 9>"$dest_dir/.lock"
-if command -v flock >/dev/null; then flock 9; fi
-if [[ -x "$dest" ]]; then
-  echo "$dest"
-  exit 0
-fi
-
-rm -rf "$dest_dir"/.build.* # left by an interrupted build; we hold the lock
-work="$(mktemp -d "$dest_dir/.build.XXXXXX")"
-child=""
-trap 'rm -rf "$work"' EXIT
-trap '[[ -n "$child" ]] && kill "$child" 2>/dev/null; exit 130' INT TERM HUP
-start=$SECONDS
+# shellcheck source=lib/cached-build.sh
+source "$(dirname "$0")/lib/cached-build.sh"
+cached_build_begin setup-ferretdb ferretdb "$version" ferretdb
 echo "setup-ferretdb: building FerretDB $version from source (first run only; a few minutes)" >&2
 
 # FerretDB's go.mod has no replace lines, but `go install ...@version` is not enough: its
@@ -52,14 +29,6 @@ cp -r "$src" "$work/src"
 chmod -R u+w "$work/src"
 echo "$version" >"$work/src/build/version/version.txt"
 echo "source" >"$work/src/build/version/package.txt"
-(cd "$work/src" && exec env CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' \
-  -o "$work/ferretdb" ./cmd/ferretdb) >&2 &
-child=$!
-wait "$child"
-child=""
-
-"$work/ferretdb" --version >&2
-chmod 755 "$work/ferretdb"
-mv -f "$work/ferretdb" "$dest"
-echo "setup-ferretdb: built $dest in $((SECONDS - start)) s" >&2
-echo "$dest"
+run_build env -C "$work/src" CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' \
+  -o "$work/ferretdb" ./cmd/ferretdb
+cached_build_finish --version
