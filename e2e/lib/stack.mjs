@@ -2,10 +2,12 @@
 // an earlier run cleared, stand-in base images and the autopilot image built; and the common end:
 // tear-down, timing table, no leftover process.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Project } from './docker.mjs';
+import { Phases } from './phases.mjs';
 import { leftoverProcesses, teardown } from './teardown.mjs';
 import { run } from './sh.mjs';
 
@@ -14,6 +16,27 @@ export const setup = (name) => join(repo, 'e2e', 'setup', name);
 export const autopilotBin = join(repo, 'dist', 'bin', 'autopilot-linux-x64');
 
 const script = (name, timeoutMs, env = process.env) => run('bash', [setup(name)], { timeoutMs, env, cwd: repo });
+
+/**
+ * The whole frame of a blueprint e2e: a temp dir (the project goes to `<it>/<blueprint>`), the
+ * set-up phases, `body({ project, phases, dir, work })`, then the tear-down and the timing table,
+ * pass or fail. Throws the first failure (a phase's, the tear-down's, or a leftover process).
+ */
+export async function withStack(blueprint, body) {
+  const work = mkdtempSync(join(tmpdir(), 'autopilot-e2e-'));
+  const dir = join(work, blueprint);
+  const stack = {};
+  const phases = new Phases({ logsFor: (services) => (stack.project ? stack.project.logs(services) : '') });
+  let failure;
+  try {
+    await startStack(phases, stack, dir, work);
+    await body({ project: stack.project, phases, dir, work });
+  } catch (err) {
+    failure = err;
+  }
+  failure = await stopStack(phases, stack, work, failure);
+  if (failure) throw failure;
+}
 
 /**
  * Runs the set-up phases. Fills `stack` as it goes ({ janitor, project: the Project for `dir`, not
@@ -57,28 +80,6 @@ export async function stopStack(phases, stack, work, failure) {
   const left = await leftoverProcesses();
   if (left.length) failure ??= new Error(`processes left behind: ${left.join('; ')}`);
   return failure;
-}
-
-/**
- * Per container, from `docker events` since `sinceMs`: the signals Docker sent (`kill` events),
- * when it sent the first (ms) and when the container exited (`die`).
- */
-export async function stopEvents(project, sinceMs) {
-  const { stdout } = await project.docker(['events', '--since', (sinceMs / 1000 - 1).toFixed(3), '--until', (Date.now() / 1000).toFixed(3),
-    '--filter', 'type=container', '--format', '{{json .}}'], { timeoutMs: 30_000 });
-  const byId = new Map();
-  for (const line of stdout.split('\n').filter(Boolean)) {
-    const e = JSON.parse(line);
-    const at = Number(BigInt(e.timeNano) / 1000n) / 1000;
-    const entry = byId.get(e.id) ?? { signals: [] };
-    if (e.Action === 'kill') {
-      entry.signals.push(e.Actor.Attributes.signal);
-      entry.signalAt ??= at;
-    }
-    if (e.Action === 'die') entry.dieAt = at;
-    byId.set(e.id, entry);
-  }
-  return byId;
 }
 
 /** A container's log lines with Docker's receive time: [{ at: ms since epoch, line }]. */
