@@ -42,7 +42,7 @@ if [ "$n" -lt ${ROUNDS} ]; then
   sh -c 'sleep 0.2 & sleep 0.3 & exit 0'
   echo "zombies made: round $((n + 1))"
 fi`);
-  return dir.file('cp.json5', `{
+  return dir.config('cp.json5', `{
   jobs: [
     { name: "app", exec: ["sh", "-c", "echo pid1=$CONTAINERPILOT_PID; exec sleep 60"], health: { exec: ["${check}"], interval: 1, ttl: 5 } },
     { name: "exits-7", exec: ["sh", "-c", "exit 7"] },

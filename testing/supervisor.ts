@@ -11,11 +11,20 @@ import { cliPath, compatDir } from './paths.js';
 
 export class TempDir {
   readonly path = mkdtempSync(join(tmpdir(), 'autopilot-test-'));
+  private sockets = 0;
   file(name: string, content: string, mode?: number): string {
     const p = join(this.path, name);
     writeFileSync(p, content);
     if (mode !== undefined) chmodSync(p, mode);
     return p;
+  }
+  /**
+   * A config for `autopilot run`, given a control socket inside this dir when it has no
+   * `control` block (see withControlSocket). Each call gets its own socket, so two supervisors
+   * started from one dir never share one.
+   */
+  config(name: string, text: string): string {
+    return this.file(name, withControlSocket(text, join(this.path, `cp-${++this.sockets}.sock`)));
   }
   /** An executable `#!/bin/sh` script. */
   script(name: string, body: string): string {
@@ -37,15 +46,26 @@ export class TempDir {
 }
 
 /**
- * A compat config's text with fixture paths replaced (in memory), written into `dir`. A config
- * without a `control` block gets a control socket inside `dir`, so no test ever binds the default
+ * `text` (a JSON5 or JSON config, possibly templated) with `control: { socket }` added as its
+ * first key when it has none, so no test supervisor binds the default
  * /var/run/containerpilot.socket (shared by every test and any real supervisor on the machine).
+ * Inserted on the config's first line, so the line numbers of later errors stay the same.
  */
+export function withControlSocket(text: string, socket: string): string {
+  if (/\bcontrol["']?\s*:/.test(text)) return text;
+  // The object's opening brace: the first `{` not part of a `{{ template }}` delimiter.
+  const open = /(?<!\{)\{(?!\{)/.exec(text);
+  if (!open) throw new Error(`withControlSocket: no opening brace in config:\n${text}`);
+  const at = open.index + 1;
+  const empty = /^\s*\}/.test(text.slice(at));
+  return `${text.slice(0, at)} "control": { "socket": ${JSON.stringify(socket)} }${empty ? ' ' : ', '}${text.slice(at)}`;
+}
+
+/** A compat config's text with fixture paths replaced (in memory), written into `dir` (see withControlSocket). */
 export function compatConfig(dir: TempDir, name: string, replace: Record<string, string> = {}): string {
   let text = readFileSync(join(compatDir, 'containerpilot-v3', name), 'utf8');
   for (const [from, to] of Object.entries(replace)) text = text.split(from).join(to);
-  if (!/\bcontrol\s*:/.test(text)) text = text.replace(/\{(?!\{)/, `{ control: { socket: ${JSON.stringify(join(dir.path, 'cp.socket'))} },`);
-  return dir.file(name, text);
+  return dir.file(name, withControlSocket(text, join(dir.path, 'cp.socket')));
 }
 
 export interface Exit {

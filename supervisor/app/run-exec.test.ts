@@ -19,7 +19,7 @@ function pgidOf(pid: number): number {
 test('exec string: split at every space as ContainerPilot does; an array keeps its words; no shell', async (t) => {
   const dir = new TempDir();
   const args = dir.script('args', 'for a in "$@"; do echo "[$a]" >> "$OUT"; done; echo done >> "$OUT"');
-  const config = dir.file('cp.json5', `{ jobs: [
+  const config = dir.config('cp.json5', `{ jobs: [
     { name: "str", exec: "${args} 'two words'  \\"q\\" $HOME a;b" },
     { name: "arr", exec: ["${args}", "two words", "$HOME"], when: { source: "str", once: "exitSuccess" } },
   ] }`);
@@ -34,7 +34,7 @@ test('exec string: split at every space as ContainerPilot does; an array keeps i
 
 test('each job runs in its own process group, apart from the supervisor', async (t) => {
   const dir = new TempDir();
-  const config = dir.file('cp.json5', `{ jobs: [
+  const config = dir.config('cp.json5', `{ jobs: [
     { name: "one", exec: ["sh", "-c", "echo one-pid=$$; exec sleep 30"] },
     { name: "two", exec: ["sh", "-c", "echo two-pid=$$; exec sleep 30"] },
   ] }`);

@@ -88,7 +88,7 @@ test('run: syntax and template errors give file:line:col, schema errors every fi
 test('CONTAINERPILOT names the config; -config is the legacy spelling of run --config', async (t) => {
   const dir = new TempDir();
   t.after(() => dir.dispose());
-  const config = dir.file('cp.json5', '{ jobs: [ { name: "hello", exec: ["echo", "from-config"] } ] }');
+  const config = dir.config('cp.json5', '{ jobs: [ { name: "hello", exec: ["echo", "from-config"] } ] }');
   const viaEnv = new Supervisor(['run'], { env: { CONTAINERPILOT: `file://${config}` } });
   assert.equal((await viaEnv.waitExit().finally(() => viaEnv.dispose())).code, 0);
   assert.match(viaEnv.stdout, /Z from-config$/m);

@@ -36,7 +36,7 @@ test('formats: default is "<RFC3339Nano> <msg>", json is one sorted object per l
     { name: "rawjob", exec: ["printf", "raw\\\\tbytes \\\\033[1mbold\\\\n"], logging: { raw: true } },
   ]`;
   const run = async (format: string): Promise<string> => {
-    const cp = new Supervisor(['run', '--config', dir.file(`${format}.json5`, `{ logging: { format: "${format}" }, ${jobs} }`)], { env: noEnv });
+    const cp = new Supervisor(['run', '--config', dir.config(`${format}.json5`, `{ logging: { format: "${format}" }, ${jobs} }`)], { env: noEnv });
     await cp.waitExit().finally(() => cp.dispose());
     return cp.stdout;
   };
@@ -66,7 +66,7 @@ test('formats: default is "<RFC3339Nano> <msg>", json is one sorted object per l
 test('logging output stderr keeps stdout for raw jobs only', async (t) => {
   const dir = new TempDir();
   t.after(() => dir.dispose());
-  const config = dir.file('cp.json5', `{ logging: { output: "stderr", level: "INFO" }, jobs: [
+  const config = dir.config('cp.json5', `{ logging: { output: "stderr", level: "INFO" }, jobs: [
     { name: "a", exec: ["echo", "wrapped-line"] },
     { name: "b", exec: ["echo", "raw-line"], logging: { raw: true } },
   ] }`);
@@ -88,7 +88,7 @@ test('logging level filters the supervisor lines and wrapped job output; a file 
   ];
   for (const [level, info, debug] of levels) {
     const log = `${dir.path}/${level}.log`;
-    const config = dir.file(`${level}.json5`, `{ logging: { level: "${level}", format: "text", output: "${log}" }, jobs: [${job}] }`);
+    const config = dir.config(`${level}.json5`, `{ logging: { level: "${level}", format: "text", output: "${log}" }, jobs: [${job}] }`);
     const cp = new Supervisor(['run', '--config', config], { env: noEnv });
     assert.equal((await cp.waitExit().finally(() => cp.dispose())).code, 3, cp.output);
     assert.equal(cp.stdout, '', 'a file output leaves stdout alone');

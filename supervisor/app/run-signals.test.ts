@@ -33,7 +33,7 @@ test('test_sighup: SIGHUP and SIGUSR2 start their jobs; the app keeps running', 
 test('SIGUSR1 reopens a log file moved away by logrotate', async (t) => {
   const dir = new TempDir();
   const logFile = join(dir.path, 'cp.log');
-  const config = dir.file('cp.json5', `{ logging: { output: "${logFile}" }, jobs: [
+  const config = dir.config('cp.json5', `{ logging: { output: "${logFile}" }, jobs: [
     { name: "ticker", exec: ["sh", "-c", "echo tick"], when: { interval: "100ms" } },
   ] }`);
   const cp = new Supervisor(['run', '--config', config], { env: noEnv });

@@ -40,7 +40,7 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
 test('a preStop that hangs is bounded by the job stopTimeout: the app is still stopped, postStop runs, the hook is stopped too', async (t) => {
   const dir = new TempDir();
   const order = `${dir.path}/order`;
-  const config = dir.file('cp.json5', `{ stopTimeout: 60, jobs: [
+  const config = dir.config('cp.json5', `{ stopTimeout: 60, jobs: [
     { name: "app", stopTimeout: "300ms", exec: ["sh", "-c", "trap 'echo app-term >> ${order}; exit 0' TERM; echo app-up; while :; do sleep 0.05; done"] },
     { name: "preStop", exec: ["sh", "-c", "echo prestop-hangs >> ${order}; exec sleep 60"], when: { source: "app", once: "stopping" } },
     { name: "postStop", exec: ["sh", "-c", "echo poststop >> ${order}"], when: { source: "app", once: "stopped" } },
@@ -85,7 +85,7 @@ test('docs stopping example: hooks run around the app in order, app gets SIGTERM
 
 test('a stop finishes as soon as the jobs have stopped (no wait for stopTimeout)', async (t) => {
   const dir = new TempDir();
-  const config = dir.file('cp.json5', `{ stopTimeout: 60, jobs: [
+  const config = dir.config('cp.json5', `{ stopTimeout: 60, jobs: [
     { name: "app", exec: ["sh", "-c", "echo ready; exec sleep 50"] },
     { name: "worker", exec: ["sleep", "50"] },
   ] }`);
@@ -102,7 +102,7 @@ test('a stop finishes as soon as the jobs have stopped (no wait for stopTimeout)
 
 test('a job that ignores SIGTERM is killed after the global stopTimeout', async (t) => {
   const dir = new TempDir();
-  const config = dir.file('cp.json5', `{ stopTimeout: "500ms", jobs: [
+  const config = dir.config('cp.json5', `{ stopTimeout: "500ms", jobs: [
     { name: "stubborn", exec: ["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"] },
   ] }`);
   const cp = new Supervisor(['run', '--config', config], { env: noEnv });
@@ -134,7 +134,7 @@ test('exit code: the main job exit code when all jobs complete on their own', as
     [`{ jobs: [ { name: "missing", exec: "/nonexistent/binary" } ] }`, 127],
   ];
   for (const [text, code] of cases) {
-    const cp = new Supervisor(['run', '--config', dir.file('cp.json5', text)], { env: noEnv });
+    const cp = new Supervisor(['run', '--config', dir.config('cp.json5', text)], { env: noEnv });
     const exit = await cp.waitExit().finally(() => cp.dispose());
     assert.equal(exit.code, code, `${text}\n${cp.output}`);
   }
@@ -143,7 +143,7 @@ test('exit code: the main job exit code when all jobs complete on their own', as
 test('exit code after SIGTERM: 0, unless the main job had already failed', async (t) => {
   const dir = new TempDir();
   t.after(() => dir.dispose());
-  const failed = dir.file('failed.json5', `{ jobs: [
+  const failed = dir.config('failed.json5', `{ jobs: [
     { name: "app", exec: ["sh", "-c", "echo app-failing; exit 4"] },
     { name: "sidecar", exec: ["sh", "-c", "echo sidecar-up; exec sleep 30"], when: { source: "app", once: "exitFailed" } },
   ] }`);
@@ -153,7 +153,7 @@ test('exit code after SIGTERM: 0, unless the main job had already failed', async
   cp.signal('SIGTERM');
   assert.equal((await cp.waitExit()).code, 4, cp.output);
 
-  const healthy = dir.file('ok.json5', `{ jobs: [ { name: "app", exec: ["sh", "-c", "echo up; exec sleep 30"] } ] }`);
+  const healthy = dir.config('ok.json5', `{ jobs: [ { name: "app", exec: ["sh", "-c", "echo up; exec sleep 30"] } ] }`);
   const cp2 = new Supervisor(['run', '--config', healthy], { env: noEnv });
   t.after(() => cp2.dispose());
   await cp2.waitFor('up');

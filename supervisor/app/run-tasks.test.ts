@@ -39,7 +39,7 @@ test('test_tasks: interval runs bounded by restarts; a task outliving its timeou
 test('an interval run still going at the next tick is not started twice', async (t) => {
   const dir = new TempDir();
   const log = `${dir.path}/runs`;
-  const config = dir.file('cp.json5', `{ jobs: [
+  const config = dir.config('cp.json5', `{ jobs: [
     { name: "slow", exec: ["sh", "-c", "echo start >> ${log}; sleep 0.35; echo end >> ${log}"], when: { interval: "100ms" }, timeout: "5s" },
   ] }`);
   const cp = new Supervisor(['run', '--config', config], { env: noEnv });
@@ -56,7 +56,7 @@ test('an interval run still going at the next tick is not started twice', async 
 
 test('test_coprocess: restarts: 3 runs the job four times, then it completes and the app exits', async (t) => {
   const dir = new TempDir();
-  const config = dir.file('cp.json5', `{ jobs: [
+  const config = dir.config('cp.json5', `{ jobs: [
     { name: "coprocess", exec: ["sh", "-c", "echo coprocess-run; exit 1"], restarts: 3 },
   ] }`);
   const cp = new Supervisor(['run', '--config', config], { env: noEnv });
@@ -72,7 +72,7 @@ test('test_coprocess: restarts: 3 runs the job four times, then it completes and
 test('crash loop: every restart of a job exiting at once waits a doubling, jittered back-off (counted, not timed)', async (t) => {
   const dir = new TempDir();
   const runs = `${dir.path}/runs`;
-  const config = dir.file('cp.json5', `{ logging: { level: "DEBUG" }, jobs: [
+  const config = dir.config('cp.json5', `{ logging: { level: "DEBUG" }, jobs: [
     { name: "crasher", exec: ["sh", "-c", "echo x >> ${runs}; exit 1"], restarts: "unlimited" },
   ] }`);
   const cp = new Supervisor(['run', '--config', config], { env: noEnv });

@@ -63,7 +63,7 @@ async function runV2(file: string, env: Record<string, string> = {}): Promise<Ru
   text = text.replace(/"port": 9090/, `"port": ${await freePort()}`);
   // The nginx fixture names only eth0; fall back to lo where a machine has none.
   text = text.replace(/"interfaces": \["eth0"\]/, '"interfaces": ["eth0", "lo"]');
-  const config = dir.file(file, text);
+  const config = dir.config(file, text);
   const cp = new Supervisor(['-config', config, '--', app, 'arg1'], {
     env: { CONTAINERPILOT: undefined, PATH: `${bin}:${process.env['PATH']}`, ...env },
   });
@@ -166,7 +166,7 @@ test('a command after -- is refused with a 3.x config, in one line, exit 2', asy
 
 for (const argv of [['run', '--', 'sh', '-c', 'echo app-ran; exit 3'], ['sh', '-c', 'echo app-ran; exit 3']]) test(`$CONTAINERPILOT naming a 2.x config: \`autopilot ${argv.slice(0, 2).join(' ')} ...\` takes the command as its application; the app exit code is kept`, async (t) => {
   const dir = new TempDir();
-  const config = dir.file('v2.json', JSON.stringify({ preStart: 'echo prestart-ran', postStop: 'echo poststop-ran' }));
+  const config = dir.config('v2.json', JSON.stringify({ preStart: 'echo prestart-ran', postStop: 'echo poststop-ran' }));
   const cp = new Supervisor(argv, { env: { CONTAINERPILOT: config } });
   t.after(async () => {
     await cp.dispose();
@@ -179,7 +179,7 @@ for (const argv of [['run', '--', 'sh', '-c', 'echo app-ran; exit 3'], ['sh', '-
 
 test('as in ContainerPilot 2.x, the supervisor ends with the command after --: postStop runs, coprocesses stop, its code is the exit code', async (t) => {
   const dir = new TempDir();
-  const config = dir.file('v2.json', JSON.stringify({
+  const config = dir.config('v2.json', JSON.stringify({
     postStop: ['sh', '-c', 'echo poststop-ran'],
     coprocesses: [{ name: 'helper', command: ['sh', '-c', 'echo helper-up; exec sleep 60'], restarts: 'unlimited' }],
   }));
@@ -196,7 +196,7 @@ test('as in ContainerPilot 2.x, the supervisor ends with the command after --: p
 
 test('ContainerPilot 2.x command line without --: `-config v2.json app args` runs app args as the application', async (t) => {
   const dir = new TempDir();
-  const config = dir.file('v2.json', JSON.stringify({ preStart: ['sh', '-c', 'echo prestart-ran'] }));
+  const config = dir.config('v2.json', JSON.stringify({ preStart: ['sh', '-c', 'echo prestart-ran'] }));
   const cp = new Supervisor(['-config', config, 'sh', '-c', 'echo app-ran "$0"; exit 4', '-config'], { env: { CONTAINERPILOT: undefined } });
   t.after(async () => {
     await cp.dispose();

@@ -30,7 +30,7 @@ test('a watch-triggered job renders with each change of the watched service', as
   const out = `${dir.path}/up.conf`;
   const counter = dir.file('count.mjs', "import { appendFileSync } from 'node:fs'; appendFileSync(process.argv[2], 'ran\\n');\n");
   const cmd = `${process.execPath} ${counter} ${dir.path}/count`;
-  const config = dir.file('containerpilot.json5', JSON.stringify({
+  const config = dir.config('containerpilot.json5', JSON.stringify({
     consul: agent.address,
     jobs: [
       { name: 'keepalive', exec: [process.execPath, '-e', 'setInterval(() => {}, 1000)'] },
