@@ -1,17 +1,13 @@
 // Shared by the watch tests that run against a real Consul agent: one agent per test file,
 // a client, helpers to register services, and an event recorder. Not a test file itself.
-import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startConsulAgent } from '../../testing/consul-agent.js';
+import { consulAgentForFile, recordingLog } from '../../testing/consul-agent-file.js';
 import { Backoff } from '../discovery/backoff.js';
 import { ConsulClient } from '../discovery/client.js';
 import { resolveConsulSettings } from '../discovery/settings.js';
-import type { Logger } from '../discovery/log.js';
 import { EventBus, type SupervisorEvent } from '../events/bus.js';
 import type { WatchConfig } from '../config/model.js';
 import { startWatches, type WatchSet } from './index.js';
-
-type Agent = Awaited<ReturnType<typeof startConsulAgent>>;
 
 export interface Recorder {
   events: SupervisorEvent[];
@@ -58,48 +54,24 @@ export async function ready(watches: WatchSet, name: string): Promise<void> {
 
 /** Starts an agent before the file's tests and stops it after; fails the file if anything escaped. */
 export function consulWatchHarness() {
-  let agent: Agent | undefined;
+  const { lines, log } = recordingLog(false);
   let client: ConsulClient | undefined;
-  const lines: string[] = [];
-  const log: Logger = {
-    debug: () => {},
-    info: (m) => lines.push(`info: ${m}`),
-    warn: (m) => lines.push(`warn: ${m}`),
-    error: (m) => lines.push(`error: ${m}`),
-  };
-  // Nothing may escape from the code under test, even while the agent is down.
-  const escaped: unknown[] = [];
-  const onEscape = (err: unknown) => escaped.push(err);
-  process.on('unhandledRejection', onEscape);
-  process.on('uncaughtException', onEscape);
-
-  before(async () => {
-    agent = await startConsulAgent();
-    client = new ConsulClient(resolveConsulSettings(agent.address, {}), { requestTimeoutMs: 2000 });
+  const file = consulAgentForFile({
+    started: (agent) => {
+      client = new ConsulClient(resolveConsulSettings(agent.address, {}), { requestTimeoutMs: 2000 });
+    },
+    stopping: () => client?.close(),
   });
-  after(async () => {
-    process.off('unhandledRejection', onEscape);
-    process.off('uncaughtException', onEscape);
-    client?.close();
-    await agent?.stop();
-    assert.deepEqual(escaped, [], 'no unhandled rejection or uncaught exception');
-  });
-
-  const theAgent = (): Agent => {
-    if (!agent) throw new Error('the Consul agent is not started yet');
-    return agent;
-  };
-  const base = () => theAgent().httpUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   async function put(path: string, body?: unknown): Promise<void> {
-    const res = await fetch(`${base()}${path}`, { method: 'PUT', body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${file.base()}${path}`, { method: 'PUT', body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     assert.equal(res.status, 200, `PUT ${path}: ${await res.text()}`);
   }
   return {
-    get agent(): Agent {
-      return theAgent();
+    get agent() {
+      return file.current();
     },
     lines,
-    base,
+    base: file.base,
     put,
     /** A check-less service counts as passing. */
     register: (id: string, name: string, address: string, port: number, tags: string[] = []) =>
