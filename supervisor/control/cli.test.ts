@@ -1,37 +1,18 @@
 /** The `autopilot ctl` / `status` commands and ContainerPilot's flag forms, spawned for real. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { cliPath } from '../../testing/paths.js';
+import { runCli } from '../../testing/runtimes-process.js';
+import { cliRuntime } from '../../testing/runtimes.js';
 import { RecordingHandlers } from './recording-handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
 import type { StatusSnapshot } from './status.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the built CLI asynchronously (the control server lives in this process). */
-function autopilot(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, NO_COLOR: '1', CONTAINERPILOT: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs the built CLI on Node to completion (async: the control server may live in this process). */
+const autopilot = (args: string[], env: Record<string, string> = {}) =>
+  runCli(cliRuntime('node'), args, { env: { CONTAINERPILOT: '', ...env }, timeoutMs: 20_000 }).then(({ code, stdout, stderr }) => ({ code, stdout, stderr }));
 
 const snapshot: StatusSnapshot = {
   version: '0.1.0',

@@ -10,23 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cliPath } from '../../testing/paths.js';
+import { runCli } from '../../testing/runtimes-process.js';
+import { cliRuntime } from '../../testing/runtimes.js';
 import { ControlClient } from './client.js';
 
-function exec(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, NO_COLOR: '1', CONTAINERPILOT: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs the built CLI on Node to completion (async: the control server may live in this process). */
+const exec = (args: string[], env: Record<string, string> = {}) =>
+  runCli(cliRuntime('node'), args, { env: { CONTAINERPILOT: '', ...env }, timeoutMs: 20_000 }).then(({ code, stdout, stderr }) => ({ code, stdout, stderr }));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
