@@ -1,7 +1,7 @@
 // Shared by the benchmarks: statistics, the machine description, report writing, CLI flags.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, release } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,20 +12,30 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Wall-clock time in ms with sub-ms resolution (comparable with `date +%s%N` in a child). */
 export const wallMs = () => performance.timeOrigin + performance.now();
 
-/** `--name N` from argv, or `fallback`. */
-export function numberFlag(name, fallback) {
+/** `--smoke`: a short run that proves the benchmark works (CI); its figures mean little. */
+export const smoke = process.argv.includes('--smoke');
+
+/**
+ * Where reports go: bench/ for a real run; a temporary folder for `--smoke`, so a smoke run
+ * never overwrites the committed report. AUTOPILOT_BENCH_OUT overrides both.
+ */
+export const outDir = process.env.AUTOPILOT_BENCH_OUT || (smoke ? join(tmpdir(), 'autopilot-bench-smoke') : join(repoRoot, 'bench'));
+
+/** `--name N` from argv, or `fallback` (`smokeFallback` under `--smoke`). */
+export function numberFlag(name, fallback, smokeFallback = fallback) {
   const i = process.argv.indexOf(`--${name}`);
-  const n = i > 0 ? Number(process.argv[i + 1]) : fallback;
+  const n = i > 0 ? Number(process.argv[i + 1]) : smoke ? smokeFallback : fallback;
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive whole number`);
   return n;
 }
 
-/** Median, p95 (nearest rank) and max of `xs`, plus the sample count. */
+/** Median, p95 and p99 (nearest rank), min and max of `xs`, plus the sample count. */
 export function stats(xs) {
   const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return { n: 0, median: NaN, p95: NaN, max: NaN, min: NaN };
+  if (s.length === 0) return { n: 0, median: NaN, p95: NaN, p99: NaN, max: NaN, min: NaN };
   const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { n: s.length, min: s[0], median, p95: s[Math.ceil(0.95 * s.length) - 1], max: s[s.length - 1] };
+  const rank = (q) => s[Math.ceil(q * s.length) - 1];
+  return { n: s.length, min: s[0], median, p95: rank(0.95), p99: rank(0.99), max: s[s.length - 1] };
 }
 
 /** "12.3 ms" with a sensible number of decimals. */
@@ -53,9 +63,43 @@ export function versionOf(cmd, args = ['--version']) {
   return r.status === 0 ? r.stdout.split('\n')[0].trim() : undefined;
 }
 
-/** Writes bench/report-<name>.md and echoes it. */
+/** The machine, for results files: what REPORT.md prints in its header. */
+export function machineInfo() {
+  return { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown CPU', kernel: `Linux ${release()}`, node: process.version };
+}
+
+/**
+ * A section's figures for bench/REPORT.md (assembled by bench/lib/summary.mjs), written to
+ * <outDir>/results/<name>.json. `result`:
+ *   { section: 1..8 (the REPORT.md order), title, command: the exact command line,
+ *     runtimes: { node: 'v20.20.2', ... } (versions this section ran on),
+ *     loadBefore: loadavg()[0] at start,
+ *     rows: [{ label, unit: 'ms'|'MiB'|'%'|'req/s'|'fds'|'s', ...stats(samples) (n, median, p99, min, max),
+ *              goal?: { text: '<= 50 ms', stat: 'median'|'p99'|'max', limit: 50, better: 'lower'|'higher' } }],
+ *     series?: [{ title, x: 'label of x', unit: 'unit of y', logX?: true,
+ *                 lines: [{ label, points: [[x, y], ...] }] }],
+ *     notes?: ['markdown line', ...] }
+ * Every figure must come from this run's measurements.
+ */
+export function writeResult(name, result) {
+  const dir = join(outDir, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.json`);
+  const full = { name, generated: new Date().toISOString(), smoke, machine: machineInfo(), loadAfter: loadavg()[0], ...result };
+  writeFileSync(file, JSON.stringify(full, null, 2) + '\n');
+  process.stderr.write(`bench: wrote ${file}\n`);
+}
+
+/** A results row from samples: `{ label, unit, n, median, p99, min, max, goal? }`. */
+export function row(label, unit, samples, goal) {
+  const { n, median, p99, min, max } = stats(samples);
+  return goal === undefined ? { label, unit, n, median, p99, min, max } : { label, unit, n, median, p99, min, max, goal };
+}
+
+/** Writes <outDir>/report-<name>.md (the section's detail) and echoes it. */
 export function writeReport(name, lines) {
-  const report = join(repoRoot, 'bench', `report-${name}.md`);
+  mkdirSync(outDir, { recursive: true });
+  const report = join(outDir, `report-${name}.md`);
   writeFileSync(report, lines.join('\n'));
   process.stdout.write(lines.join('\n'));
   process.stderr.write(`bench: wrote ${report}\n`);
