@@ -5,13 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { machineLine, numberFlag, repoRoot, statCells, stats, writeReport } from './lib/report.mjs';
+import { machineLine, numberFlag, repoRoot, smoke, statCells, stats, statsRow, writeReport, writeResult } from './lib/report.mjs';
 
 const { loadConfigText, parseConfigText, renderConfigText, ConfigError } = await import(join(repoRoot, 'dist', 'supervisor', 'config', 'index.js'));
 const { compatDir } = await import(join(repoRoot, 'dist', 'testing', 'paths.js'));
 
-const RUNS = numberFlag('runs', 200);
-const WARMUPS = 50;
+const RUNS = numberFlag('runs', 200, 10);
+const WARMUPS = smoke ? 5 : 50;
 const v3Dir = join(compatDir, 'containerpilot-v3');
 // As supervisor/config/compat.test.ts: the variables the corpus's templates use, and the
 // fragments (bare job arrays, a telemetry block) wrapped into whole configs.
@@ -66,7 +66,7 @@ writeReport('config-load', [
   '',
   machineLine('config-load.mjs', loadBefore),
   '',
-  'Command: `node bench/config-load.mjs' + (RUNS !== 200 ? ` --runs ${RUNS}` : '') + '` (also run by `npm run bench`).',
+  'Command: `node bench/config-load.mjs' + (smoke ? ' --smoke' : RUNS !== 200 ? ` --runs ${RUNS}` : '') + '` (also run by `npm run bench`).',
   '',
   `Across the ${rows.length} files, the per-file medians are: median ${us(all.median)}, p95 ${us(all.p95)}, max ${us(all.max)}.`,
   '',
@@ -80,3 +80,11 @@ writeReport('config-load', [
   `- Per file: ${WARMUPS} warm-up loads, then ${RUNS} timed loads (\`performance.now()\` around each call). The last column times \`parseConfigText\` (JSON5 to a tree) alone on the already rendered text, ${RUNS} times.`,
   '',
 ]);
+writeResult('config-load', {
+  section: 11,
+  title: 'Config loading (compat corpus)',
+  command: `node bench/config-load.mjs${smoke ? ' --smoke' : RUNS !== 200 ? ` --runs ${RUNS}` : ''}`,
+  runtimes: { node: process.version },
+  loadBefore,
+  rows: [statsRow(`loadConfigText, per-file median over the ${rows.length} ContainerPilot v3 files`, 'µs', all)],
+});

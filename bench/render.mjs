@@ -7,17 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineLine, ms, numberFlag, repoRoot, statCells, stats, versionOf, wallMs, writeReport } from './lib/report.mjs';
+import { machineLine, ms, numberFlag, repoRoot, smoke, statCells, stats, statsRow, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
 
 const { startConsulAgent, consulPut, findConsulBinary } = await import(join(repoRoot, 'dist', 'testing', 'consul-agent.js'));
 const { renderTemplate } = await import(join(repoRoot, 'dist', 'supervisor', 'template', 'index.js'));
 const { compatDir } = await import(join(repoRoot, 'dist', 'testing', 'paths.js'));
 const cliPath = join(repoRoot, 'dist', 'cli', 'index.js');
 
-const RUNS = numberFlag('runs', 20);
-const WARMUPS = 3;
+const RUNS = numberFlag('runs', 100, 5);
+const WARMUPS = smoke ? 1 : 3;
 const PER_SERVICE = 8;
-const SAMPLES = 30;
+const SAMPLES = smoke ? 5 : 30;
 const BATCH = 200;
 const template = join(repoRoot, 'generators', 'testdata', 'golden', 'hello-world', 'nginx', 'nginx.conf.ctmpl');
 const configFile = 'docs__30-configuration__examples__nginx-upstreams.json5';
@@ -95,7 +95,7 @@ try {
     '',
     machineLine('render.mjs', loadBefore) + ` ${versionOf(findConsulBinary(), ['version']) ?? 'Consul'}, single-server agent on loopback.`,
     '',
-    'Command: `node bench/render.mjs' + (RUNS !== 20 ? ` --runs ${RUNS}` : '') + '` (also run by `npm run bench`).',
+    'Command: `node bench/render.mjs' + (smoke ? ' --smoke' : RUNS !== 100 ? ` --runs ${RUNS}` : '') + '` (also run by `npm run bench`).',
     '',
     '## Whole process',
     '',
@@ -124,6 +124,19 @@ try {
     `- In process: ${BATCH * 2} warm-up renders, then ${SAMPLES} batches of ${BATCH}; each sample is a batch's time divided by ${BATCH} (parse and execute every time: nothing is cached between calls).`,
     '',
   ]);
+  writeResult('render', {
+    section: 10,
+    title: 'Template rendering (`autopilot render -once`)',
+    command: `node bench/render.mjs${smoke ? ' --smoke' : RUNS !== 100 ? ` --runs ${RUNS}` : ''}`,
+    runtimes: { node: process.version },
+    loadBefore,
+    rows: [
+      statsRow(`render -once, ${2 * PER_SERVICE} instances, whole Node process`, 'ms', render),
+      ...(ctStats ? [statsRow('consul-template -once, same template', 'ms', ctStats)] : []),
+      statsRow('node dist/cli/index.js --version (process start alone)', 'ms', version),
+      statsRow('in-process render of a ContainerPilot config', 'µs', engine),
+    ],
+  });
 } finally {
   await agent?.stop();
   rmSync(dir, { recursive: true, force: true });

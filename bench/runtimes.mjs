@@ -1,23 +1,19 @@
 // Runtime comparison: size, `--version` start time and the supervisor's idle RSS on Node, Bun,
 // Deno and the single-file binary. Whole-process measurements, medians of several runs; writes
-// bench/report-runtimes.md. Needs `npm run build:binary` (which builds dist/ too) and, for the
+// bench/report-runtimes.md and results/runtimes.json. Needs `npm run build:binary` (which builds dist/ too) and, for the
 // start times, hyperfine (`apt-get install -y hyperfine`; without it a simpler timer is used).
-//   node bench/runtimes.mjs [--runs N]
+//   node bench/runtimes.mjs [--smoke] [--runs N] [--rss-runs N]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { numberFlag, repoRoot, row, sleep, smoke, writeReport, writeResult } from './lib/report.mjs';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const { cliRuntimes, muslBinaryPath } = await import(join(repoRoot, 'dist', 'testing', 'runtimes.js'));
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
-const RSS_RUNS = 5;
-const SETTLE_MS = 3000;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const RUNS = numberFlag('runs', 30, 5);
+const RSS_RUNS = numberFlag('rss-runs', 5, 1);
+const SETTLE_MS = smoke ? 1000 : 3000;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -60,7 +56,7 @@ function startTime(argv) {
       const quoted = argv.map((a) => (/^[\w./:-]+$/.test(a) ? a : `'${a}'`)).join(' ');
       execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', String(RUNS), '--export-json', out, quoted], { stdio: ['ignore', 'ignore', 'inherit'] });
       const { results } = JSON.parse(readFileSync(out, 'utf8'));
-      return { ms: results[0].median * 1000, tool: hyperfine.stdout.trim() };
+      return { ms: results[0].median * 1000, times: results[0].times.map((t) => t * 1000), tool: hyperfine.stdout.trim() };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -71,7 +67,7 @@ function startTime(argv) {
     spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
     if (i >= 3) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return { ms: median(times), tool: 'spawnSync timer' };
+  return { ms: median(times), times, tool: 'spawnSync timer' };
 }
 
 function procStat(pid) {
@@ -162,6 +158,8 @@ for (const rt of cliRuntimes()) {
     size,
     sizeNote: rt.name === 'binary' ? 'single file' : `runtime ${mib(statSync(exe).size)} + app ${mib(payload)}`,
     startMs: start.ms,
+    startTimes: start.times,
+    rssSamples: rss.map((r) => r.self / 1024),
     startTool: start.tool,
     rssSelf: median(rss.map((r) => r.self)),
     rssTree: median(rss.map((r) => r.tree)),
@@ -189,7 +187,16 @@ const lines = [
   `- Idle RSS: \`autopilot run\` with one job (\`sleep 3600\`) health-checked every 5 s, the control socket and telemetry on; ${SETTLE_MS / 1000} s after the control socket appeared, VmRSS from /proc/<pid>/status of the supervisor alone and summed over its whole process tree (the supervisor, its job; a health check may be running); median of ${RSS_RUNS} runs.`,
   '',
 ];
-const report = join(repoRoot, 'bench', 'report-runtimes.md');
-writeFileSync(report, lines.join('\n'));
-process.stdout.write(lines.join('\n'));
-process.stderr.write(`bench: wrote ${report}\n`);
+writeReport('runtimes', lines);
+writeResult('runtimes', {
+  section: 9,
+  title: 'Runtimes: `--version` start and idle memory',
+  command: `node bench/runtimes.mjs${smoke ? ' --smoke' : ''}`,
+  runtimes: Object.fromEntries(rows.filter((r) => r.name !== 'binary').map((r) => [r.name, r.version])),
+  loadBefore,
+  rows: [
+    ...rows.map((r) => row(`${r.name}: \`--version\` start`, 'ms', r.startTimes)),
+    ...rows.map((r) => row(`${r.name}: idle RSS, one job`, 'MiB', r.rssSamples)),
+    ...rows.map((r) => row(`${r.name}: size on disk`, 'MiB', [r.size / 1048576])),
+  ],
+});
