@@ -136,6 +136,8 @@ export interface WatchConfig {
   target: { kind: 'service'; service: string; tag?: string; dc?: string } | { kind: 'kv'; key: string; prefix: boolean; dc?: string };
   /** Lower bound between queries; also the poll period if blocking queries are unavailable. */
   intervalMs: number;
+  /** false: poll every `intervalMs` without blocking queries (ContainerPilot 3). Absent = true. */
+  blocking?: boolean;
 }
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';

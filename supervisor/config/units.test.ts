@@ -136,6 +136,25 @@ test('extension: several sources, KV watches, watches naming their service', () 
   assert.deepEqual(c.warnings, []);
 });
 
+test('extension: blocking: false makes a watch poll; absent or true keeps blocking queries', () => {
+  const c = load(`{consul: "c:8500", watches: [
+      {name: "polled", interval: 3, blocking: false},
+      {name: "flags", kv: "app/flags", interval: 5, blocking: false},
+      {name: "blocked", interval: 3, blocking: true},
+      {name: "default", interval: 3},
+    ]}`);
+  assert.deepEqual(
+    c.watches.map((w) => [w.name, w.intervalMs, w.blocking]),
+    [
+      ['polled', 3000, false],
+      ['flags', 5000, false],
+      ['blocked', 3000, undefined],
+      ['default', 3000, undefined],
+    ],
+  );
+  assert.deepEqual(c.watches[0], { name: 'polled', target: { kind: 'service', service: 'polled' }, intervalMs: 3000, blocking: false });
+});
+
 test('a when.source that names nothing loads (as in ContainerPilot) with a warning', () => {
   const c = load('{consul: "c:8500", jobs: [{name: "a", exec: "a", when: {source: "db", once: "healthy"}}], watches: [{name: "db", interval: 5}]}');
   assert.deepEqual(c.warnings, ['c.json5: jobs[0] ("a").when.source: "db" is not a job or watch in this config, so this job may never start (did you mean "watch.db"?)']);

@@ -4,7 +4,7 @@ import { describe } from './duration.js';
 import { child, Issues, readBool, readInt, readObject, readString } from './fields.js';
 import { SERVICE_NAME, SERVICE_NAME_RULE } from './jobs.js';
 
-const WATCH_KEYS = ['name', 'interval', 'tag', 'dc', 'service', 'kv', 'prefix'];
+const WATCH_KEYS = ['name', 'interval', 'tag', 'dc', 'service', 'kv', 'prefix', 'blocking'];
 
 export function validateWatches(iss: Issues, value: unknown): WatchConfig[] {
   if (value === undefined || value === null) return [];
@@ -43,6 +43,8 @@ function validateWatch(iss: Issues, path: string, value: unknown): WatchConfig |
     const s = readInt(iss, child(path, 'interval'), o['interval'], { min: 1 });
     if (s !== undefined) intervalMs = s * 1000;
   }
+  // Extension: `blocking: false` polls every interval as ContainerPilot 3 did (default true).
+  const blocking = o['blocking'] !== undefined ? readBool(iss, child(path, 'blocking'), o['blocking']) : true;
   const dc = o['dc'] !== undefined ? readString(iss, child(path, 'dc'), o['dc'], { nonEmpty: true }) : undefined;
   let target: WatchConfig['target'] | undefined;
   if (o['kv'] !== undefined) {
@@ -61,5 +63,5 @@ function validateWatch(iss: Issues, path: string, value: unknown): WatchConfig |
     if (service !== undefined) target = { kind: 'service', service, ...(tag ? { tag } : {}), ...(dc ? { dc } : {}) };
   }
   if (iss.errors.length > before || !name || !target || intervalMs === undefined) return undefined;
-  return { name, target, intervalMs };
+  return blocking === false ? { name, target, intervalMs, blocking } : { name, target, intervalMs };
 }

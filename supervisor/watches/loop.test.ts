@@ -180,3 +180,59 @@ test('stop ends the loop at once even when the query ignores its abort signal', 
   await loop; // would hang (and time the test out) if the loop waited for the query
   assert.equal(started, 1);
 });
+
+test('blocking: false polls: every query has index 0, starts one interval apart even after a change', { timeout: 20_000 }, async () => {
+  const controller = new AbortController();
+  let t = 0;
+  const calls: Array<{ at: number; index: bigint }> = [];
+  const waits: number[] = [];
+  const seen: string[] = [];
+  // Each answer brings a new index (a change every time), the case where blocking mode would
+  // follow up 50 ms later; one answer takes longer than others.
+  const query = async (index: bigint): Promise<QueryResult<string>> => {
+    calls.push({ at: t, index });
+    t += calls.length === 2 ? 400 : 10;
+    if (calls.length === 4) controller.abort();
+    return { index: BigInt(calls.length * 10), data: `d${calls.length}` };
+  };
+  await runQueryLoop({
+    label: 'watch.t',
+    query,
+    onData: (d) => seen.push(d),
+    intervalMs: 3_000,
+    blocking: false,
+    signal: controller.signal,
+    log: silentLogger,
+    now: () => t,
+    sleep: async (ms) => {
+      waits.push(ms);
+      t += ms;
+    },
+  });
+  assert.deepEqual(calls, [
+    { at: 0, index: 0n },
+    { at: 3_000, index: 0n },
+    { at: 6_000, index: 0n },
+    { at: 9_000, index: 0n },
+  ]);
+  assert.deepEqual(waits, [2_990, 2_600, 2_990]);
+  assert.deepEqual(seen, ['d1', 'd2', 'd3']); // the 4th answer arrives after the abort
+});
+
+test('blocking: false after a failure: back-off, then polls again with index 0', { timeout: 20_000 }, async () => {
+  const controller = new AbortController();
+  const { query, indexes } = scripted([{ index: 3n, data: 'a' }, new Error('connect ECONNREFUSED'), { index: 4n, data: 'b' }, { index: 5n, data: 'c' }], controller);
+  const seen: string[] = [];
+  await runQueryLoop({
+    label: 'watch.t',
+    query,
+    onData: (d) => seen.push(d),
+    intervalMs: 1,
+    blocking: false,
+    signal: controller.signal,
+    log: silentLogger,
+    backoff: new Backoff({ initialMs: 1, maxMs: 2 }),
+  });
+  assert.deepEqual(seen, ['a', 'b', 'c']);
+  assert.deepEqual(indexes, [0n, 0n, 0n, 0n, 0n]);
+});

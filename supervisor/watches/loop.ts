@@ -4,6 +4,8 @@
  * (a burst of changes, such as ten instances starting, is followed closely instead of one step
  * per interval); otherwise `intervalMs` is the minimum time between two query starts (the poll
  * period when Consul sends no index and cannot block, and a rate limit on early returns).
+ * With `blocking: false` (a watch's opt-in, ContainerPilot 3's behaviour) every query is a plain
+ * read (index 0, no wait) and query starts are `intervalMs` apart, change or not.
  * Failures are logged and retried with back-off capped at the interval; the loop ends only when
  * the signal aborts.
  */
@@ -22,6 +24,8 @@ export interface LoopOptions<T> {
   query(index: bigint, signal: AbortSignal): Promise<QueryResult<T>>;
   onData(data: T): void;
   intervalMs: number;
+  /** false: poll (index 0 every time, one query start per interval). Default true. */
+  blocking?: boolean;
   signal: AbortSignal;
   log: Logger;
   backoff?: Backoff;
@@ -37,6 +41,7 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
   // Consul again within one interval of its return, as ContainerPilot's polling did.
   const backoff = o.backoff ?? new Backoff({ initialMs: 500, maxMs: Math.min(30_000, Math.max(1_000, o.intervalMs)) });
   const failures = new FailureLog();
+  const blocking = o.blocking !== false;
   let index = 0n;
   let lastStart = Number.NEGATIVE_INFINITY;
   let gapMs = 0;
@@ -47,7 +52,7 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
     lastStart = now();
     let result: QueryResult<T>;
     try {
-      result = await untilAborted(o.query(index, o.signal), o.signal);
+      result = await untilAborted(o.query(blocking ? index : 0n, o.signal), o.signal);
     } catch (err) {
       if (o.signal.aborted) break;
       failures.failure((m) => o.log.warn(m), `${o.label}: ${err instanceof Error ? err.message : String(err)}`);
@@ -62,7 +67,7 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
     if (result.index !== undefined && result.index < index) o.log.debug(`${o.label}: Consul index went backwards: resetting`);
     const previous = index;
     index = nextIndex(index, result.index);
-    gapMs = result.index !== undefined && index !== previous ? Math.min(CHANGE_GAP_MS, o.intervalMs) : o.intervalMs;
+    gapMs = blocking && result.index !== undefined && index !== previous ? Math.min(CHANGE_GAP_MS, o.intervalMs) : o.intervalMs;
     try {
       o.onData(result.data);
     } catch (err) {

@@ -18,7 +18,7 @@ export interface WatchesPartOptions {
   waitMs?: number;
 }
 
-const identity = (w: WatchConfig) => `${watchKey(w)}|${w.intervalMs}`;
+const identity = (w: WatchConfig) => `${watchKey(w)}|${w.intervalMs}|${w.blocking === false ? 'poll' : 'block'}`;
 
 export class WatchesPart implements AppPart {
   private ctx: AppContext | null = null;

@@ -80,7 +80,7 @@ export class Watch {
     const { client, log } = this.deps;
     const t = this.config.target;
     const waitMs = this.deps.waitMs ?? 60_000;
-    const common = { label: this.source, intervalMs: this.config.intervalMs, signal: controller.signal, log, backoff: this.deps.backoff?.() };
+    const common = { label: this.source, intervalMs: this.config.intervalMs, blocking: this.config.blocking !== false, signal: controller.signal, log, backoff: this.deps.backoff?.() };
     this.running =
       t.kind === 'service'
         ? runQueryLoop({
