@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import prompts, { type PromptObject } from 'prompts';
+import type { PromptObject } from 'prompts';
 import { color } from '../cli/colors.js';
 import { ExitError, UserError } from '../cli/errors.js';
 import { applyPlan } from './apply.js';
@@ -25,8 +25,12 @@ function cancelled(): never {
   throw new ExitError(130);
 }
 
-/** Asks one question; Ctrl-C or Esc ends the command with exit code 130. */
+/**
+ * Asks one question; Ctrl-C or Esc ends the command with exit code 130. `prompts` is loaded only
+ * here: with `--yes` or no terminal it is never needed, and loading it costs start-up time.
+ */
 export async function ask<T>(question: Omit<PromptObject, 'name'>): Promise<T> {
+  const { default: prompts } = await import('prompts');
   let aborted = false;
   const answers = await prompts({ ...question, name: 'value' } as PromptObject, {
     onCancel: () => {
