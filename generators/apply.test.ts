@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
@@ -60,6 +60,22 @@ test('a failure while staging removes the staged files and the folders it made',
   await assert.rejects(applyPlan(plan, { dir }), /ENOTDIR|EEXIST/);
   assert.deepEqual(readTree(dir), { blocker: '' });
   assert.equal(existsSync(join(dir, 'a')), false);
+});
+
+test('files staged together: a failure among many leaves no temp file and no new folder; a clean run writes them all', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'blocker'), '');
+  const many = Array.from({ length: 30 }, (_, i) => create(`d${i % 4}/sub/f${i}.txt`, `${i}\n`.repeat(500), i % 2 ? 0o755 : undefined));
+  await assert.rejects(applyPlan([...many.slice(0, 15), create('blocker/x.txt', 'x\n'), ...many.slice(15)], { dir }), /ENOTDIR|EEXIST/);
+  assert.deepEqual(readdirSync(dir), ['blocker']);
+  const { written } = await applyPlan(many, { dir });
+  assert.deepEqual(written, many.map((op) => op.path));
+  const tree = readTree(dir);
+  assert.equal(Object.keys(tree).length, 31);
+  for (const [i, op] of many.entries()) {
+    assert.equal(tree[op.path], op.content);
+    assert.equal(statSync(join(dir, op.path)).mode & 0o777, i % 2 ? 0o755 : 0o644, op.path);
+  }
 });
 
 test('Ctrl-C (SIGINT) before the renames: exit 130 and nothing written, not even a temp file', async (t) => {

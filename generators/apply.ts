@@ -51,15 +51,22 @@ async function missingDirs(path: string): Promise<string[]> {
 }
 
 export async function applyPlan(ops: FileOp[], o: ApplyOptions): Promise<{ written: string[] }> {
-  const overwrite = new Set<string>();
-  for (const op of ops) {
-    const target = join(o.dir, op.path);
-    if (op.action === 'create' && (await exists(target))) overwrite.add(op.path);
-    if (op.action === 'update') {
-      const now = await readFile(target, 'utf8').catch(() => undefined);
-      if (now !== op.previous) throw new GeneratorError(`${op.path} changed while planning; run the command again`);
-    }
-  }
+  // The checks are independent: run them together (one file-system round trip, not one per file).
+  const checks = await Promise.allSettled(
+    ops.map(async (op) => {
+      const target = join(o.dir, op.path);
+      if (op.action === 'update') {
+        const now = await readFile(target, 'utf8').catch(() => undefined);
+        if (now !== op.previous) throw new GeneratorError(`${op.path} changed while planning; run the command again`);
+        return false;
+      }
+      return exists(target);
+    }),
+  );
+  // The first problem in plan order, whichever check finished first.
+  const problem = checks.find((r) => r.status === 'rejected');
+  if (problem) throw problem.reason;
+  const overwrite = new Set(ops.filter((_, i) => (checks[i] as PromiseFulfilledResult<boolean>).value).map((op) => op.path));
   if (overwrite.size > 0 && !o.force) {
     const names = [...overwrite];
     throw new GeneratorError(`would overwrite ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} (use --force to overwrite)`);
@@ -75,41 +82,52 @@ export async function applyPlan(ops: FileOp[], o: ApplyOptions): Promise<{ writt
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
-  const staged: Array<{ tmp: string; target: string }> = [];
+  // By op index; a hole is a file not staged (yet).
+  const staged: Array<{ tmp: string; target: string } | undefined> = [];
   const createdDirs: string[] = [];
+  const stage = async (op: FileOp, i: number): Promise<void> => {
+    if (interrupted) throw new InterruptedError('interrupted');
+    const target = join(o.dir, op.path);
+    const tmp = join(dirname(target), `.${basename(target)}.${process.pid}-${i}.autopilot-tmp`);
+    const mode = op.action === 'update' ? (await stat(target)).mode & 0o7777 : (op.mode ?? 0o644);
+    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    staged[i] = { tmp, target };
+    try {
+      await fh.writeFile(op.content, 'utf8');
+      await fh.chmod(mode);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  };
   try {
-    for (const [i, op] of ops.entries()) {
+    // Folders one after another (they nest), outermost first; then every file is staged at once,
+    // so their writes and fsyncs overlap instead of queueing. allSettled: nothing is still being
+    // written when a failure is cleaned up.
+    for (const op of ops) {
       if (interrupted) throw new InterruptedError('interrupted');
-      const target = join(o.dir, op.path);
-      for (const d of await missingDirs(target)) {
+      for (const d of await missingDirs(join(o.dir, op.path))) {
         await mkdir(d);
         createdDirs.push(d);
       }
-      const tmp = join(dirname(target), `.${basename(target)}.${process.pid}-${i}.autopilot-tmp`);
-      const mode = op.action === 'update' ? (await stat(target)).mode & 0o7777 : (op.mode ?? 0o644);
-      const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-      staged.push({ tmp, target });
-      try {
-        await fh.writeFile(op.content, 'utf8');
-        await fh.chmod(mode);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
     }
+    const failed = (await Promise.allSettled(ops.map(stage))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await o.onStaged?.();
     // Give a pending signal its turn before the point of no return.
     await new Promise((r) => setImmediate(r));
     if (interrupted) throw new InterruptedError('interrupted');
   } catch (err) {
-    for (const { tmp } of staged) await rm(tmp, { force: true });
+    for (const s of staged) if (s) await rm(s.tmp, { force: true });
     for (const d of createdDirs.reverse()) await rmdir(d).catch(() => undefined);
     for (const s of signals) process.off(s, onSignal);
     throw err;
   }
   // Renames are quick and each is atomic; once started they all run.
-  for (const { tmp, target } of staged) await rename(tmp, target);
+  const renamed = await Promise.allSettled(staged.map((s) => s && rename(s.tmp, s.target)));
   // A signal that arrived during the renames came too late to cancel: the work is complete.
   for (const s of signals) process.off(s, onSignal);
+  const renameFailed = renamed.find((r) => r.status === 'rejected');
+  if (renameFailed) throw renameFailed.reason;
   return { written: ops.map((op) => op.path) };
 }
