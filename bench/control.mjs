@@ -204,26 +204,32 @@ async function benchSupervisor(name) {
       detail.push({ label, rps: stats(k.rps), lat: stats(k.lat), connections: stats(k.connections), cpuUs: (k.cpuMs * 1000) / k.puts });
     }
     if (name === 'node') {
-      // The client processes talk to this supervisor: CONTAINERPILOT names its config, so the
-      // argv is exactly ContainerPilot's `-putmetric name=value`.
+      // The client processes talk to this supervisor. `-putmetric`: CONTAINERPILOT names the
+      // config, as in a container, so the argv is exactly ContainerPilot's and the client reads
+      // the config to find the socket. `ctl putmetric --socket`: the same put without the config.
       const env = { ...process.env, CONTAINERPILOT: `file://${sup.config}`, NO_COLOR: '1' };
-      for (const client of CLIENTS) {
+      const variants = CLIENTS.flatMap((client) => {
         const rt = cliRuntime(client);
-        const argv = [...rt.argv, '-putmetric', `${METRIC}=1`];
-        process.stderr.write(`bench: control, ${client} -putmetric, ${CLI_SAMPLES} invocations\n`);
-        const warmCli = await timedProcess(argv, env);
-        if (warmCli.code !== 0) throw new Error(`${client} -putmetric exited ${warmCli.code}: ${warmCli.stderr}`);
-        puts++;
-        const times = [];
-        for (let i = 0; i < CLI_SAMPLES; i++) {
-          const r = await timedProcess(argv, env);
-          if (r.code !== 0) throw new Error(`${client} -putmetric exited ${r.code}: ${r.stderr}`);
+        const shown = client === 'binary' ? 'dist/bin/autopilot-linux-x64' : rt.argv.map((a) => a.replace(repoRoot, '').replace(process.execPath, 'node')).join(' ');
+        return [
+          { client, legacy: true, argv: [...rt.argv, '-putmetric', `${METRIC}=1`], shown: `${shown} -putmetric ${METRIC}=1`, times: [] },
+          { client, legacy: false, argv: [...rt.argv, 'ctl', 'putmetric', `${METRIC}=1`, '--socket', sup.socket], shown: `${shown} ctl putmetric ${METRIC}=1 --socket <socket>`, times: [] },
+        ];
+      });
+      process.stderr.write(`bench: control, ${CLI_SAMPLES} invocations x ${variants.length} client commands\n`);
+      // One warm-up round (page cache, Deno's module cache), then the commands take turns.
+      for (let i = -1; i < CLI_SAMPLES; i++) {
+        for (const v of variants) {
+          const r = await timedProcess(v.argv, env);
+          if (r.code !== 0) throw new Error(`${v.shown} exited ${r.code}: ${r.stderr}`);
           puts++;
-          times.push(r.ms);
+          if (i >= 0) v.times.push(r.ms);
         }
-        rows.push(row(`\`autopilot -putmetric\` process on ${client}: wall time`, 'ms', times));
-        const s = stats(times);
-        cliRows.push({ client, s, perSecond: 1000 / s.median, argv: `${client === 'binary' ? 'dist/bin/autopilot-linux-x64' : rt.argv.map((a) => a.replace(repoRoot, '')).join(' ').replace(process.execPath, 'node')} -putmetric ${METRIC}=1` });
+      }
+      for (const v of variants) {
+        if (v.legacy) rows.push(row(`\`autopilot -putmetric\` process on ${v.client}: wall time`, 'ms', v.times));
+        const st = stats(v.times);
+        cliRows.push({ client: v.client, s: st, perSecond: 1000 / st.median, argv: v.shown });
       }
     }
     const seen = await sup.metrics();
@@ -273,7 +279,7 @@ try {
     '',
     '## The `-putmetric` command, one process after another',
     '',
-    `${CLI_SAMPLES} invocations per runtime (after one warm-up), each waited for before the next, against the Node supervisor. Wall time: spawn -> the process exited (the put answered).`,
+    `${CLI_SAMPLES} invocations of each command (after one warm-up round; the commands take turns), each waited for before the next, against the Node supervisor. Wall time: spawn -> the process exited (the put answered). \`-putmetric\` finds the socket by reading the config named by \`CONTAINERPILOT\`; \`ctl putmetric --socket\` is the same put without reading the config, so the difference is the cost of loading the config.`,
     '',
     '| client | command | median | p99 | max | puts/s one after another (1000 / median) |',
     '|---|---|---|---|---|---|',
