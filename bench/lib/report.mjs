@@ -96,6 +96,12 @@ export function row(label, unit, samples, goal) {
   return goal === undefined ? { label, unit, n, median, p99, min, max } : { label, unit, n, median, p99, min, max, goal };
 }
 
+/** A results row from an already computed `stats()` object. */
+export function statsRow(label, unit, s, goal) {
+  const r = { label, unit, n: s.n, median: s.median, p99: s.p99, min: s.min, max: s.max };
+  return goal === undefined ? r : { ...r, goal };
+}
+
 /** Writes <outDir>/report-<name>.md (the section's detail) and echoes it. */
 export function writeReport(name, lines) {
   mkdirSync(outDir, { recursive: true });
