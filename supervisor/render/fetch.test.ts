@@ -37,3 +37,28 @@ test('catalog services are sorted by name', () => {
   assert.deepEqual(list.map((s) => s.Name), ['consul', 'hello', 'world']);
   assert.deepEqual(list[2]!.Tags, ['a', 'b']);
 });
+
+test('node records and node checks are shaped per node, service checks per instance', () => {
+  const on = (node: string, id: string, output: string) => ({
+    Node: { Node: node, Address: `${node}.addr`, ID: `${node}-id`, Meta: { zone: node }, TaggedAddresses: { lan: `${node}.lan` } },
+    Service: { ID: id, Service: 'web', Address: '', Port: 80, Tags: [] },
+    Checks: [
+      { Node: node, CheckID: 'serfHealth', Status: 'passing', Output: `${node} alive`, ServiceID: '' },
+      { Node: node, CheckID: `service:${id}`, Status: 'passing', Output: output, ServiceID: id },
+    ],
+  });
+  const body = [on('n1', 'a', 'a ok'), on('n2', 'b', 'b ok'), on('n1', 'c', 'c ok')];
+  const list = healthServices(healthDep('web') as Extract<ReturnType<typeof healthDep>, { kind: 'health' }>, body) as Array<Record<string, unknown>>;
+  const view = list.map((s) => ({
+    id: s['ID'],
+    address: s['Address'],
+    meta: s['NodeMeta'],
+    lan: (s['NodeTaggedAddresses'] as Record<string, string>)['lan'],
+    checks: (s['Checks'] as Array<Record<string, unknown>>).map((c) => `${c['CheckID']}=${c['Output']}`),
+  }));
+  assert.deepEqual(view, [
+    { id: 'a', address: 'n1.addr', meta: { zone: 'n1' }, lan: 'n1.lan', checks: ['serfHealth=n1 alive', 'service:a=a ok'] },
+    { id: 'c', address: 'n1.addr', meta: { zone: 'n1' }, lan: 'n1.lan', checks: ['serfHealth=n1 alive', 'service:c=c ok'] },
+    { id: 'b', address: 'n2.addr', meta: { zone: 'n2' }, lan: 'n2.lan', checks: ['serfHealth=n2 alive', 'service:b=b ok'] },
+  ]);
+});

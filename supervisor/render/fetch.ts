@@ -61,20 +61,46 @@ function taggedAddresses(v: unknown): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Every instance on one node repeats that node's record and its node-level checks (serfHealth):
+ * within one answer they are identical, so they are shaped once per node and shared (templates
+ * only read values). With a thousand instances this halves the work of a cold `render -once`.
+ */
+interface NodeShapes {
+  taggedAddresses: Record<string, string>;
+  meta: Record<string, string>;
+  checks: Map<string, unknown>;
+}
+
 export function healthServices(dep: Extract<Dep, { kind: 'health' }>, body: unknown): unknown[] {
   const list: Obj[] = [];
+  const nodes = new Map<string, NodeShapes>();
   for (const entry of Array.isArray(body) ? (body as unknown[]) : []) {
     const node = obj(obj(entry)['Node']);
     const svc = obj(obj(entry)['Service']);
     const checks = (Array.isArray(obj(entry)['Checks']) ? (obj(entry)['Checks'] as unknown[]) : []).map(obj);
     const status = aggregatedStatus(checks);
     if (!dep.filters.some((f) => f === status || f === 'any')) continue;
+    const nodeName = str(node['Node']);
+    let shared = nodes.get(nodeName);
+    if (shared === undefined) {
+      shared = { taggedAddresses: strMap(node['TaggedAddresses']), meta: strMap(node['Meta']), checks: new Map() };
+      nodes.set(nodeName, shared);
+    }
+    const nodeChecks = shared.checks;
+    const shapedChecks = checks.map((c) => {
+      if (str(c['ServiceID']) !== '') return check(c);
+      const key = str(c['CheckID']);
+      let shaped = nodeChecks.get(key);
+      if (shaped === undefined) nodeChecks.set(key, (shaped = check(c)));
+      return shaped;
+    });
     const weights = obj(svc['Weights']);
     list.push(goStruct('dependency.HealthService', {
-      Node: str(node['Node']), NodeID: str(node['ID']), NodeAddress: str(node['Address']),
-      NodeTaggedAddresses: strMap(node['TaggedAddresses']), NodeMeta: strMap(node['Meta']), ServiceMeta: strMap(svc['Meta']),
+      Node: nodeName, NodeID: str(node['ID']), NodeAddress: str(node['Address']),
+      NodeTaggedAddresses: shared.taggedAddresses, NodeMeta: shared.meta, ServiceMeta: strMap(svc['Meta']),
       Address: str(svc['Address']) || str(node['Address']), ServiceTaggedAddresses: taggedAddresses(svc['TaggedAddresses']),
-      ID: str(svc['ID']), Name: str(svc['Service']), Tags: sortedTags(svc['Tags']), Checks: checks.map(check), Status: status,
+      ID: str(svc['ID']), Name: str(svc['Service']), Tags: sortedTags(svc['Tags']), Checks: shapedChecks, Status: status,
       Port: num(svc['Port']), Weights: goStruct('api.AgentWeights', { Passing: num(weights['Passing']), Warning: num(weights['Warning']) }),
     }));
   }
