@@ -1,13 +1,10 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+/**
+ * The `autopilot` command. On Node it runs the CLI from the bundle that `npm run build` writes
+ * beside this file (one file and a V8 code cache instead of a few hundred modules: the start time
+ * of a PID 1 matters); when the bundle is missing or older than this build, and on Bun and Deno,
+ * it loads the modules. Both run the same code: `entry.ts`.
+ */
+import { runNodeBundle } from './node-bundle.js';
 
-// The error boundary: user mistakes print one line and exit with their code; bugs print a stack.
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (typeof code === 'number') process.exitCode = code;
-  },
-  async (err: unknown) => {
-    const { reportError } = await import('./report-error.js');
-    process.exitCode = reportError(err);
-  },
-);
+if (!runNodeBundle()) await import('./entry.js');

@@ -2,16 +2,19 @@
 // --compile`, templates and version embedded, for linux-x64 glibc and musl:
 //   dist/bin/autopilot-linux-x64, dist/bin/autopilot-linux-x64-musl
 // Run `npm run build` first (the npm script does). `--target <name>` builds one only.
+// `--node-bundle` (part of `npm run build`) instead writes the Node bundle that
+// dist/cli/index.js runs: dist/cli/autopilot.cjs and its V8 code cache (cli/node-bundle.ts).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
 import { embeddedModuleSource } from './embed-templates.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const bun = join(repoRoot, 'node_modules', '.bin', 'bun');
 const outDir = join(repoRoot, 'dist', 'bin');
-const cliEntry = join(repoRoot, 'dist', 'cli', 'index.js');
+const cliEntry = join(repoRoot, 'dist', 'cli', 'entry.js');
 
 export const TARGETS = [
   { bunTarget: 'bun-linux-x64', file: 'autopilot-linux-x64' },
@@ -26,18 +29,59 @@ function fail(message) {
 if (!existsSync(cliEntry)) fail(`${cliEntry} is missing: run \`npm run build\` first`);
 if (!existsSync(bun)) fail(`${bun} is missing: run \`npm ci\` (bun is a devDependency)`);
 
+/**
+ * dist/cli/autopilot.cjs: entry.js and everything it imports as one CommonJS function
+ * `(exports, require, module, __filename, __dirname, __distUrl)`, plus the V8 code cache of it.
+ * koffi stays outside (a native addon, loaded from node_modules when needed).
+ */
+function buildNodeBundle() {
+  const cliDir = join(repoRoot, 'dist', 'cli');
+  const work = mkdtempSync(join(cliDir, '.bundle-'));
+  try {
+    const raw = join(work, 'raw.cjs');
+    const run = spawnSync(bun, ['build', cliEntry, '--target=node', '--format=cjs', `--outfile=${raw}`, '--external', 'koffi'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (run.status !== 0) fail(`bun build of the Node bundle failed (${run.error?.message ?? `exit status ${run.status}`})`);
+    // The bundler writes each module's import.meta.url as this machine's file URL: make them
+    // relative to wherever dist/ is at run time (the loader passes dist/'s URL).
+    const distUrl = pathToFileURL(join(repoRoot, 'dist')).href + '/';
+    let body = readFileSync(raw, 'utf8').replace(/^#!.*\n/, '');
+    body = body.split(JSON.stringify(distUrl).slice(0, -1)).join('__distUrl + "');
+    if (body.includes(repoRoot)) fail(`the Node bundle still names ${repoRoot}: a path the bundler inlined`);
+    // What stays a dynamic import (koffi, by a computed name) goes through `require`: Node 20
+    // loses a script's dynamic-import callback when the script comes from a code cache.
+    body = body.replace(/\bawait import\((\w+)\)/g, 'await __import($1)');
+    if (/\bimport\(/.test(body)) fail('the Node bundle has a dynamic import() that is not `await import(name)`');
+    const source = `(function (exports, require, module, __filename, __dirname, __distUrl) {const __import = async (name) => require(name);\n${body}\n})`;
+    const file = join(cliDir, 'autopilot.cjs');
+    const cache = new Script(source, { filename: file }).createCachedData();
+    writeFileSync(join(work, 'autopilot.cjs.cache'), cache);
+    writeFileSync(join(work, 'autopilot.cjs'), source);
+    // The cache first: a bundle is only ever beside its own cache or an older one V8 rejects.
+    renameSync(join(work, 'autopilot.cjs.cache'), `${file}.cache`);
+    renameSync(join(work, 'autopilot.cjs'), file);
+    process.stdout.write(`${file}: ${(source.length / 1048576).toFixed(1)} MiB, code cache ${(cache.length / 1024).toFixed(0)} KiB\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--node-bundle')) {
+  buildNodeBundle();
+  process.exit(0);
+}
+
 const only = process.argv.indexOf('--target');
 const targets = only === -1 ? TARGETS : TARGETS.filter((t) => t.file === process.argv[only + 1] || t.bunTarget === process.argv[only + 1]);
 if (targets.length === 0) fail(`unknown --target ${process.argv[only + 1]} (one of ${TARGETS.map((t) => t.file).join(', ')})`);
 
 // The entry registers the embedded assets first (ES modules evaluate imports in order), then
-// runs the CLI exactly as dist/cli/index.js does under Node.
+// runs the CLI (entry.js: what dist/cli/index.js runs under Node, without the Node bundle loader).
 // A private folder per build, so two builds at once never remove each other's entry.
 mkdirSync(outDir, { recursive: true });
 const work = mkdtempSync(join(outDir, '.entry-'));
 const entry = join(work, 'entry.js');
 writeFileSync(join(work, 'embedded-assets.js'), embeddedModuleSource(repoRoot));
-writeFileSync(entry, `import './embedded-assets.js';\nimport '../../cli/index.js';\n`);
+writeFileSync(entry, `import './embedded-assets.js';\nimport '../../cli/entry.js';\n`);
 
 for (const { bunTarget, file } of targets) {
   // Built beside its final name, then renamed: the binary is never missing or half-written.

@@ -71,10 +71,16 @@ const BUILT_IN: Record<PartName, () => Promise<PartModule>> = {
   telemetry: () => import('../telemetry/part.js'),
 };
 
+/** Parts that only exist with a `consul` block: without one, their modules are not even loaded. */
+const NEEDS_CONSUL: ReadonlySet<PartName> = new Set(['discovery', 'watches']);
+
 /** Loads the parts that are built in and wanted by this config. */
 export async function loadParts(config: Config): Promise<AppParts> {
   const parts: AppParts = {};
   for (const name of PART_NAMES) {
+    // Their createPart returns nothing without Consul; skipping the import spares the Consul
+    // client's load at every start.
+    if (NEEDS_CONSUL.has(name) && !config.consul) continue;
     const mod = await BUILT_IN[name]();
     const part = mod?.createPart?.(config);
     if (part) (parts as Record<string, AppPart>)[name] = part;

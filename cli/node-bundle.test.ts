@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { devBin } from '../testing/runtimes.js';
+import { repoRoot } from '../testing/paths.js';
+
+const builtCli = join(repoRoot, 'dist', 'cli');
+
+function run(argv: string[], cwd: string) {
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Sets `file`'s mtime `seconds` from now. */
+const age = (file: string, seconds: number) => {
+  const t = new Date(Date.now() + seconds * 1000);
+  utimesSync(file, t, t);
+};
+
+describe('dist/cli/index.js chooses between the Node bundle and the modules', () => {
+  let dir: string;
+  let cli: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'autopilot-node-bundle-'));
+    cli = join(dir, 'dist', 'cli');
+    mkdirSync(cli, { recursive: true });
+    for (const f of ['index.js', 'node-bundle.js']) copyFileSync(join(builtCli, f), join(cli, f));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    // Stand-ins that say which one ran.
+    writeFileSync(join(cli, 'entry.js'), "process.stdout.write('modules\\n');\n");
+    writeFileSync(
+      join(cli, 'autopilot.cjs'),
+      "(function (exports, require, module, __filename, __dirname, __distUrl) { process.stdout.write('bundle ' + __distUrl + ' ' + typeof require('node:path').join + '\\n'); })",
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a bundle newer than entry.js runs, with dist/ as it is found at run time', () => {
+    age(join(cli, 'entry.js'), -60);
+    age(join(cli, 'autopilot.cjs'), 0);
+    const r = run([process.execPath, join(cli, 'index.js')], dir);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, `bundle ${pathToFileURL(join(dir, 'dist')).href}/ function\n`);
+  });
+
+  test('a bundle as old as entry.js runs (npm pack gives every file the same time)', () => {
+    age(join(cli, 'entry.js'), -60);
+    age(join(cli, 'autopilot.cjs'), -60);
+    assert.match(run([process.execPath, join(cli, 'index.js')], dir).stdout, /^bundle /);
+  });
+
+  test('an unreadable code cache only costs time: the bundle still runs', () => {
+    writeFileSync(join(cli, 'autopilot.cjs.cache'), 'not a V8 code cache');
+    try {
+      age(join(cli, 'autopilot.cjs'), 0);
+      age(join(cli, 'entry.js'), -60);
+      assert.match(run([process.execPath, join(cli, 'index.js')], dir).stdout, /^bundle /);
+    } finally {
+      rmSync(join(cli, 'autopilot.cjs.cache'));
+    }
+  });
+
+  test('a bundle older than entry.js (tsc ran after it) is not used', () => {
+    age(join(cli, 'autopilot.cjs'), -60);
+    age(join(cli, 'entry.js'), 0);
+    assert.equal(run([process.execPath, join(cli, 'index.js')], dir).stdout, 'modules\n');
+  });
+
+  test('without a bundle the modules run', () => {
+    const moved = join(dir, 'bundle.cjs');
+    cpSync(join(cli, 'autopilot.cjs'), moved);
+    rmSync(join(cli, 'autopilot.cjs'));
+    try {
+      assert.equal(run([process.execPath, join(cli, 'index.js')], dir).stdout, 'modules\n');
+    } finally {
+      cpSync(moved, join(cli, 'autopilot.cjs'));
+    }
+  });
+
+  test('Bun and Deno load the modules', () => {
+    age(join(cli, 'entry.js'), -60);
+    age(join(cli, 'autopilot.cjs'), 0);
+    assert.equal(run([devBin('bun'), join(cli, 'index.js')], dir).stdout, 'modules\n');
+    assert.equal(run([devBin('deno'), 'run', '-A', join(cli, 'index.js')], dir).stdout, 'modules\n');
+  });
+});
+
+describe('the built Node bundle', () => {
+  let dir: string;
+  before(() => {
+    const bundle = join(builtCli, 'autopilot.cjs');
+    assert.ok(existsSync(bundle) && existsSync(`${bundle}.cache`), `${bundle} and its .cache are missing: run \`npm run build\``);
+    // A copy of the package elsewhere: the bundle must find package.json and templates/ there.
+    dir = mkdtempSync(join(tmpdir(), 'autopilot-node-bundle-pkg-'));
+    const cli = join(dir, 'dist', 'cli');
+    mkdirSync(cli, { recursive: true });
+    for (const f of ['index.js', 'node-bundle.js', 'entry.js', 'autopilot.cjs', 'autopilot.cjs.cache']) copyFileSync(join(builtCli, f), join(cli, f));
+    copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'));
+    cpSync(join(repoRoot, 'templates'), join(dir, 'templates'), { recursive: true });
+    symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+    age(join(cli, 'entry.js'), -60);
+    age(join(cli, 'autopilot.cjs'), 0);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('runs from another folder with none of the other dist/ modules: version, new, validate errors', () => {
+    const cli = join(dir, 'dist', 'cli', 'index.js');
+    const version = run([process.execPath, cli, '--version'], dir);
+    assert.equal(version.code, 0, version.stderr);
+    assert.match(version.stdout, /^Version: \d+\.\d+\.\d+/);
+    const out = join(dir, 'app');
+    const created = run([process.execPath, cli, 'new', 'hello-world', out, '--yes'], dir);
+    assert.equal(created.code, 0, created.stderr);
+    assert.ok(existsSync(join(out, 'docker-compose.yml')), created.stdout);
+    const bad = join(dir, 'bad.json5');
+    writeFileSync(bad, '{ jobs: [ { name: "x", exec: 1 } ] }\n');
+    const invalid = run([process.execPath, cli, 'validate', bad], dir);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /bad\.json5/);
+    assert.doesNotMatch(invalid.stderr, /\n\s+at /);
+  });
+});
