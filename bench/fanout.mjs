@@ -23,6 +23,7 @@ const SAMPLES = numberFlag('samples', 20, 2); // per instance count and autopilo
 const MAX = numberFlag('max', 1000, 100);
 const COUNTS = [1, 10, 100, 1000].filter((n) => n <= MAX);
 const ENGINE_BATCH = smoke ? 20 : 100;
+const CONSUL_READS = smoke ? 3 : 20;
 const WAIT_MS = 30_000; // one reload
 const SETTLE_MS = 180_000; // registering up to 999 instances and the renders they cause
 const QUIET_MS = 400;
@@ -139,6 +140,7 @@ try {
   const templateText = readFileSync(template, 'utf8');
   const e2e = {}; // `${variant}/${n}` -> latencies
   const engine = {}; // n -> per-render ms
+  const consulRead = {}; // n -> ms of GET /v1/health/service/hello?passing
   const unexpected = []; // reloads with another count before the expected one
   let registered = 0; // instances 1..registered are in Consul
   let nginxCheck = 'nginx not installed: not checked';
@@ -194,6 +196,16 @@ try {
         times.push(performance.now() - t0);
       }
       engine[n] = times;
+      // For reference: Consul's own answer for N instances (the read `render -once` makes).
+      const reads = [];
+      for (let i = 0; i < CONSUL_READS + 1; i++) {
+        const t0 = performance.now();
+        const res = await fetch(`${agent.httpUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/health/service/${SERVICE}?passing`, { signal: AbortSignal.timeout(WAIT_MS) });
+        const body = await res.text();
+        if (i > 0) reads.push(performance.now() - t0);
+        if (!res.ok || JSON.parse(body).length !== n) throw new Error(`reading ${n} instances from Consul: ${res.status}`);
+      }
+      consulRead[n] = reads;
     }
   } finally {
     consul.close();
@@ -228,6 +240,7 @@ try {
       lines: [
         ...VARIANTS.map((v) => ({ label: `end to end, ${v.label} (median)`, points: COUNTS.map((n) => [n, stats(e2e[`${v.key}/${n}`]).median]) })),
         { label: 'template render alone (median)', points: COUNTS.map((n) => [n, stats(engine[n]).median]) },
+        { label: "Consul's answer alone (median)", points: COUNTS.map((n) => [n, stats(consulRead[n]).median]) },
       ],
     },
   ];
@@ -264,6 +277,7 @@ try {
     ...COUNTS.flatMap((n) => [
       ...VARIANTS.map((v) => line(`N = ${n}, ${v.label}: N-th passing -> reload started with N servers${n === 1000 ? ' (goal p50 <= 50 ms)' : ''}`, e2e[`${v.key}/${n}`])),
       line(`N = ${n}: template render alone, in process`, engine[n]),
+      line(`N = ${n}: (Consul's answer alone: GET /v1/health/service/${SERVICE}?passing, body read)`, consulRead[n]),
     ]),
     '',
     `${nginxCheck}.`,
@@ -276,6 +290,7 @@ try {
     "- The reload command is `sh reload.sh nginx.conf` (no real nginx for timing): it stamps `date +%s%N`, then counts the file's `server 10.` lines (instances have addresses 10.1.x.y), so a sample counts only when the file it was started for has N servers.",
     `- For each N: instances 1..N-1 are registered (agent service registrations, no checks: passing at once) and the renders they cause have settled (no reload for ${QUIET_MS} ms). Then ${SAMPLES} samples per variant (after one uncounted warm-up): register the N-th, wait for the reload with N servers, quiet, deregister it, wait for the reload with N-1, quiet. Latency = reload stamp - the return of the registration call.`,
     '- The measured span: the watch sees the change (blocking query), the event bus, the job forks `autopilot render -once` (runtime start, module loading), which reads both services from Consul, renders, writes the file atomically and spawns `sh`, up to `date` in `sh`.',
+    `- Consul's answer alone: the same health query \`render -once\` makes, from the benchmark process (Node's fetch, body read), ${CONSUL_READS} times after one untimed: a floor under the end-to-end figure that no change in autopilot removes (the watch in \`autopilot run\` reads the same list once more before the job starts).`,
     `- Template render alone: after the data for N instances has been fetched and shaped once, \`renderPass\` (supervisor/render/pass.ts: the Go-template engine with consul-template's functions) on the same template, ${ENGINE_BATCH} timed renders after 5 untimed ones.`,
     '',
   ]);
