@@ -83,3 +83,25 @@ test('start, reload (kept, removed, added watches), stop', async () => {
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(events.length, before, 'nothing after stop');
 });
+
+test('reload: switching a watch to blocking: false replaces it; the same setting keeps it', async () => {
+  const bus = new EventBus();
+  let cfg = config([watch('mode')]);
+  const part = createPart(cfg, { waitMs: 10_000 });
+  assert.ok(part);
+  const ctx: AppContext = { bus, log, config: () => cfg, jobs: () => [] as JobInfo[], watches: () => [], reload: async () => {}, shutdown: () => {} };
+  await part.start(ctx);
+  try {
+    const blocking = part.list()[0];
+    cfg = config([{ ...watch('mode'), blocking: false }]);
+    await part.reload(cfg);
+    const polling = part.list()[0];
+    assert.notEqual(polling, blocking, 'a changed blocking setting starts a new watch');
+    assert.equal(polling?.config.blocking, false);
+    cfg = config([{ ...watch('mode'), blocking: false }]);
+    await part.reload(cfg);
+    assert.equal(part.list()[0], polling, 'an unchanged polling watch keeps running');
+  } finally {
+    await part.stop();
+  }
+});
