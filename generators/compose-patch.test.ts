@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { addComposeService, ComposeError, composePublishedPorts, composeServiceNames } from './compose-patch.js';
+import { addComposeService, addComposeServices, ComposeError, composePublishedPorts, composeServiceNames } from './compose-patch.js';
 
 const USER_FILE = `# my stack (hand-edited)
 version: "3.8"
@@ -57,4 +57,21 @@ test('legacy files (services at the top level) and empty files', () => {
 test('refuses a duplicate service and unparsable YAML with file and line', () => {
   assert.throws(() => addComposeService(USER_FILE, 'nginx', 'build: x/\n'), /docker-compose\.yml: service "nginx" already exists/);
   assert.throws(() => composeServiceNames('services:\n  a: [\n', 'docker-compose.yml'), (err: Error) => err instanceof ComposeError && /^docker-compose\.yml:\d+:\d+: /.test(err.message));
+});
+
+test('several services at once give the same text as adding them one after another', () => {
+  const entries = [
+    { name: 'billing', fragment: 'build: billing/\ndepends_on:\n  - consul\n' },
+    { name: 'mail', fragment: 'image: mailhog\nports:\n  - "8025:8025"\n' },
+    { name: 'cache', fragment: 'image: redis\n' },
+  ];
+  const oneByOne = (text: string) => entries.reduce((t, e) => addComposeService(t, e.name, e.fragment), text);
+  const files = [USER_FILE, 'services:\n', '', '# header\nservices:\n', 'services:\n    web:\n        image: x\n', 'nginx:\n  build: nginx/\n', 'services: { web: { image: x } }\n'];
+  for (const file of files) {
+    const together = addComposeServices(file, entries);
+    assert.deepEqual(Object.keys(parse(together).services ?? parse(together)).slice(-3), ['billing', 'mail', 'cache'], file);
+    assert.equal(together, oneByOne(file), JSON.stringify(file));
+  }
+  assert.throws(() => addComposeServices(USER_FILE, [entries[0]!, entries[0]!]), /docker-compose\.yml: service "billing" already exists/);
+  assert.throws(() => addComposeServices(USER_FILE, [entries[0]!, { name: 'consul', fragment: 'image: y\n' }]), /service "consul" already exists/);
 });

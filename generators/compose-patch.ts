@@ -47,10 +47,14 @@ export function isLegacyCompose(text: string, file = 'docker-compose.yml'): bool
   return isMap(doc.contents) && !doc.contents.has('services') && !doc.contents.has('version');
 }
 
+function serviceNames(doc: Document): string[] {
+  const services = servicesMap(doc, false);
+  return services ? services.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)) : [];
+}
+
 /** The service names declared in a compose file. */
 export function composeServiceNames(text: string, file = 'docker-compose.yml'): string[] {
-  const services = servicesMap(load(text, file), false);
-  return services ? services.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)) : [];
+  return serviceNames(load(text, file));
 }
 
 /** Host ports published by any service (`"80:80"`, `8080:80/tcp`, `127.0.0.1:80:80`, long form). */
@@ -122,6 +126,12 @@ function reindent(fragment: string, base: string, unit: string): string {
     .join('\n');
 }
 
+export interface ComposeServiceEntry {
+  name: string;
+  /** The service's body: a YAML mapping indented by 2 spaces. */
+  fragment: string;
+}
+
 /**
  * Adds service `name` whose body is the YAML mapping `fragment`. The entry is spliced into the
  * text at the end of the services (found through the Document API's node ranges), so every other
@@ -129,24 +139,42 @@ function reindent(fragment: string, base: string, unit: string): string {
  * re-printed by `yaml`, which still keeps comments.
  */
 export function addComposeService(text: string, name: string, fragment: string, file = 'docker-compose.yml'): string {
+  return addComposeServices(text, [{ name, fragment }], file);
+}
+
+/**
+ * Adds several services, in order, as `addComposeService` one after another would, but parses the
+ * file once and checks the result once (a new project adds all its services to an empty file).
+ */
+export function addComposeServices(text: string, entries: readonly ComposeServiceEntry[], file = 'docker-compose.yml'): string {
   const doc = load(text, file);
-  if (composeServiceNames(text, file).includes(name)) throw new ComposeError(`${file}: service "${name}" already exists`);
-  const body = load(fragment, `${name} compose fragment`).contents;
+  const names = serviceNames(doc);
+  const bodies = entries.map(({ name, fragment }) => {
+    if (names.includes(name)) throw new ComposeError(`${file}: service "${name}" already exists`);
+    names.push(name);
+    return load(fragment, `${name} compose fragment`).contents;
+  });
   const spot = findSpot(doc, text);
   if (spot) {
     const head = text.slice(0, spot.at) + (spot.at > 0 && !text.slice(0, spot.at).endsWith('\n') ? '\n' : '');
-    const entry = `${spot.blankLine ? '\n' : ''}${spot.prefix}${spot.indent}${name}:\n${reindent(fragment, spot.indent + spot.unit, spot.unit)}\n`;
-    const out = head + entry + text.slice(spot.at);
-    // Keep the splice only if it means exactly "the old file plus this service".
+    // After the first entry the file has services in the detected layout: each further one
+    // follows the previous, after a blank line.
+    const block = entries
+      .map(({ name, fragment }, i) => `${i === 0 && !spot.blankLine ? '' : '\n'}${i === 0 ? spot.prefix : ''}${spot.indent}${name}:\n${reindent(fragment, spot.indent + spot.unit, spot.unit)}\n`)
+      .join('');
+    const out = head + block + text.slice(spot.at);
+    // Keep the splice only if it means exactly "the old file plus these services".
     const expected = servicesJson(doc);
-    expected[name] = (body as { toJSON(): unknown }).toJSON();
+    entries.forEach(({ name }, i) => (expected[name] = (bodies[i] as { toJSON(): unknown }).toJSON()));
     const got = servicesJson(load(out, file));
     if (JSON.stringify(got) === JSON.stringify(expected)) return out;
   }
   const services = servicesMap(doc, true)!;
-  const key = doc.createNode(name);
-  if (services.items.length > 0) key.spaceBefore = true;
-  services.set(key, body);
+  entries.forEach(({ name }, i) => {
+    const key = doc.createNode(name);
+    if (services.items.length > 0) key.spaceBefore = true;
+    services.set(key, bodies[i]);
+  });
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -3,7 +3,7 @@
  */
 import type { Blueprint } from '../blueprints/index.js';
 import { composeFragment, serviceFiles, type RenderContext } from './components.js';
-import { addComposeService } from './compose-patch.js';
+import { addComposeServices } from './compose-patch.js';
 import { renderTemplate } from './render.js';
 import { readTemplate } from './template-files.js';
 import type { FileOp } from './types.js';
@@ -29,8 +29,10 @@ function composeHeader(a: NewAnswers): string {
 
 export function planNew(a: NewAnswers): FileOp[] {
   const ctx: RenderContext = { project: a.project, version: a.version };
-  let compose = composeHeader(a);
-  for (const spec of a.blueprint.services) compose = addComposeService(compose, spec.name, composeFragment(spec, ctx));
+  const compose = addComposeServices(
+    composeHeader(a),
+    a.blueprint.services.map((spec) => ({ name: spec.name, fragment: composeFragment(spec, ctx) })),
+  );
   const ops: FileOp[] = [
     { path: 'README.md', content: renderTemplate('readme', a.blueprint.readme, { ...ctx }), action: 'create' },
     { path: 'docker-compose.yml', content: compose, action: 'create' },
