@@ -1,7 +1,8 @@
 /**
  * Discovery as a part of `autopilot run` (found by the app at `discovery/part.js`):
  * - each job with a `port` gets hooks: start registers it when it has `initial_status`, every
- *   passing health check is a TTL heartbeat (which registers it if needed), stop deregisters.
+ *   passing health check is a TTL heartbeat (which registers it if needed; HeartbeatPacer skips
+ *   the ones the TTL does not need), stop deregisters.
  *   A failed check sends nothing: the TTL runs out, as in ContainerPilot;
  * - `enterMaintenance` / `exitMaintenance` from `global` switch every service's maintenance;
  * - the telemetry endpoint is advertised as `containerpilot` (TTL 15 s, heartbeat 5 s) while it
@@ -15,6 +16,7 @@ import type { JobHooks } from '../jobs/types.js';
 import { currentTelemetry } from '../telemetry/current.js';
 import { Discovery } from './discovery.js';
 import { ipEnvName } from './env.js';
+import { HeartbeatPacer } from './heartbeat-pacer.js';
 import { resolveInterfaceIp } from './interfaces.js';
 import type { ServiceRegistration } from './service.js';
 
@@ -71,12 +73,15 @@ export class DiscoveryPart implements AppDiscoveryPart {
       if (cached?.generation !== this.generation) cached = { generation: this.generation, reg: this.registration(job) };
       return cached.reg;
     };
+    const pacer = new HeartbeatPacer(job.health?.ttlMs ?? 0);
     return {
       onStart: () => {
         if (job.service?.initialStatus) void reg()?.register();
       },
       onHealthCheck: (_job, passed) => {
-        if (passed) void reg()?.pass('ok');
+        if (!passed) return;
+        const r = reg();
+        if (r && pacer.due(performance.now(), r.state())) void r.pass('ok');
       },
       onStop: async () => {
         await reg()?.deregister();

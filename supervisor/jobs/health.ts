@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import type { HealthConfig } from '../config/model.js';
 import type { LogWriter } from '../log/logger.js';
 import { spawnProcess } from '../process/spawn.js';
+import { httpCheck } from './http-check.js';
 
 export interface CheckOptions {
   /** `check.<job>`: the name in logs and the source of the check's exit events. */
@@ -46,19 +47,6 @@ async function execCheck(argv: string[], opts: CheckOptions): Promise<CheckResul
   if (exit.status === 0) return { passed: true };
   if (exit.startError) return { passed: false, detail: `unable to start ${opts.name}: ${exit.startError}` };
   return { passed: false, detail: exit.timedOut ? 'timed out' : `exit status ${exit.status}` };
-}
-
-async function httpCheck(url: string, timeoutMs: number): Promise<CheckResult> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    // Drain so the connection is released; a slow body is bounded by the same signal.
-    await res.body?.cancel().catch(() => undefined);
-    return res.status < 400 ? { passed: true } : { passed: false, detail: `HTTP ${res.status}` };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.cause?.message ?? e.message);
-    return { passed: false, detail: `GET ${url}: ${why}` };
-  }
 }
 
 function tcpCheck(host: string, port: number, timeoutMs: number): Promise<CheckResult> {
