@@ -4,6 +4,11 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Logger } from '../log/logger.js';
 import { runCheck } from './health.js';
+import { httpCheckFetch, httpCheckNode } from './http-check.js';
+
+type Check = Parameters<typeof runCheck>[0];
+const viaNodeHttp = (c: Check, o: { timeoutMs: number }) => (c.kind === 'http' ? httpCheckNode(c.url, o.timeoutMs) : runCheck(c, opts()));
+const viaFetch = (c: Check, o: { timeoutMs: number }) => (c.kind === 'http' ? httpCheckFetch(c.url, o.timeoutMs) : runCheck(c, opts()));
 
 const lines: string[] = [];
 const log = new Logger({ level: 'DEBUG', format: 'text', output: 'stdout' }, { sink: { write: (t) => lines.push(t), reopen() {}, close() {} } });
@@ -13,7 +18,8 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-test('http: passes below 400, fails at 400+, on refusal and on timeout', async (t) => {
+for (const [client, check] of [['the runtime\'s choice', runCheck], ['node:http', viaNodeHttp], ['fetch', viaFetch]] as const) {
+test(`http (${client}): passes below 400, fails at 400+, on refusal and on timeout`, async (t) => {
   const server = createServer((req, res) => {
     if (req.url === '/ok') return res.end('fine');
     if (req.url === '/moved') return res.writeHead(302, { location: '/elsewhere' }).end();
@@ -26,19 +32,20 @@ test('http: passes below 400, fails at 400+, on refusal and on timeout', async (
     server.close();
   });
   const url = (p: string) => ({ kind: 'http' as const, url: `http://127.0.0.1:${port}${p}` });
-  assert.deepEqual(await runCheck(url('/ok'), opts()), { passed: true });
-  assert.deepEqual(await runCheck(url('/moved'), opts()), { passed: true });
-  assert.deepEqual(await runCheck(url('/fail'), opts()), { passed: false, detail: 'HTTP 503' });
-  const slow = await runCheck(url('/slow'), opts(200));
+  assert.deepEqual(await check(url('/ok'), opts()), { passed: true });
+  assert.deepEqual(await check(url('/moved'), opts()), { passed: true });
+  assert.deepEqual(await check(url('/fail'), opts()), { passed: false, detail: 'HTTP 503' });
+  const slow = await check(url('/slow'), opts(200));
   assert.equal(slow.passed, false);
   assert.match(slow.detail ?? '', /timed out/);
   const gone = createServer();
   const gonePort = await listen(gone);
   await new Promise<void>((r) => gone.close(() => r()));
-  const closed = await runCheck({ kind: 'http', url: `http://127.0.0.1:${gonePort}/` }, opts());
+  const closed = await check({ kind: 'http', url: `http://127.0.0.1:${gonePort}/` }, opts());
   assert.equal(closed.passed, false);
   assert.match(closed.detail ?? '', /ECONNREFUSED/);
 });
+}
 
 test('tcp: passes when a connection opens, fails when refused', async () => {
   const server = createTcpServer((s) => s.end());
