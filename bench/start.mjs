@@ -5,7 +5,7 @@
 // Real processes, a real Consul agent for the `consul:` variant, loopback only.
 //   node bench/start.mjs [--smoke] [--runs N]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineLine, ms, numberFlag, repoRoot, row, smoke, stats, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
@@ -109,8 +109,19 @@ function buildFloorBinary(spawnCode) {
   return out;
 }
 
+/** What `node dist/cli/index.js` runs now: the bundle (dist/cli/autopilot.cjs) or the modules (cli/node-bundle.ts). */
+function nodeLoads() {
+  const cli = join(repoRoot, 'dist', 'cli');
+  try {
+    return statSync(join(cli, 'autopilot.cjs')).mtimeMs >= statSync(join(cli, 'entry.js')).mtimeMs ? 'the bundle' : 'the modules (the bundle is older than dist/)';
+  } catch {
+    return 'the modules (no bundle: run `npm run build`)';
+  }
+}
+
 let agent;
 try {
+  const nodeBefore = nodeLoads();
   const app = buildApp();
   agent = await startConsulAgent();
   const plain = writeConfig('plain', app, undefined);
@@ -143,6 +154,9 @@ try {
     for (const c of cases) c.samples.push(await sample(c.argv, c.label));
   }
 
+  const nodeAfter = nodeLoads();
+  const nodeRan = nodeBefore === nodeAfter ? nodeBefore : `${nodeBefore} at the start, ${nodeAfter} at the end (dist/ was rebuilt during the run)`;
+  if (!nodeRan.startsWith('the bundle')) process.stderr.write(`bench: warning: node ran ${nodeRan}\n`);
   const versions = {
     node: process.version,
     bun: versionOf(devBin('bun')),
@@ -161,6 +175,7 @@ try {
     rows,
     notes: [
       `Span: from just before the benchmark spawns \`autopilot run --config <file>\` (wall clock) to the first instruction of the application, which records its own start time (${app.what}). It includes the runtime's start, loading the CLI and the config, and the supervisor's spawn of the job; nothing after the spawn.`,
+      `Node ran ${nodeRan}.`,
       'Floor rows: the same runtime running one `spawn()` of the same application, no autopilot code: the least any program on that runtime can do.',
     ],
   });
@@ -185,7 +200,7 @@ try {
     `- The application is ${app.what}. Its stamp and the benchmark's clock (\`performance.timeOrigin + performance.now()\`, taken just before \`spawn()\`) are the same wall clock.`,
     '- Span: exec of the runtime (or the binary) -> the application\'s first instruction. Included: the runtime\'s own start, loading the CLI, reading and validating the config, the supervisor\'s start-up up to spawning the job (a detached process group), the fork/exec of the application. Not included: anything the supervisor does after the spawn (the rest of its start-up, its stop once the app has exited; each sample waits for the supervisor to exit before the next one).',
     '- `autopilot run --config <file>` with one job (`restarts: "never"`) and a control socket in a temporary folder; no telemetry. `consul set`: the same with `consul:` naming a real agent on loopback and the job advertised (`port`), so discovery is wired; the app must not wait for Consul.',
-    '- Node: `node dist/cli/index.js`; Bun: `bun dist/cli/index.js`; Deno: `deno run -A dist/cli/index.js`; binary: `dist/bin/autopilot-linux-x64` (see docs/runtimes.md).',
+    `- Node: \`node dist/cli/index.js\`, which ran ${nodeRan} (docs/runtimes.md, "Node: the bundle"); Bun: \`bun dist/cli/index.js\`; Deno: \`deno run -A dist/cli/index.js\`; binary: \`dist/bin/autopilot-linux-x64\`.`,
     `- Floors: \`node --input-type=module -e\`, \`bun -e\`, \`deno eval\` and a \`bun build --compile --bytecode\` binary, each running one \`spawn(app, { detached: true })\`.`,
     `- ${RUNS} samples per case after ${WARMUP} warm-up run(s), the cases interleaved (one sample of each in turn) so that a change in machine load hits every case alike.`,
     '',
