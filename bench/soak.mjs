@@ -16,7 +16,7 @@ const { cliRuntime } = await import(join(repoRoot, 'dist', 'testing', 'runtimes.
 
 const MINUTES = numberFlag('minutes', 10);
 const DURATION_S = smoke ? 20 : MINUTES * 60;
-const WARMUP_S = smoke ? 3 : 20;
+const WARMUP_S = smoke ? 3 : 30;
 const SAMPLE_S = smoke ? 2 : 5;
 const FLAP_MS = 1000;
 const SERVICE = 'soak-flapper';
@@ -59,8 +59,9 @@ try {
   let toggles = 0;
   let flapErrors = 0;
   flapping = true;
+  const flapT0 = performance.now();
   flapper = (async () => {
-    const t0 = performance.now();
+    const t0 = flapT0;
     for (let i = 1; flapping; i++) {
       try {
         if (i % 2) await consulPut(agent, '/v1/agent/service/register', { Name: SERVICE, ID: `${SERVICE}-1`, Address: '127.0.0.1', Port: 9999 });
@@ -75,6 +76,8 @@ try {
 
   process.stderr.write(`bench: soak, ${runtime.name}, ${WARMUP_S} s warm-up + ${DURATION_S} s, a sample every ${SAMPLE_S} s\n`);
   await sleep(WARMUP_S * 1000);
+  // Start half-way between two changes, so no hook run is in flight when the counts are taken.
+  await sleep(FLAP_MS - ((performance.now() - flapT0 + FLAP_MS / 2) % FLAP_MS));
   const samples = [];
   const togglesAtStart = toggles;
   const runsAtStart = hookRuns();
@@ -107,6 +110,10 @@ try {
   const rssEnd = med(tail.map((s) => s.rss));
   const fdsStart = med(head.map((s) => s.fds));
   const fdsEnd = med(tail.map((s) => s.fds));
+  // The same over the second half alone: warm-up effects (JIT, the heap settling) show in the
+  // first half only, a leak in both.
+  const mid = samples.slice(Math.floor(samples.length / 2) - Math.floor(k / 2)).slice(0, k);
+  const rssMid = med(mid.map((s) => s.rss));
   const rss = stats(samples.map((s) => s.rss));
   const fds = stats(samples.map((s) => s.fds));
   const children = stats(samples.map((s) => s.children));
@@ -117,6 +124,7 @@ try {
   const rows = [
     row(`RSS, supervisor (${runtime.name}), every ${SAMPLE_S} s over ${minutes} min`, 'MiB', samples.map((s) => s.rss)),
     row(`RSS growth, end - start (median of the first and last ${window})`, 'MiB', [rssEnd - rssStart], { text: '<= 5 MiB (noise)', stat: 'max', limit: 5, better: 'lower' }),
+    row(`RSS growth over the second half, end - middle (median of ${window} each)`, 'MiB', [rssEnd - rssMid]),
     row(`Open fds, supervisor, every ${SAMPLE_S} s`, 'fds', samples.map((s) => s.fds)),
     row(`Open fds growth, end - start (median of the first and last ${window})`, 'fds', [fdsEnd - fdsStart], { text: '<= 0 (no leak)', stat: 'max', limit: 0, better: 'lower' }),
     row(`Child processes, every ${SAMPLE_S} s`, 'processes', samples.map((s) => s.children)),
@@ -127,7 +135,7 @@ try {
   ];
   const notes = [
     `${minutes} min after ${WARMUP_S} s of warm-up; the hook ran ${last.runs} times for ${last.toggles} changes of the flapping service.`,
-    `RSS ${rssStart.toFixed(1)} MiB at the start, ${rssEnd.toFixed(1)} MiB at the end (growth ${(rssEnd - rssStart).toFixed(1)} MiB), max ${rss.max.toFixed(1)} MiB; open fds ${fdsStart} at the start, ${fdsEnd} at the end, max ${fds.max}.`,
+    `RSS ${rssStart.toFixed(1)} MiB at the start, ${rssMid.toFixed(1)} MiB half-way, ${rssEnd.toFixed(1)} MiB at the end (growth ${(rssEnd - rssStart).toFixed(1)} MiB, ${(rssEnd - rssMid).toFixed(1)} MiB over the second half), max ${rss.max.toFixed(1)} MiB; open fds ${fdsStart} at the start, ${fdsEnd} at the end, max ${fds.max}.`,
   ];
   writeResult('soak', { section: 6, title: 'Soak: RSS and open fds under load with a flapping watch', command, runtimes: { [runtime.name]: runtimeVersion(runtime.name) }, loadBefore, rows, series, notes });
   const consulVersion = versionOf(findConsulBinary(), ['version']) ?? 'Consul';
@@ -144,6 +152,7 @@ try {
     `| duration (after ${WARMUP_S} s warm-up) | ${minutes} min, ${samples.length} samples |`,
     `| RSS at the start / end (median of the first / last ${window}) | ${rssStart.toFixed(1)} MiB / ${rssEnd.toFixed(1)} MiB |`,
     `| RSS growth | ${(rssEnd - rssStart).toFixed(1)} MiB |`,
+    `| RSS in the middle (${window} around half-time) / growth over the second half | ${rssMid.toFixed(1)} MiB / ${(rssEnd - rssMid).toFixed(1)} MiB |`,
     `| RSS min / median / max | ${rss.min.toFixed(1)} / ${rss.median.toFixed(1)} / ${rss.max.toFixed(1)} MiB |`,
     `| open fds at the start / end (same windows) | ${fdsStart} / ${fdsEnd} |`,
     `| open fds min / max | ${fds.min} / ${fds.max} |`,
