@@ -4,7 +4,8 @@
  * starts, reloads and stops them, and lets discovery hook into each job's lifecycle.
  *
  * A part is a module `supervisor/<part>/part.ts` exporting `createPart(config: Config):
- * AppPart | undefined` (discovery: a DiscoveryPart). Each is imported by a literal specifier so
+ * AppPart | undefined` (discovery: a DiscoveryPart), or a promise of one when the part loads
+ * what this config needs of it first (telemetry: prom-client, only with a `telemetry` block). Each is imported by a literal specifier so
  * the single-file binary's bundler includes it, and only when a config is loaded, so the
  * generator never pays for them.
  */
@@ -59,7 +60,7 @@ export interface AppParts {
   telemetry?: AppPart;
 }
 
-type PartModule = { createPart?: (config: Config) => AppPart | undefined };
+type PartModule = { createPart?: (config: Config) => AppPart | undefined | Promise<AppPart | undefined> };
 type PartName = 'discovery' | 'watches' | 'control' | 'telemetry';
 const PART_NAMES: readonly PartName[] = ['discovery', 'watches', 'control', 'telemetry'];
 
@@ -82,7 +83,7 @@ export async function loadParts(config: Config): Promise<AppParts> {
     // client's load at every start.
     if (NEEDS_CONSUL.has(name) && !config.consul) continue;
     const mod = await BUILT_IN[name]();
-    const part = mod?.createPart?.(config);
+    const part = await mod?.createPart?.(config);
     if (part) (parts as Record<string, AppPart>)[name] = part;
   }
   return parts;

@@ -7,27 +7,14 @@ import { Registry } from 'prom-client';
 import type { TelemetryConfig } from '../config/model.js';
 import type { StatusSnapshot } from '../control/status.js';
 import { RejectedRequest } from '../control/errors.js';
-import { createRecorder, noopRecorder, type TelemetryRecorder } from './recorder.js';
+import { createRecorder } from './recorder.js';
+import { noopRecorder, type TelemetryHandle, type TelemetryRecorder, type TelemetryService } from './types.js';
 import { startTelemetryServer, type TelemetryServer } from './server.js';
 import { UserMetrics } from './user-metrics.js';
 
 export { fullMetricName } from './user-metrics.js';
-export { noopRecorder, type TelemetryRecorder } from './recorder.js';
+export { noopRecorder, type TelemetryHandle, type TelemetryRecorder, type TelemetryService } from './types.js';
 export type { TelemetryServer } from './server.js';
-
-/** What discovery registers in Consul for the telemetry endpoint (ContainerPilot's fixed values). */
-export interface TelemetryService {
-  name: 'containerpilot';
-  port: number;
-  /** `telemetry.interfaces`, for discovery to resolve the advertised address. */
-  interfaces: string[];
-  /** `telemetry.tags`, plus the supervisor version as ContainerPilot adds it. */
-  tags: string[];
-  ttlMs: number;
-  heartbeatMs: number;
-  /** The TTL check passes while this is true: the server is listening. */
-  isHealthy(): boolean;
-}
 
 export interface StartOptions {
   /** The IP resolved from `telemetry.interfaces`. */
@@ -37,7 +24,7 @@ export interface StartOptions {
   port?: number;
 }
 
-export class Telemetry {
+export class Telemetry implements TelemetryHandle {
   readonly registry = new Registry();
   readonly recorder: TelemetryRecorder;
   private readonly metrics: UserMetrics | null;

@@ -3,7 +3,8 @@
  * current Telemetry, counts bus events, and serves `/metrics` and `/status` on the address
  * resolved from `telemetry.interfaces`. A reload that changes the `telemetry` block replaces the
  * instance (ContainerPilot re-registers its metrics on reload too). Failing to listen is logged
- * and the supervisor runs on without the endpoint.
+ * and the supervisor runs on without the endpoint. The prom-client-backed `Telemetry` (index.ts)
+ * is imported only when a `telemetry` block asks for it: without one, a start loads none of it.
  */
 import type { AppContext, AppPart } from '../app/parts.js';
 import type { Config, TelemetryConfig } from '../config/model.js';
@@ -11,7 +12,13 @@ import { buildStatus, followMaintenance } from '../control/snapshot.js';
 import { resolveInterfaceIp } from '../discovery/interfaces.js';
 import { VERSION } from '../../cli/version.js';
 import { setCurrentTelemetry } from './current.js';
-import { Telemetry } from './index.js';
+import type { Telemetry } from './index.js';
+
+/** The prom-client-backed implementation, once imported (a literal specifier, so bundlers include it). */
+let implementation: typeof import('./index.js') | undefined;
+async function loadImplementation(): Promise<typeof import('./index.js')> {
+  return (implementation ??= await import('./index.js'));
+}
 
 export class TelemetryPart implements AppPart {
   private ctx: AppContext | null = null;
@@ -52,6 +59,9 @@ export class TelemetryPart implements AppPart {
     if (!cfg) return;
     let t: Telemetry;
     try {
+      // Loaded already by createPart when the config had telemetry at start, so the instance is
+      // installed as soon as before; a reload that adds telemetry loads it here.
+      const { Telemetry } = implementation ?? (await loadImplementation());
       t = new Telemetry(cfg, VERSION);
     } catch (err) {
       ctx.log.error(`telemetry: ${(err as Error).message}`);
@@ -70,6 +80,7 @@ export class TelemetryPart implements AppPart {
   }
 }
 
-export function createPart(_config: Config): AppPart {
+export async function createPart(config: Config): Promise<AppPart> {
+  if (config.telemetry) await loadImplementation();
   return new TelemetryPart();
 }

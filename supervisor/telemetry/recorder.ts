@@ -1,31 +1,13 @@
 /**
  * The supervisor's own metrics. Jobs, watches, the event bus and the control server report through
- * this narrow interface; with telemetry off they get `noopRecorder`.
+ * this narrow interface (types.ts); with telemetry off they get `noopRecorder`.
  * Names follow ContainerPilot where it had the metric (`containerpilot_events`,
  * `containerpilot_control_http_requests`, `containerpilot_watch_instances`).
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { TelemetryRecorder } from './types.js';
 
-export interface TelemetryRecorder {
-  /** Every event published on the bus. */
-  event(code: string, source: string): void;
-  /** A job's process was restarted after exiting. */
-  jobRestart(job: string): void;
-  /** One health check run of a job, its duration and outcome. */
-  healthCheck(job: string, seconds: number, passed: boolean): void;
-  /** How many instances a watch currently sees. */
-  watchInstances(watch: string, count: number): void;
-  /** An answered control-socket request (the control server's `onRequest`). */
-  controlRequest(path: string, status: number): void;
-}
-
-export const noopRecorder: TelemetryRecorder = {
-  event() {},
-  jobRestart() {},
-  healthCheck() {},
-  watchInstances() {},
-  controlRequest() {},
-};
+export { noopRecorder, type TelemetryRecorder } from './types.js';
 
 export function createRecorder(registry: Registry): TelemetryRecorder {
   const registers = [registry];
