@@ -3,7 +3,7 @@
  * CatalogSnippet and KeyPair structs, sorted as consul-template sorts them (health: by Node then
  * ID, stable; services: by name; tags: sorted; KV lists: Consul's key order).
  */
-import { goStruct, typedSlice } from '../template/index.js';
+import { goStruct, lazyStructs, typedSlice } from '../template/index.js';
 import type { Blocking, RenderConsul } from './consul-api.js';
 import { goLess, type Dep } from './deps.js';
 
@@ -64,47 +64,82 @@ function taggedAddresses(v: unknown): Record<string, unknown> {
 /**
  * Every instance on one node repeats that node's record and its node-level checks (serfHealth):
  * within one answer they are identical, so they are shaped once per node and shared (templates
- * only read values). With a thousand instances this halves the work of a cold `render -once`.
+ * only read values).
  */
 interface NodeShapes {
-  taggedAddresses: Record<string, string>;
-  meta: Record<string, string>;
+  taggedAddresses?: Record<string, string>;
+  meta?: Record<string, string>;
   checks: Map<string, unknown>;
 }
 
+interface Instance {
+  node: Obj;
+  svc: Obj;
+  checks: Obj[];
+  status: string;
+  shared: NodeShapes;
+}
+
+/**
+ * consul-template's HealthService, its fields computed when a template first reads them: a
+ * typical template reads two fields of each of a thousand instances, and a short-lived
+ * `render -once` would otherwise spend most of its time shaping the rest.
+ */
+const healthService = lazyStructs<Instance>({
+  typeName: 'dependency.HealthService',
+  fields: ['Node', 'NodeID', 'NodeAddress', 'NodeTaggedAddresses', 'NodeMeta', 'ServiceMeta', 'Address', 'ServiceTaggedAddresses', 'ID', 'Name', 'Tags', 'Checks', 'Status', 'Port', 'Weights'],
+  compute: (i, field) => {
+    switch (field) {
+      case 'Node': return str(i.node['Node']);
+      case 'NodeID': return str(i.node['ID']);
+      case 'NodeAddress': return str(i.node['Address']);
+      case 'NodeTaggedAddresses': return (i.shared.taggedAddresses ??= strMap(i.node['TaggedAddresses']));
+      case 'NodeMeta': return (i.shared.meta ??= strMap(i.node['Meta']));
+      case 'ServiceMeta': return strMap(i.svc['Meta']);
+      case 'Address': return str(i.svc['Address']) || str(i.node['Address']);
+      case 'ServiceTaggedAddresses': return taggedAddresses(i.svc['TaggedAddresses']);
+      case 'ID': return str(i.svc['ID']);
+      case 'Name': return str(i.svc['Service']);
+      case 'Tags': return sortedTags(i.svc['Tags']);
+      case 'Checks': {
+        const nodeChecks = i.shared.checks;
+        return i.checks.map((c) => {
+          if (str(c['ServiceID']) !== '') return check(c);
+          const key = str(c['CheckID']);
+          let shaped = nodeChecks.get(key);
+          if (shaped === undefined) nodeChecks.set(key, (shaped = check(c)));
+          return shaped;
+        });
+      }
+      case 'Status': return i.status;
+      case 'Port': return num(i.svc['Port']);
+      case 'Weights': {
+        const w = obj(i.svc['Weights']);
+        return goStruct('api.AgentWeights', { Passing: num(w['Passing']), Warning: num(w['Warning']) });
+      }
+      default: return undefined;
+    }
+  },
+});
+
 export function healthServices(dep: Extract<Dep, { kind: 'health' }>, body: unknown): unknown[] {
-  const list: Obj[] = [];
+  const kept: Instance[] = [];
   const nodes = new Map<string, NodeShapes>();
+  const any = dep.filters.includes('any');
   for (const entry of Array.isArray(body) ? (body as unknown[]) : []) {
-    const node = obj(obj(entry)['Node']);
-    const svc = obj(obj(entry)['Service']);
-    const checks = (Array.isArray(obj(entry)['Checks']) ? (obj(entry)['Checks'] as unknown[]) : []).map(obj);
+    const e = obj(entry);
+    const checks = (Array.isArray(e['Checks']) ? (e['Checks'] as unknown[]) : []).map(obj);
     const status = aggregatedStatus(checks);
-    if (!dep.filters.some((f) => f === status || f === 'any')) continue;
+    if (!any && !dep.filters.includes(status)) continue;
+    const node = obj(e['Node']);
     const nodeName = str(node['Node']);
     let shared = nodes.get(nodeName);
-    if (shared === undefined) {
-      shared = { taggedAddresses: strMap(node['TaggedAddresses']), meta: strMap(node['Meta']), checks: new Map() };
-      nodes.set(nodeName, shared);
-    }
-    const nodeChecks = shared.checks;
-    const shapedChecks = checks.map((c) => {
-      if (str(c['ServiceID']) !== '') return check(c);
-      const key = str(c['CheckID']);
-      let shaped = nodeChecks.get(key);
-      if (shaped === undefined) nodeChecks.set(key, (shaped = check(c)));
-      return shaped;
-    });
-    const weights = obj(svc['Weights']);
-    list.push(goStruct('dependency.HealthService', {
-      Node: nodeName, NodeID: str(node['ID']), NodeAddress: str(node['Address']),
-      NodeTaggedAddresses: shared.taggedAddresses, NodeMeta: shared.meta, ServiceMeta: strMap(svc['Meta']),
-      Address: str(svc['Address']) || str(node['Address']), ServiceTaggedAddresses: taggedAddresses(svc['TaggedAddresses']),
-      ID: str(svc['ID']), Name: str(svc['Service']), Tags: sortedTags(svc['Tags']), Checks: shapedChecks, Status: status,
-      Port: num(svc['Port']), Weights: goStruct('api.AgentWeights', { Passing: num(weights['Passing']), Warning: num(weights['Warning']) }),
-    }));
+    if (shared === undefined) nodes.set(nodeName, (shared = { checks: new Map() }));
+    kept.push({ node, svc: obj(e['Service']), checks, status, shared });
   }
-  return list.sort((a, b) => goLess(str(a['Node']), str(b['Node'])) || goLess(str(a['ID']), str(b['ID'])));
+  // By Node then ID, stable (dependency/health_service.go).
+  kept.sort((a, b) => goLess(str(a.node['Node']), str(b.node['Node'])) || goLess(str(a.svc['ID']), str(b.svc['ID'])));
+  return kept.map(healthService);
 }
 
 export function catalogSnippets(body: unknown): unknown[] {

@@ -4,9 +4,13 @@
  * renamed over the target. Readers see the old file or the new one, never a partial one; an
  * identical content leaves the file (inode, mtime) untouched.
  */
-import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
+// The temporary name only has to be unique beside the target ('wx' refuses an existing one):
+// pid, a counter and a random part, without loading node:crypto into a short-lived process.
+let seq = 0;
+const tempSuffix = () => `${process.pid.toString(36)}${(seq++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
 /** Writes `content` to `path` unless it already holds exactly that; resolves whether it wrote. */
 export function writeIfChanged(path: string, content: string): boolean {
@@ -21,7 +25,7 @@ export function writeIfChanged(path: string, content: string): boolean {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const mode = existing ? existing.mode & 0o7777 : 0o644;
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${tempSuffix()}.tmp`);
   try {
     const fd = openSync(tmp, 'wx', mode);
     try {

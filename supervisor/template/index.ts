@@ -12,6 +12,7 @@ import { NO_VALUE } from './values.js';
 export { TemplateError };
 export { FuncError, withSig, type FuncSig, type ParamType, type TemplateFunc } from './func-types.js';
 export { GoComplex, GoFloat, goStruct, typedSlice } from './values.js';
+export { lazyStructs, type LazyStructType } from './lazy-struct.js';
 
 export interface RenderOptions {
   /** Name used in error messages (usually the file name). */

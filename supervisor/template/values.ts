@@ -6,7 +6,7 @@
 //   object marked with goStruct() -> struct (fields in declaration order; a missing field is an error)
 //   function -> func (usable with `call`)
 
-const STRUCT = Symbol.for('autopilot.template.struct');
+export const STRUCT = Symbol.for('autopilot.template.struct');
 
 /** A float64 whose value may be integral (e.g. the literal 3.0), so it still prints and compares as a float. */
 /** Go's invalid reflect.Value: the dot of a template invoked without data. Prints empty. */
