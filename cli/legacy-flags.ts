@@ -3,7 +3,7 @@
  * `-putenv K=V`, `-version`). cac (like most parsers) reads `-config` as the short flags
  * c,o,n,f,i,g, so we rewrite them to `--config` and pick the subcommand ContainerPilot implied.
  */
-const LEGACY_FLAGS = new Set(['config', 'consul', 'once', 'template', 'out', 'reload', 'ping', 'putenv', 'putmetric', 'maintenance', 'version']);
+const LEGACY_FLAGS = new Set(['config', 'consul', 'once', 'template', 'out', 'reload', 'ping', 'putenv', 'putmetric', 'maintenance', 'version', 'wait']);
 const CONTROL_FLAGS = ['reload', 'ping', 'putenv', 'putmetric', 'maintenance'] as const;
 const VALUE_CONTROL_FLAGS = new Set(['putenv', 'putmetric', 'maintenance']);
 const BOOL_CONTROL_FLAGS = new Set(['reload', 'ping']);

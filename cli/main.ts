@@ -100,6 +100,7 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--consul <address>', 'Consul agent host:port (default: $CONSUL_HTTP_ADDR or 127.0.0.1:8500)')
     .option('--template <in:out:command>', 'Template source, destination and command (repeatable)')
     .option('--once', 'Render once and exit instead of watching Consul')
+    .option('--wait <min[:max]>', 'Watch mode: render after min without changes, at most max after the first (e.g. 500ms:2s); default: at once, then at most one render per 250 ms')
     .example('autopilot render -once -consul consul:8500 -template "nginx.conf.ctmpl:/etc/nginx/nginx.conf:nginx -s reload"')
     .action(action(async (o: Opts) => (await import('./commands/render.js')).renderCommand(o)));
 

@@ -4,7 +4,7 @@
  *   const specs = flags.map(parseTemplateSpec);          // "in.ctmpl:out.conf:nginx -s reload"
  *   const consul = new RenderConsul(resolveConsulSettings(address, process.env));
  *   const failedCommands = await renderOnce(specs, { consul, log });   // -once
- *   const watch = new RenderWatch(specs, { consul, log }); ...; await watch.stop();
+ *   const watch = new RenderWatch(specs, { consul, log, wait: parseWait('500ms:2s') }); ...; await watch.stop();
  *   consul.close();
  * Failures that end a run are RenderErrors (exitCode 2: template or flag, 1: Consul).
  */
@@ -15,3 +15,4 @@ export { RenderWatch, type WatchOptions } from './watch.js';
 export { parseTemplateSpec, SpecError, type TemplateSpec } from './spec.js';
 export { renderPass, type Brain } from './pass.js';
 export { writeIfChanged } from './write.js';
+export { parseWait, WaitError } from './wait.js';

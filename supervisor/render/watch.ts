@@ -1,7 +1,10 @@
 /**
- * Watch mode: render whenever a dependency's blocking query reports a change, after a short
- * quiescence wait that coalesces bursts (consul-template's `wait` min, capped at 4x min), and
- * keep one DepLoop per dependency the templates currently use. A template is written only once
+ * Watch mode: render whenever a dependency's blocking query reports a change, and keep one
+ * DepLoop per dependency the templates currently use. By default a change after a quiet period
+ * renders at once; changes during a render or within `throttleMs` (250 ms) after one are
+ * coalesced into one trailing render, so a burst gives a bounded number of renders. With `wait`
+ * (consul-template's `-wait min:max`) a render waits instead for `min` without changes, at most
+ * `max` after the first change. A template is written only once
  * all its dependencies have data. A broken template at the first render ends the run (exit 2);
  * later failures are logged and the watch goes on.
  */
@@ -14,8 +17,10 @@ import { renderPass, type Brain } from './pass.js';
 import type { TemplateSpec } from './spec.js';
 
 export interface WatchOptions extends RenderRunOptions {
-  /** Quiescence before a render (default 250 ms). */
-  waitMinMs?: number;
+  /** Quiescence before a render (consul-template's `-wait`); absent: throttle instead. */
+  wait?: { minMs: number; maxMs: number };
+  /** Without `wait`: the least time between the end of a render and the next (default 250 ms). */
+  throttleMs?: number;
   /** Blocking query wait (default 60 s). */
   queryWaitMs?: number;
 }
@@ -27,6 +32,8 @@ export class RenderWatch {
   private readonly rendered: boolean[];
   private timer: NodeJS.Timeout | undefined;
   private firstChangeAt = 0;
+  /** When the last render that wrote or ran something ended (the throttle's reference). */
+  private lastRenderAt = -Infinity;
   private rendering: Promise<void> | undefined;
   private again = false;
   private readonly waitingLogged = new Set<string>();
@@ -59,11 +66,30 @@ export class RenderWatch {
 
   private schedule(): void {
     if (this.stopped) return;
-    const min = this.opts.waitMinMs ?? 250;
+    if (this.opts.wait) return this.scheduleQuiescent(this.opts.wait);
+    // Throttle: a render in progress, or one already due, takes this change too.
+    if (this.rendering) {
+      this.again = true;
+      return;
+    }
+    if (this.timer !== undefined) return;
+    const delay = this.lastRenderAt + (this.opts.throttleMs ?? 250) - Date.now();
+    if (delay <= 0) {
+      void this.render();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.render();
+    }, delay);
+  }
+
+  /** consul-template's quiescence: `min` after the last change, at most `max` after the first. */
+  private scheduleQuiescent(wait: { minMs: number; maxMs: number }): void {
     const now = Date.now();
     if (this.timer === undefined) this.firstChangeAt = now;
     clearTimeout(this.timer);
-    const delay = Math.max(0, Math.min(min, this.firstChangeAt + 4 * min - now));
+    const delay = Math.max(0, Math.min(wait.minMs, this.firstChangeAt + wait.maxMs - now));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.render();
@@ -75,9 +101,14 @@ export class RenderWatch {
       this.again = true;
       return;
     }
-    this.rendering = this.renderAll().catch((err: unknown) => {
-      this.opts.log(`render failed: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    this.rendering = this.renderAll()
+      .then((applied) => {
+        if (applied) this.lastRenderAt = Date.now();
+      })
+      .catch((err: unknown) => {
+        this.opts.log(`render failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.lastRenderAt = Date.now();
+      });
     await this.rendering;
     this.rendering = undefined;
     if (this.again && !this.stopped) {
@@ -86,7 +117,8 @@ export class RenderWatch {
     }
   }
 
-  private async renderAll(): Promise<void> {
+  /** Renders every template whose data is complete; true when something was written or ran. */
+  private async renderAll(): Promise<boolean> {
     const env = this.opts.env ?? process.env;
     const used = new Map<string, Dep>();
     const ready: Rendered[] = [];
@@ -111,9 +143,11 @@ export class RenderWatch {
       this.rendered[i] = true;
       ready.push({ spec, output: pass.output ?? '' });
     });
-    if (this.stopped) return;
+    if (this.stopped) return false;
     this.syncLoops(used);
-    if (ready.length > 0) await applyRendered(ready, this.opts);
+    if (ready.length === 0) return false;
+    await applyRendered(ready, this.opts);
+    return true;
   }
 
   /** One loop per used dependency; loops (and data) of dependencies no longer used go. */
