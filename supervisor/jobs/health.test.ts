@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { Logger } from '../log/logger.js';
 import { runCheck } from './health.js';
@@ -66,3 +67,46 @@ test('exec: exit 0 passes, non-zero fails, a hung check is killed at its timeout
   assert.deepEqual(hung, { passed: false, detail: 'timed out' });
   assert.ok(Date.now() - started < 9000, 'did not wait for the sleep');
 });
+
+/** Open file descriptors of this process (Linux). */
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+/** Waits (bounded) until `read()` equals `want`; returns the last value read. */
+async function settlesAt(read: () => number, want: number): Promise<number> {
+  let now = read();
+  for (let i = 0; i < 100 && now !== want; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    now = read();
+  }
+  return now;
+}
+
+// Timeouts only for node:http: Node's own fetch (undici, which the supervisor does not use on
+// Node) can keep an aborted connection to this never-answering server open; Bun's and Deno's
+// fetch, which the supervisor uses, close it.
+for (const [client, check, timeouts] of [['node:http', httpCheckNode, true], ['fetch', httpCheckFetch, false]] as const) {
+  test(`http (${client}): repeated checks, passing, failing${timeouts ? ' and timing out' : ''}, hold no more file descriptors`, async (t) => {
+    const server = createServer((req, res) => {
+      if (req.url === '/fail') return res.writeHead(503).end();
+      if (req.url === '/slow') return; // never answers
+      res.end();
+    });
+    const port = await listen(server);
+    t.after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const round = async () => {
+      for (let i = 0; i < 10; i++) {
+        assert.equal((await check(`http://127.0.0.1:${port}/ok`, 1000)).passed, true);
+        assert.equal((await check(`http://127.0.0.1:${port}/fail`, 1000)).passed, false);
+      }
+      if (timeouts) assert.match((await check(`http://127.0.0.1:${port}/slow`, 50)).detail ?? '', /timed out/);
+    };
+    // A client may keep a pooled connection: the first round sets the level, later rounds must not add to it.
+    await round();
+    const level = await settlesAt(openFds, openFds());
+    for (let r = 0; r < 3; r++) await round();
+    assert.equal(await settlesAt(openFds, level), level);
+  });
+}
