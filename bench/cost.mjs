@@ -171,6 +171,9 @@ export function runtimeVersion(name) {
  */
 async function measure(runtime, kind, agent, { seconds, warmupS, windowS }) {
   const dir = mkdtempSync(join(tmpdir(), 'autopilot-bench-cost-'));
+  // Ctrl-C ends this process through process.exit() (the Consul helper's handler): no finally runs.
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.on('exit', removeDir);
   const svc = await startServices(JOBS);
   let sup;
   try {
@@ -226,7 +229,8 @@ async function measure(runtime, kind, agent, { seconds, warmupS, windowS }) {
   } finally {
     await sup?.stop();
     await svc.close();
-    rmSync(dir, { recursive: true, force: true });
+    process.off('exit', removeDir);
+    removeDir();
   }
 }
 

@@ -26,6 +26,8 @@ const runtime = cliRuntime(ri > 0 ? process.argv[ri + 1] : 'node');
 const loadBefore = loadavg()[0];
 const dir = mkdtempSync(join(tmpdir(), 'autopilot-bench-soak-'));
 const runs = join(dir, 'hook-runs');
+// Ctrl-C ends this process through process.exit() (the Consul helper's handler): no finally runs.
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const hookRuns = () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter((l) => l !== '').length : 0);
 /** Direct children of `pid` (the jobs, a check or hook running at that instant). */
 const childCount = (pid) => descendants(pid).filter((p) => { try { return ppidOf(p) === pid; } catch { return false; } }).length;
