@@ -38,7 +38,7 @@ export function verdict(r) {
   return ok ? 'met' : '**not met**';
 }
 
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s) => s.replace('%', 'percent').replace('µ', 'u').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** Reads every results file, sorted by section. */
 export function loadResults(dir = join(outDir, 'results')) {
