@@ -31,7 +31,8 @@ if (!existsSync(bun)) fail(`${bun} is missing: run \`npm ci\` (bun is a devDepen
 
 /**
  * dist/cli/autopilot.cjs: entry.js and everything it imports as one CommonJS function
- * `(exports, require, module, __filename, __dirname, __distUrl)`, plus the V8 code cache of it.
+ * `(exports, require, module, __filename, __dirname, __distUrl)`, plus the V8 code cache of it
+ * (warmed by one `autopilot run`: warmCodeCache).
  * koffi stays outside (a native addon, loaded from node_modules when needed).
  */
 function buildNodeBundle() {
@@ -53,9 +54,9 @@ function buildNodeBundle() {
     if (/\bimport\(/.test(body)) fail('the Node bundle has a dynamic import() that is not `await import(name)`');
     const source = `(function (exports, require, module, __filename, __dirname, __distUrl) {const __import = async (name) => require(name);\n${body}\n})`;
     const file = join(cliDir, 'autopilot.cjs');
-    const cache = new Script(source, { filename: file }).createCachedData();
-    writeFileSync(join(work, 'autopilot.cjs.cache'), cache);
     writeFileSync(join(work, 'autopilot.cjs'), source);
+    const cache = warmCodeCache(join(work, 'autopilot.cjs'), cliDir, work) ?? new Script(source, { filename: file }).createCachedData();
+    writeFileSync(join(work, 'autopilot.cjs.cache'), cache);
     // The cache first: a bundle is only ever beside its own cache or an older one V8 rejects.
     renameSync(join(work, 'autopilot.cjs.cache'), `${file}.cache`);
     renameSync(join(work, 'autopilot.cjs'), file);
@@ -63,6 +64,36 @@ function buildNodeBundle() {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The code cache of the bundle after one `autopilot run` of a job that exits at once, made in a
+ * child process: it then holds the functions the start-up path compiles, not only the top level,
+ * so a start compiles next to nothing. Null (with a warning) when that run fails: the caller
+ * falls back to the cache of the top level, slower to start but the same program.
+ */
+function warmCodeCache(bundle, cliDir, work) {
+  const config = join(work, 'warm.json5');
+  writeFileSync(config, JSON.stringify({ control: { socket: join(work, 'warm.sock') }, jobs: [{ name: 'warm', exec: ['true'], restarts: 'never' }] }));
+  const out = join(work, 'warm.cache');
+  const code = `
+const { readFileSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { Script } = require('node:vm');
+const [bundle, cliDir, distUrl, out] = process.argv.slice(1, 5);
+const script = new Script(readFileSync(bundle, 'utf8'), { filename: bundle });
+process.on('exit', () => writeFileSync(out, script.createCachedData()));
+process.argv = [process.argv0, cliDir + '/index.js', ...process.argv.slice(5)];
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, cliDir, distUrl);
+`;
+  const distUrl = pathToFileURL(join(cliDir, '..')).href + '/';
+  const env = { ...process.env, NO_COLOR: '1' };
+  delete env.CONTAINERPILOT;
+  const run = spawnSync(process.execPath, ['-e', code, bundle, cliDir, distUrl, out, 'run', '--config', config], { cwd: work, env, encoding: 'utf8', timeout: 30_000 });
+  if (run.status === 0 && existsSync(out)) return readFileSync(out);
+  process.stderr.write(`build-binary: warning: the start-up run for the code cache failed (${run.error?.message ?? `exit status ${run.status}`}): ${run.stderr.trim()}; caching the top level only\n`);
+  return null;
 }
 
 if (process.argv.includes('--node-bundle')) {
