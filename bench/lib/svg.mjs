@@ -86,8 +86,8 @@ export function barChart({ title, unit, rows, fmt }) {
 
 /** Line chart. `lines`: [{ label, points: [[x, y], ...] }]; `logX` for instance counts. */
 export function lineChart({ title, x: xLabel, unit, lines, logX }) {
-  // Wide enough for the title (about 7.5 px per character at 14 px bold).
-  const W = Math.max(640, Math.ceil(16 + 7.5 * String(title).length));
+  // Wide enough for the title (about 8.5 px per character at 14 px bold).
+  const W = Math.max(640, Math.ceil(24 + 8.5 * String(title).length));
   const H = 300;
   const left = 56;
   const right = 150;
