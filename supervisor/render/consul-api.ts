@@ -22,6 +22,8 @@ export interface Blocking {
 export interface Answer {
   index: bigint | undefined;
   body: unknown;
+  /** The answer's text as Consul sent it ('' for none): equal texts mean equal data. */
+  text: string;
 }
 
 /** What a transport hands back: the status, X-Consul-Index and the body text. */
@@ -83,11 +85,11 @@ export class RenderConsul {
     const path = `/v1/kv/${q.key.split('/').map(encodeURIComponent).join('/')}`;
     const a = await this.get(`kv(${q.key})`, path, query, b, true);
     const list = Array.isArray(a.body) ? (a.body as Record<string, unknown>[]) : [];
-    if (list.length === 0) return { index: a.index, body: undefined };
+    if (list.length === 0) return { index: a.index, body: undefined, text: '' };
     for (const item of list) {
       if (typeof item['Value'] === 'string') item['Value'] = Buffer.from(item['Value'], 'base64').toString();
     }
-    return { index: a.index, body: q.recurse ? list : list[0] };
+    return { index: a.index, body: q.recurse ? list : list[0], text: a.text };
   }
 
   /** Aborts what is in flight and closes idle connections. */
@@ -129,7 +131,7 @@ export class RenderConsul {
         throw rawError({ code: e.code ?? e.cause?.code, message: e.cause?.message ?? e.message });
       }
       const index = raw.index !== null && /^\d+$/.test(raw.index) ? BigInt(raw.index) : undefined;
-      if (raw.status === 404 && notFoundIsEmpty) return { index, body: undefined };
+      if (raw.status === 404 && notFoundIsEmpty) return { index, body: undefined, text: '' };
       if (raw.status < 200 || raw.status >= 300) throw rawError({ response: { statusCode: raw.status, body: raw.text } });
       let body: unknown;
       try {
@@ -137,7 +139,7 @@ export class RenderConsul {
       } catch (err) {
         throw rawError({ message: `invalid JSON in the answer: ${(err as Error).message}` });
       }
-      return { index, body };
+      return { index, body, text: raw.text };
     } catch (err) {
       throw toConsulError(operation, err, this.settings.token);
     } finally {

@@ -68,9 +68,10 @@ export class DepLoop {
         backoff = 250;
         // Consul's rules: reset when the index goes backwards; never block on 0.
         index = got.index === undefined || got.index <= 0n || (index !== undefined && got.index < index) ? undefined : got.index;
-        const text = JSON.stringify(got.value);
-        if (text !== last) {
-          last = text;
+        // Consul's text, not the shaped value: shaping is lazy and a thousand instances would
+        // otherwise all be shaped (and serialized) on every answer.
+        if (got.text !== last) {
+          last = got.text;
           opts.brain.set(dep.key, got.value);
           opts.onChange();
         }

@@ -11,6 +11,11 @@ export interface Fetched {
   index: bigint | undefined;
   /** The template value: a struct slice, a string, or null for a missing key. */
   value: unknown;
+  /**
+   * Consul's answer text: the same text gives the same value, so watch mode compares texts (a
+   * different text with the same value only costs a render that writes nothing).
+   */
+  text: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -162,21 +167,21 @@ export async function fetchDep(consul: RenderConsul, dep: Dep, b: Blocking = {})
     case 'health': {
       const passingOnly = dep.filters.length === 1 && dep.filters[0] === 'passing';
       const a = await consul.healthService({ name: dep.name, tag: dep.tag, dc: dep.dc, passing: passingOnly }, b);
-      return { index: a.index, value: healthServices(dep, a.body) };
+      return { index: a.index, value: healthServices(dep, a.body), text: a.text };
     }
     case 'services': {
       const a = await consul.catalogServices({ dc: dep.dc }, b);
-      return { index: a.index, value: catalogSnippets(a.body) };
+      return { index: a.index, value: catalogSnippets(a.body), text: a.text };
     }
     case 'kv': {
       const a = await consul.kv({ key: dep.path, recurse: false, dc: dep.dc }, b);
       const item = Array.isArray(a.body) ? a.body[0] : a.body;
-      return { index: a.index, value: item === undefined || item === null ? null : str(obj(item)['Value']) };
+      return { index: a.index, value: item === undefined || item === null ? null : str(obj(item)['Value']), text: a.text };
     }
     case 'ls': {
       const a = await consul.kv({ key: dep.prefix, recurse: true, dc: dep.dc }, b);
       const items = Array.isArray(a.body) ? a.body : a.body === undefined || a.body === null ? [] : [a.body];
-      return { index: a.index, value: items.map((p) => keyPair(dep.prefix, obj(p))) };
+      return { index: a.index, value: items.map((p) => keyPair(dep.prefix, obj(p))), text: a.text };
     }
   }
 }
