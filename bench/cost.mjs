@@ -105,14 +105,18 @@ export function jobsConfig(prefix, services, kind) {
 /**
  * Starts `autopilot run --config <config>` on `runtime`, waits for its control socket; the
  * returned handle keeps the output's tail and stops it (SIGTERM, SIGKILL after 10 s).
+ * `nodeFlags` go before the script (Node only); `onOutput` sees every chunk of output.
  */
-export async function startSupervisor(runtime, config, socket) {
-  const child = spawn(runtime.argv[0], [...runtime.argv.slice(1), 'run', '--config', config], {
+export async function startSupervisor(runtime, config, socket, { nodeFlags = [], onOutput } = {}) {
+  const child = spawn(runtime.argv[0], [...nodeFlags, ...runtime.argv.slice(1), 'run', '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CONTAINERPILOT: '', NO_COLOR: '1' },
   });
   let output = '';
-  const keep = (d) => (output = (output + d.toString()).slice(-20_000));
+  const keep = (d) => {
+    output = (output + d.toString()).slice(-20_000);
+    onOutput?.(d.toString());
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   // Ctrl-C or an error exit: the supervisor still stops its jobs (SIGTERM), even after we are gone.

@@ -37,6 +37,8 @@ let svc;
 let sup;
 let flapping = false;
 let flapper;
+/** From --trace-gc (Node): V8 heap used after the last collection (MB), full collections so far. */
+const gc = { heapAfter: NaN, full: 0 };
 try {
   agent = await startConsulAgent();
   svc = await startServices(JOBS);
@@ -54,7 +56,24 @@ try {
     '}',
     '',
   ].join('\n'));
-  sup = await startSupervisor(runtime, config, socket);
+  // On Node, --trace-gc shows the V8 heap after each collection and when the first full
+  // (mark-compact) collection comes: RSS grows until then, so this separates a leak from garbage
+  // the collector has not reclaimed yet.
+  const traceGc = runtime.name === 'node';
+  let pending = '';
+  sup = await startSupervisor(runtime, config, socket, {
+    nodeFlags: traceGc ? ['--trace-gc'] : [],
+    onOutput: (chunk) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /(Mark-Compact|Scavenge)[^\d]*([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB/.exec(line);
+        if (!m) continue;
+        gc.heapAfter = Number(m[4]);
+        if (m[1] === 'Mark-Compact') gc.full++;
+      }
+    },
+  });
   await waitPassing(agent, svc.services.map((_, i) => `soak-${i + 1}`), sup);
 
   // The flapper: one instance of the watched service, registered then deregistered, one change a second.
@@ -87,9 +106,9 @@ try {
   for (let i = 0; i <= DURATION_S / SAMPLE_S; i++) {
     await sleep(Math.max(0, t0 + i * SAMPLE_S * 1000 - performance.now()));
     if (!sup.running()) throw new Error(`the supervisor exited during the soak; output:\n${sup.output().slice(-4000)}`);
-    const s = { t: (performance.now() - t0) / 1000, rss: rssKiB(sup.pid) / 1024, fds: fdCount(sup.pid), children: childCount(sup.pid), runs: hookRuns() - runsAtStart, toggles: toggles - togglesAtStart };
+    const s = { t: (performance.now() - t0) / 1000, rss: rssKiB(sup.pid) / 1024, fds: fdCount(sup.pid), children: childCount(sup.pid), runs: hookRuns() - runsAtStart, toggles: toggles - togglesAtStart, heap: gc.heapAfter, fullGcs: gc.full };
     samples.push(s);
-    if (!smoke && i % 12 === 0) process.stderr.write(`bench: soak t=${s.t.toFixed(0)} s rss=${s.rss.toFixed(1)} MiB fds=${s.fds} children=${s.children} hook runs=${s.runs}/${s.toggles} changes\n`);
+    if (!smoke && i % 12 === 0) process.stderr.write(`bench: soak t=${s.t.toFixed(0)} s rss=${s.rss.toFixed(1)} MiB heap=${s.heap} MB (full GCs ${s.fullGcs}) fds=${s.fds} children=${s.children} hook runs=${s.runs}/${s.toggles} changes\n`);
   }
   flapping = false;
   await flapper;
@@ -132,7 +151,15 @@ try {
     row(`Child processes, every ${SAMPLE_S} s`, 'processes', samples.map((s) => s.children)),
   ];
   const series = [
-    { title: `Soak: supervisor RSS over ${minutes} min (${runtime.name}, 5 jobs, 1 s http checks, a watch flapping every second)`, x: 'time (s)', unit: 'MiB', lines: [{ label: `RSS (${runtime.name})`, points: samples.map((s) => [Math.round(s.t), Number(s.rss.toFixed(2))]) }] },
+    {
+      title: `Soak: supervisor RSS over ${minutes} min (${runtime.name}, 5 jobs, 1 s http checks, a watch flapping every second)`,
+      x: 'time (s)',
+      unit: 'MiB',
+      lines: [
+        { label: `RSS (${runtime.name})`, points: samples.map((s) => [Math.round(s.t), Number(s.rss.toFixed(2))]) },
+        ...(traceGc ? [{ label: 'V8 heap used after the last GC (--trace-gc)', points: samples.filter((s) => Number.isFinite(s.heap)).map((s) => [Math.round(s.t), s.heap]) }] : []),
+      ],
+    },
     { title: `Soak: supervisor open file descriptors over ${minutes} min (${runtime.name})`, x: 'time (s)', unit: 'fds', lines: [{ label: `open fds (${runtime.name})`, points: samples.map((s) => [Math.round(s.t), s.fds]) }] },
   ];
   const notes = [
@@ -160,10 +187,11 @@ try {
     `| open fds min / max | ${fds.min} / ${fds.max} |`,
     `| child processes min / median / max | ${children.min} / ${children.median} / ${children.max} |`,
     `| changes of the flapping service / hook runs | ${last.toggles} / ${last.runs} |`,
+    ...(traceGc ? [`| V8 heap used after the last GC at the start / end; full (mark-compact) collections during the run | ${samples[0].heap} MB / ${last.heap} MB; ${last.fullGcs - samples[0].fullGcs} |`] : []),
     '',
-    '| t (s) | RSS (MiB) | open fds | children | hook runs | changes |',
-    '|---|---|---|---|---|---|',
-    ...samples.filter((_, i) => i % Math.max(1, Math.round(60 / SAMPLE_S)) === 0 || i === samples.length - 1).map((s) => `| ${s.t.toFixed(0)} | ${s.rss.toFixed(1)} | ${s.fds} | ${s.children} | ${s.runs} | ${s.toggles} |`),
+    '| t (s) | RSS (MiB) | V8 heap after last GC (MB) | full GCs | open fds | children | hook runs | changes |',
+    '|---|---|---|---|---|---|---|---|',
+    ...samples.filter((_, i) => i % Math.max(1, Math.round(60 / SAMPLE_S)) === 0 || i === samples.length - 1).map((s) => `| ${s.t.toFixed(0)} | ${s.rss.toFixed(1)} | ${Number.isFinite(s.heap) ? s.heap : 'n/a'} | ${traceGc ? s.fullGcs : 'n/a'} | ${s.fds} | ${s.children} | ${s.runs} | ${s.toggles} |`),
     '',
     'Goals: no RSS growth beyond noise (end - start at most 5 MiB: the garbage collector alone moves RSS by a few MiB), no fd leak (end - start at most 0), and the hook runs once per change all along.',
     '',
@@ -172,6 +200,7 @@ try {
     `- A real Consul agent and a real \`autopilot run\` (${runtime.argv.map((a) => a.replace(repoRoot, '')).join(' ')} run --config ...) with the load of bench/cost.mjs: ${JOBS} jobs (\`sleep\`s advertised in Consul, TTL 5 s) each with a built-in \`http\` health check every 1 s against a tiny HTTP server in the benchmark process; plus \`watches: [{ name: "${SERVICE}", interval: 5 }]\` and a hook job \`{ exec: ["sh", "-c", "echo run >> <file>"], when: { source: "watch.${SERVICE}", each: "changed" } }\`.`,
     `- The flapper: every ${FLAP_MS} ms the benchmark registers (\`PUT /v1/agent/service/register\`, no checks, so passing at once) or deregisters one instance of \`${SERVICE}\`: each is a change of the watched set, so the hook forks once a second.`,
     `- Sampling every ${SAMPLE_S} s of the supervisor process: VmRSS (/proc/<pid>/status), open file descriptors (entries of /proc/<pid>/fd), direct child processes (the 5 jobs plus any hook running at that instant), the hook's run count (lines it appended). Start and end are the medians of the first and last ${window}, so one GC cycle does not decide the growth figure.`,
+    '- On Node the supervisor runs with `--trace-gc` (its stdout, parsed): the V8 heap used after each collection and the count of full (mark-compact) collections. V8 postpones the first full collection while the heap is small, so RSS climbs until it comes; growth that continues after full collections is what a leak looks like. Bun and Deno print no such trace.',
     '- The run fails if the supervisor exits, if a service stops passing in Consul, or if the hook ran less than 90% (or more than 100%, plus 2) of the changes.',
     '',
   ]);
