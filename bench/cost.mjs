@@ -239,8 +239,8 @@ async function measure(runtime, kind, agent, { seconds, warmupS, windowS }) {
 }
 
 async function main() {
-  const SECONDS = numberFlag('seconds', 60, 4);
-  const WARMUP = numberFlag('warmup', 10, 2);
+  const SECONDS = numberFlag('seconds', 60, 2);
+  const WARMUP = numberFlag('warmup', 10, 1);
   const WINDOW = smoke ? 1 : 5;
   const i = process.argv.indexOf('--runtimes');
   const names = (i > 0 ? process.argv[i + 1] : 'node,bun,binary,deno').split(',');
