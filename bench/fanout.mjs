@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameS
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { machineLine, ms, numberFlag, repoRoot, row, sleep, smoke, stats, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
+import { machineLine, ms, msRow, numberFlag, repoRoot, row, sleep, smoke, stats, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
 
 const { startConsulAgent, consulPut, findConsulBinary } = await import(join(repoRoot, 'dist', 'testing', 'consul-agent.js'));
 const { RenderConsul, renderPass } = await import(join(repoRoot, 'dist', 'supervisor', 'render', 'index.js'));
@@ -353,10 +353,7 @@ try {
     ],
   });
 
-  const line = (label, xs) => {
-    const s = stats(xs);
-    return `| ${label} | ${s.n} | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.p99)} | ${ms(s.max)} |`;
-  };
+  const line = msRow;
   writeReport('fanout', [
     '# 2. Fan-out: render nginx upstreams + reload',
     '',

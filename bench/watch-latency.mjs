@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineLine, ms, numberFlag, repoRoot, row, sleep, stats, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
+import { machineLine, ms, msRow, numberFlag, repoRoot, row, sleep, stats, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
 
 const { startConsulAgent, consulPut, findConsulBinary } = await import(join(repoRoot, 'dist', 'testing', 'consul-agent.js'));
 const { statusJson } = await import(join(repoRoot, 'dist', 'testing', 'consul-run.js'));
@@ -206,10 +206,7 @@ try {
 
   const callS = stats([...b.passing, ...b.gone, ...p.passing, ...p.gone].map((r) => r.call));
   const runsS = stats(bursts.map((x) => x.hookRuns));
-  const table = (label, xs) => {
-    const s = stats(xs);
-    return `| ${label} | ${s.n} | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.p99)} | ${ms(s.max)} |`;
-  };
+  const table = msRow;
   writeReport('watch-latency', [
     '# 1. Watch reaction latency: Consul change to hook start',
     '',

@@ -45,6 +45,12 @@ export function ms(x) {
   return `${x.toFixed(Math.abs(x) < 10 ? 2 : 1)} ms`;
 }
 
+/** A detail-report row `| label | n | median | p95 | p99 | max |` of `xs` (ms). */
+export function msRow(label, xs) {
+  const s = stats(xs);
+  return `| ${label} | ${s.n} | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.p99)} | ${ms(s.max)} |`;
+}
+
 /** A markdown table row of median / p95 / max. */
 export const statCells = (s, fmt = ms) => `${fmt(s.median)} | ${fmt(s.p95)} | ${fmt(s.max)}`;
 
