@@ -1,6 +1,6 @@
 import { cac } from 'cac';
 import { translateLegacyArgv } from './legacy-flags.js';
-import { VERSION } from './version.js';
+import { VERSION, versionText } from './version.js';
 
 type Opts = Record<string, unknown> & { '--'?: string[] };
 
@@ -104,9 +104,9 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .example('autopilot render -once -consul consul:8500 -template "nginx.conf.ctmpl:/etc/nginx/nginx.conf:nginx -s reload"')
     .action(action(async (o: Opts) => (await import('./commands/render.js')).renderCommand(o)));
 
-  cli.command('version', 'Print the version').action(
+  cli.command('version', 'Print the version and the git commit it was built from').action(
     action(async () => {
-      process.stdout.write(`Version: ${VERSION}\n`);
+      process.stdout.write(versionText());
     }),
   );
 

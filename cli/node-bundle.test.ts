@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { versionText } from '../testing/build-version.js';
 import { devBin } from '../testing/runtimes.js';
 import { repoRoot } from '../testing/paths.js';
 
@@ -100,6 +101,7 @@ describe('the built Node bundle', () => {
     mkdirSync(cli, { recursive: true });
     for (const f of ['index.js', 'node-bundle.js', 'entry.js', 'autopilot.cjs', 'autopilot.cjs.cache']) copyFileSync(join(builtCli, f), join(cli, f));
     copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'));
+    copyFileSync(join(repoRoot, 'dist', 'build-info.json'), join(dir, 'dist', 'build-info.json'));
     cpSync(join(repoRoot, 'templates'), join(dir, 'templates'), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
     age(join(cli, 'entry.js'), -60);
@@ -107,11 +109,11 @@ describe('the built Node bundle', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('runs from another folder with none of the other dist/ modules: version, new, validate errors', () => {
+  test('runs from another folder with none of the other dist/ modules: version and commit, new, validate errors', () => {
     const cli = join(dir, 'dist', 'cli', 'index.js');
     const version = run([process.execPath, cli, '--version'], dir);
     assert.equal(version.code, 0, version.stderr);
-    assert.match(version.stdout, /^Version: \d+\.\d+\.\d+/);
+    assert.equal(version.stdout, versionText, 'package.json and dist/build-info.json, found from the bundle');
     const out = join(dir, 'app');
     const created = run([process.execPath, cli, 'new', 'hello-world', out, '--yes'], dir);
     assert.equal(created.code, 0, created.stderr);

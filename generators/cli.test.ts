@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findBlueprint } from '../blueprints/index.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../base/version.js';
 import { opsToFiles, readTree, runCli, tempDir, type CliResult } from './helpers.test.js';
 import { planNew } from './plan-new.js';
 

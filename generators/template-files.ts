@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { embeddedAssets } from '../cli/embedded.js';
+import { embeddedAssets } from '../base/embedded.js';
 
 /** The package root: the nearest folder above this module holding `templates/` and package.json. */
 function findTemplatesDir(): string {

@@ -3,13 +3,15 @@
 //   dist/bin/autopilot-linux-x64, dist/bin/autopilot-linux-x64-musl
 // Run `npm run build` first (the npm script does). `--target <name>` builds one only.
 // `--node-bundle` (part of `npm run build`) instead writes the Node bundle that
-// dist/cli/index.js runs: dist/cli/autopilot.cjs and its V8 code cache (cli/node-bundle.ts).
+// dist/cli/index.js runs: dist/cli/autopilot.cjs and its V8 code cache (cli/node-bundle.ts),
+// and dist/build-info.json, the git commit of the build (scripts/lib/build-info.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { embeddedModuleSource } from './embed-templates.mjs';
+import { writeBuildInfo } from './lib/build-info.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const bun = join(repoRoot, 'node_modules', '.bin', 'bun');
@@ -97,6 +99,7 @@ script.runInThisContext()(module.exports, createRequire(bundle), module, bundle,
 }
 
 if (process.argv.includes('--node-bundle')) {
+  writeBuildInfo(repoRoot);
   buildNodeBundle();
   process.exit(0);
 }

@@ -1,22 +1,22 @@
 /**
  * The single-file binaries are self-contained: the glibc one, copied away and run with the
  * repository hidden (a tmpfs over it in a private mount namespace), still prints the right
- * version and scaffolds the same tree as Node from the repository. The musl one (not runnable on
- * this glibc host) asks for musl's loader and carries the same embedded templates. `run` with
- * the repository hidden still has every part: control socket, telemetry, Consul registration.
+ * version and commit and scaffolds the same tree as Node from the repository. The musl one (not
+ * runnable on this glibc host) asks for musl's loader and carries the same embedded templates.
+ * `run` with the repository hidden still has every part: control socket, telemetry, Consul
+ * registration.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, it } from 'node:test';
+import { versionText } from './build-version.js';
 import { repoRoot } from './paths.js';
 import { consulGet, startConsulAgent, type HealthServiceEntry } from './consul-agent.js';
 import { binaryPath, cliRuntime, muslBinaryPath, type CliRuntime } from './runtimes.js';
 import { freePort, runCli, supervise } from './runtimes-process.js';
 import { sleep } from './supervisor.js';
-
-const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 function readTree(root: string, dir = root, out: Record<string, string> = {}): Record<string, string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -58,11 +58,11 @@ function hiddenRepoRuntime(): CliRuntime {
   return { name: 'binary', argv: ['unshare', '--mount', 'sh', '-c', script, 'autopilot'] };
 }
 
-it('the binary, away from the repository, prints the version and scaffolds the same tree as node', async () => {
+it('the binary, away from the repository, prints the version and commit and scaffolds the same tree as node', async () => {
   mkdirSync(join(work, 'bin'));
   mkdirSync(join(work, 'node'));
   const v = await runCli(hiddenRepoRuntime(), ['--version']);
-  assert.deepEqual([v.code, v.stdout, v.stderr], [0, `Version: ${version}\n`, '']);
+  assert.deepEqual([v.code, v.stdout, v.stderr], [0, versionText, ''], 'the version and commit embedded at build time');
 
   const made = await runCli(hiddenRepoRuntime(), ['new', 'todo-api', 'my-app', '--yes'], { cwd: join(work, 'bin') });
   assert.equal(made.code, 0, made.stderr);

@@ -1,8 +1,8 @@
 /**
  * The one-shot commands give the same answers on Node, Bun, Deno and the single-file binary:
- * `new` writes byte-identical trees (same modes), `--version` prints package.json's version,
- * `validate` and `-template` print the same text with the same exit codes. Node's output is the
- * reference each other runtime is compared with.
+ * `new` writes byte-identical trees (same modes), `--version` prints package.json's version and
+ * the build's commit, `validate` and `-template` print the same text with the same exit codes.
+ * Node's output is the reference each other runtime is compared with.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compatDir, repoRoot } from './paths.js';
+import { versionText } from './build-version.js';
 import { runCli, type CliResult } from './runtimes-process.js';
 import { cliRuntime, RUNTIME_NAMES, type RuntimeName } from './runtimes.js';
 
@@ -152,10 +153,10 @@ for (const rt of RUNTIME_NAMES.filter((r) => r !== 'node')) {
       answers = await collect(rt);
     });
 
-    it('--version and -version print package.json\'s version', async () => {
+    it('--version and -version print package.json\'s version and the build\'s commit', async () => {
       for (const flag of ['--version', '-version', 'version']) {
         const r = await run(rt, [flag]);
-        assert.deepEqual(shape(r), { code: 0, stdout: `Version: ${version}\n`, stderr: '' }, flag);
+        assert.deepEqual(shape(r), { code: 0, stdout: versionText, stderr: '' }, flag);
       }
     });
 

@@ -11,7 +11,7 @@
 import type { AppContext, AppPart } from '../app/parts.js';
 import type { Config } from '../config/model.js';
 import { currentTelemetry } from '../telemetry/current.js';
-import { VERSION } from '../../cli/version.js';
+import { VERSION } from '../../base/version.js';
 import { RejectedRequest } from './errors.js';
 import type { ControlHandlers } from './handlers.js';
 import { startControlServer, type ControlServer } from './server.js';

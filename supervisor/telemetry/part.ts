@@ -10,7 +10,7 @@ import type { AppContext, AppPart } from '../app/parts.js';
 import type { Config, TelemetryConfig } from '../config/model.js';
 import { buildStatus, followMaintenance } from '../control/snapshot.js';
 import { resolveInterfaceIp } from '../discovery/interfaces.js';
-import { VERSION } from '../../cli/version.js';
+import { VERSION } from '../../base/version.js';
 import { setCurrentTelemetry } from './current.js';
 import type { Telemetry } from './index.js';
 
