@@ -70,6 +70,20 @@ for (const rt of RUNTIMES) {
       assert.match(missing.stdout, FATAL('.*none\\.json5: cannot read config: .*'));
     });
 
+    it('arguments after the flags: the application of a 2.x config (as 2.x ran it); beside a 3.x config ignored, as ContainerPilot 3 does', async () => {
+      const v2 = file('v2.json', '{ "consul": "127.0.0.1:1", "preStart": "echo prestart ran" }\n');
+      const app = ['sh', '-c', 'echo app ran; exit 4'];
+      for (const [args, env] of [[['-config', v2, ...app], {}], [app, { CONTAINERPILOT: v2 }]] as const) {
+        const r = await containerpilot(rt, [...args], env);
+        assert.equal(r.code, 4, r.stdout + r.stderr);
+        assert.match(r.stdout, /Z prestart ran\n.*Z app ran\n/s);
+      }
+      const v3 = await containerpilot(rt, ['-config', exits3(), ...app]);
+      assert.equal(v3.code, 3, v3.stdout + v3.stderr);
+      assert.match(v3.stdout, /Z app ran\n/);
+      assert.equal(v3.stderr, 'containerpilot: ignoring the arguments after the flags (sh -c echo app ran; exit 4): a 3.x config runs its jobs only, as ContainerPilot 3 does\n');
+    });
+
     it('-template -config f -out x writes the rendered config and prints nothing', async () => {
       const config = file('templated.json5', '{ consul: "{{ .CONSUL }}:8500", jobs: [] }\n');
       const out = join(work, rt, 'rendered.json5');

@@ -54,20 +54,24 @@ export async function containerpilotMain(argv: readonly string[], program: strin
 }
 
 async function dispatch(last: (name: string) => string, all: (name: string) => readonly string[], args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const configFlag = last('config');
-  const config = configFlag || env['CONTAINERPILOT'] || '';
+  const config = last('config') || env['CONTAINERPILOT'] || '';
   // Every subcommand but -version loads the config (config/config.go's loadConfigFile).
   if (config === '') throw new UserError('-config flag is required');
   const ctl = async (action: string, values: string[] = []): Promise<number> => (await import('./commands/ctl.js')).ctlCommand(action, values, { config });
   // MultiFlag keeps one value per key, the last given.
   const pairs = (name: string): string[] => Object.entries(Object.fromEntries(all(name).map((kv) => kv.split(/=(.*)/s, 2)))).map(([k, v]) => `${k}=${v}`);
-  const run = async (o: RunOptions): Promise<number> => (await import('./commands/run.js')).runCommand({ config: configFlag || undefined, ...o }, env);
+  const run = async (o: RunOptions): Promise<number> => (await import('./commands/run.js')).runCommand({ config, ...o }, env);
   if (last('template') === 'true') return run({ template: true, out: last('out') || undefined });
   if (last('reload') === 'true') return ctl('reload');
   if (last('maintenance') !== '') return ctl('maintenance', [last('maintenance')]);
   if (all('putenv').length > 0) return ctl('putenv', pairs('putenv'));
   if (all('putmetric').length > 0) return ctl('putmetric', pairs('putmetric'));
   if (last('ping') === 'true') return ctl('ping');
-  // Arguments after the flags: ContainerPilot 2.x's main application, as `autopilot run` takes them.
+  // Arguments after the flags: with a 2.x config, its main application (as 2.x ran it, and as
+  // `autopilot run` takes it); ContainerPilot 3 ignores them, and so do we, saying so.
+  if (args.length > 0 && !(await import('../supervisor/config/index.js')).isV2ConfigSource(config, env)) {
+    process.stderr.write(`containerpilot: ignoring the arguments after the flags (${args.join(' ')}): a 3.x config runs its jobs only, as ContainerPilot 3 does\n`);
+    return run({});
+  }
   return run({ '--': args });
 }
