@@ -102,7 +102,7 @@ async function sample(rt, mode, version) {
       if (existsSync(target)) throw new Error(`${who}: wrote ${target}`);
       const creates = r.stdout.split('\n').filter((l) => /^\s+create /.test(l)).length;
       if (creates !== golden.size || !r.stdout.includes('nothing was written')) throw new Error(`${who}: the plan lists ${creates} files, not ${golden.size}:\n${r.stdout}`);
-    } else if (r.stdout.trim() !== `Version: ${version}`) throw new Error(`${who}: printed ${JSON.stringify(r.stdout)}`);
+    } else if (!r.stdout.startsWith(`Version: ${version}\nGitHash: `)) throw new Error(`${who}: printed ${JSON.stringify(r.stdout)}`);
     return r.ms;
   } finally {
     rmSync(cwd, { recursive: true, force: true });
@@ -114,7 +114,7 @@ try {
   const versions = new Map();
   for (const rt of runtimes) {
     const r = await timed([...rt.argv, '--version'], base);
-    const m = /^Version: (\S+)$/.exec(r.stdout.trim());
+    const m = /^Version: (\S+)\nGitHash: \S+$/.exec(r.stdout.trim());
     if (r.code !== 0 || !m) throw new Error(`${rt.name} --version: exit ${r.code}, ${r.stdout}${r.stderr}`);
     versions.set(rt.name, m[1]);
   }
