@@ -4,7 +4,7 @@
  * staged are they renamed into place, so an error or Ctrl-C before that leaves nothing behind.
  */
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { diffLines } from './diff.js';
 import { GeneratorError, InterruptedError } from './errors.js';
@@ -30,6 +30,10 @@ function lineCount(s: string): string {
 export function describePlan(ops: FileOp[], overwrite: Set<string> = new Set()): string[] {
   const lines: string[] = [];
   for (const op of ops) {
+    if (op.copyFrom !== undefined) {
+      lines.push(`${overwrite.has(op.path) ? 'overwrite' : 'create'} ${op.path} (a copy of ${op.copyFrom})`);
+      continue;
+    }
     if (op.action === 'create') {
       lines.push(`${overwrite.has(op.path) ? 'overwrite' : 'create'} ${op.path} (${lineCount(op.content)})`);
       continue;
@@ -85,10 +89,21 @@ export async function applyPlan(ops: FileOp[], o: ApplyOptions): Promise<{ writt
   // By op index; a hole is a file not staged (yet).
   const staged: Array<{ tmp: string; target: string } | undefined> = [];
   const createdDirs: string[] = [];
+  // A hard link costs no space (a vendored binary is about 100 MB per service); across file
+  // systems it is a copy. The link shares the source's mode, which is already executable.
+  const stageCopy = async (from: string, tmp: string, target: string, i: number): Promise<void> => {
+    staged[i] = { tmp, target };
+    try {
+      await link(from, tmp);
+    } catch {
+      await copyFile(from, tmp, constants.COPYFILE_EXCL);
+    }
+  };
   const stage = async (op: FileOp, i: number): Promise<void> => {
     if (interrupted) throw new InterruptedError('interrupted');
     const target = join(o.dir, op.path);
     const tmp = join(dirname(target), `.${basename(target)}.${process.pid}-${i}.autopilot-tmp`);
+    if (op.copyFrom !== undefined) return stageCopy(op.copyFrom, tmp, target, i);
     const mode = op.action === 'update' ? (await stat(target)).mode & 0o7777 : (op.mode ?? 0o644);
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     staged[i] = { tmp, target };

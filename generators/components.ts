@@ -5,6 +5,7 @@
 import type { Component, ServiceSpec } from '../blueprints/index.js';
 import { DEFAULT_STYLE, formatJson5, indentText } from './json5-format.js';
 import { renderTemplate } from './render.js';
+import { npxCommand, PACKAGE_NAME, PLATFORMS, supervisorLines, VENDORED_BINARY, type Libc, type SupervisorSource } from './supervisor-source.js';
 import { readTemplate } from './template-files.js';
 import type { FileOp } from './types.js';
 
@@ -12,7 +13,26 @@ export const CONSUL_ADDRESS = 'consul:8500';
 
 export interface RenderContext {
   project: string;
-  version: string;
+  /** Where the images get autopilot, and which version. */
+  supervisor: SupervisorSource;
+  /** The running binary, copied into each build context when `supervisor.vendor` is set. */
+  vendorFrom?: string;
+}
+
+/** The C library of each component's base image: the binary must match it. */
+const LIBC: Record<Component, Libc> = { consul: 'glibc', nginx: 'glibc', 'node-service': 'glibc', mongo: 'glibc', 'todo-api': 'glibc' };
+
+/** What the project README sees: the version, how to run it, where the binary comes from. */
+export function readmeLocals(ctx: RenderContext) {
+  const s = ctx.supervisor;
+  const locals = { project: ctx.project, version: s.version, npx: npxCommand(s.version), packageName: PACKAGE_NAME, vendor: s.vendor, pinned: PLATFORMS.every((p) => s.sha256[p] !== undefined) };
+  return { ...locals, supervisorSection: renderTemplate('readme', 'supervisor-source.md.ejs', locals) };
+}
+
+/** What every template sees of the context. */
+function contextLocals(ctx: RenderContext, component: Component) {
+  const lines = supervisorLines(ctx.supervisor, LIBC[component]);
+  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, vendor: ctx.supervisor.vendor } };
 }
 
 /** The watch entry added for a backend. */
@@ -87,7 +107,7 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
   const backends = spec.backends ?? [];
   const service = { ...spec, backends };
   const base = {
-    ...ctx,
+    ...contextLocals(ctx, spec.component),
     service,
     consul: CONSUL_ADDRESS,
     hookJobs: arrayItems(backends.map((b) => hookJob(spec, b))),
@@ -100,11 +120,15 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
     return { path: `${spec.name}/${out}`, content, action: 'create' as const };
   });
   if (spec.component === 'node-service') for (const b of backends) ops.push(...hookFiles(spec, b));
+  if (ctx.supervisor.vendor && ops.some((op) => op.path === `${spec.name}/Dockerfile`)) {
+    if (ctx.vendorFrom === undefined) throw new Error('vendoring needs the binary to copy (vendorFrom)');
+    ops.push({ path: `${spec.name}/${VENDORED_BINARY}`, content: '', copyFrom: ctx.vendorFrom, mode: 0o755, action: 'create' });
+  }
   return ops;
 }
 
 /** The body of the service's docker-compose entry, as YAML text. */
 export function composeFragment(spec: ServiceSpec, ctx: RenderContext, legacy = false): string {
   // The legacy (version 1) format has `links` where the current one has `depends_on`.
-  return renderTemplate(spec.component, 'compose.yml.ejs', { ...ctx, service: { ...spec, backends: spec.backends ?? [] }, consul: CONSUL_ADDRESS, legacy });
+  return renderTemplate(spec.component, 'compose.yml.ejs', { ...contextLocals(ctx, spec.component), service: { ...spec, backends: spec.backends ?? [] }, consul: CONSUL_ADDRESS, legacy });
 }

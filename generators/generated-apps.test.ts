@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { findBlueprint } from '../blueprints/index.js';
-import { memReader, opsToFiles, runNode, tempDir, writeOps } from './helpers.test.js';
+import { memReader, opsToFiles, runNode, tempDir, writeOps, released } from './helpers.test.js';
 import { planAddService } from './plan-add.js';
 import { planNew } from './plan-new.js';
 
@@ -54,8 +54,8 @@ const get = async (port: number, path: string, init?: RequestInit) => {
 
 test('hello, world and an added service answer their word and hostname, and stop on SIGTERM', async (t) => {
   const dir = tempDir(t);
-  const files = opsToFiles(planNew({ blueprint: findBlueprint('hello-world')!, project: 'p', version: '1.2.3' }));
-  writeOps(dir, [...planNew({ blueprint: findBlueprint('hello-world')!, project: 'p', version: '1.2.3' }), ...planAddService(memReader(files), { name: 'billing', port: 3003, version: '1', project: 'p' }).ops]);
+  const files = opsToFiles(planNew({ blueprint: findBlueprint('hello-world')!, project: 'p', supervisor: released('1.2.3') }));
+  writeOps(dir, [...planNew({ blueprint: findBlueprint('hello-world')!, project: 'p', supervisor: released('1.2.3') }), ...planAddService(memReader(files), { name: 'billing', port: 3003, supervisor: released('1'), project: 'p' }).ops]);
   for (const [svc, word] of [['hello', 'Hello'], ['world', 'World'], ['billing', 'Billing']] as const) {
     const app = await startApp(t, join(dir, svc, 'index.js'), {});
     assert.deepEqual(await get(app.port, '/'), { status: 200, text: `${word} from ${hostname()}\n` });
@@ -82,7 +82,7 @@ module.exports = { MongoClient };
 
 test('todo api: finds mongo in Consul, serves /todos, reconnects on its hook and on SIGHUP', async (t) => {
   const dir = tempDir(t);
-  writeOps(dir, planNew({ blueprint: findBlueprint('todo-api')!, project: 'p', version: '1.2.3' }));
+  writeOps(dir, planNew({ blueprint: findBlueprint('todo-api')!, project: 'p', supervisor: released('1.2.3') }));
   writeOps(dir, [{ path: 'api/node_modules/mongodb/index.js', content: FAKE_DRIVER, action: 'create' }]);
   let healthy: Array<{ Service: { Address: string; Port: number }; Node: { Address: string } }> = [];
   const consul = createServer((req, res) => {

@@ -12,14 +12,15 @@ import { parse } from 'yaml';
 import { findBlueprint } from '../blueprints/index.js';
 import { loadConfigText } from '../supervisor/config/index.js';
 import { renderTemplate } from '../supervisor/template/index.js';
-import { memReader, opsToFiles, tempDir, writeOps } from './helpers.test.js';
+import { memReader, opsToFiles, tempDir, writeOps, released } from './helpers.test.js';
+import { supervisorLines } from './supervisor-source.js';
 import { planAddBackend, planAddService } from './plan-add.js';
 import { planNew } from './plan-new.js';
 
 type Tree = Record<string, string>;
 
 function generate(name: string): Tree {
-  return opsToFiles(planNew({ blueprint: findBlueprint(name)!, project: 'my-app', version: '1.2.3' }));
+  return opsToFiles(planNew({ blueprint: findBlueprint(name)!, project: 'my-app', supervisor: released('1.2.3') }));
 }
 
 /** hello-world after `add backend db --service hello`, `add service billing`, `add backend billing --service nginx`. */
@@ -28,7 +29,7 @@ function extended(): { files: Tree; modes: Map<string, number> } {
   const modes = new Map<string, number>();
   const steps = [
     (f: Tree) => planAddBackend(memReader(f), { name: 'db', service: 'hello' }),
-    (f: Tree) => planAddService(memReader(f), { name: 'billing', port: 3003, version: '1.2.3', project: 'my-app' }),
+    (f: Tree) => planAddService(memReader(f), { name: 'billing', port: 3003, supervisor: released('1.2.3'), project: 'my-app' }),
     (f: Tree) => planAddBackend(memReader(f), { name: 'billing', service: 'nginx' }),
   ];
   for (const step of steps) {
@@ -92,15 +93,20 @@ for (const [label, make] of Object.entries(PROJECTS)) {
     }
   });
 
-  test(`${label}: Dockerfiles build offline (FROM, COPY, ENV, EXPOSE, STOPSIGNAL, CMD; npm ci only for the api)`, () => {
+  test(`${label}: Dockerfiles: the pinned autopilot install stage, then only FROM, COPY, ENV, EXPOSE, STOPSIGNAL, CMD (npm ci for the api)`, () => {
+    const stage = supervisorLines(released('1.2.3'), 'glibc').stage;
     for (const p of paths.filter((x) => x.endsWith('Dockerfile'))) {
-      const instructions = files[p]!.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+      const text = files[p]!;
+      const at = text.indexOf(stage);
+      assert.ok(at > 0, `${p}: the autopilot install stage, exactly as generated`);
+      assert.ok(text.slice(0, at).split('\n').every((l) => l === '' || l.startsWith('#')), `${p}: nothing before the stage but comments`);
+      const instructions = text.slice(at + stage.length).split('\n').filter((l) => l.trim() && !l.startsWith('#'));
       for (const line of instructions) {
-        const ok = /^(FROM|COPY|ENV|EXPOSE|STOPSIGNAL|CMD) /.test(line) || (p === 'api/Dockerfile' && /^(WORKDIR \/opt\/api|RUN npm ci --omit=dev)$/.test(line));
-        assert.ok(ok, `${p}: "${line}" needs the network or is not allowed`);
+        const ok = /^(FROM|COPY|ENV|EXPOSE|STOPSIGNAL|CMD) /.test(line) || (p === 'api/Dockerfile' && /^(WORKDIR \/opt\/api|RUN npm ci --omit=dev|ARG NPM_CONFIG_REGISTRY=https:\/\/registry\.npmjs\.org\/)$/.test(line));
+        assert.ok(ok, `${p}: "${line}" is not allowed after the stage`);
       }
-      assert.match(files[p]!, /^COPY --from=autopilot\/autopilot:1\.2\.3 \/usr\/local\/bin\/autopilot \/usr\/local\/bin\/autopilot$/m, p);
-      assert.match(files[p]!, /^CMD \["autopilot", "run", "--config", "[^"]+containerpilot\.json5"\]$/m, p);
+      assert.match(text, /^COPY --from=autopilot \/autopilot\/package\/bin\/autopilot \/usr\/local\/bin\/autopilot$/m, p);
+      assert.match(text, /^CMD \["autopilot", "run", "--config", "[^"]+containerpilot\.json5"\]$/m, p);
       assert.doesNotMatch(instructions.join('\n'), /curl|consul-template|apt-get|apk /, p);
     }
   });

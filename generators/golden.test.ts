@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { BLUEPRINTS } from '../blueprints/index.js';
 import { repoRoot } from '../testing/paths.js';
-import { opsToFiles, readTree, writeOps } from './helpers.test.js';
+import { opsToFiles, readTree, writeOps, released } from './helpers.test.js';
 import { planNew } from './plan-new.js';
 
 /** A fixed version, so a release does not change the golden files. */
@@ -17,7 +17,7 @@ export const GOLDEN_VERSION = '1.2.3';
 for (const blueprint of BLUEPRINTS) {
   test(`new ${blueprint.name}: output matches the golden tree`, () => {
     const dir = join(repoRoot, 'generators', 'testdata', 'golden', blueprint.name);
-    const ops = planNew({ blueprint, project: 'my-app', version: GOLDEN_VERSION });
+    const ops = planNew({ blueprint, project: 'my-app', supervisor: released(GOLDEN_VERSION) });
     if (process.env['UPDATE_GOLDEN'] === '1') {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
@@ -33,13 +33,20 @@ for (const blueprint of BLUEPRINTS) {
   });
 }
 
-test('planning is deterministic and carries the version into every Dockerfile', () => {
+test('planning is deterministic, and every Dockerfile installs the pinned version of autopilot, checked', () => {
   for (const blueprint of BLUEPRINTS) {
-    const a = planNew({ blueprint, project: 'x', version: '9.8.7' });
-    const b = planNew({ blueprint, project: 'x', version: '9.8.7' });
+    const supervisor = released('9.8.7');
+    const a = planNew({ blueprint, project: 'x', supervisor });
+    const b = planNew({ blueprint, project: 'x', supervisor });
     assert.deepEqual(a, b);
     const dockerfiles = a.filter((op) => op.path.endsWith('Dockerfile'));
     assert.ok(dockerfiles.length >= 3);
-    for (const op of dockerfiles) assert.match(op.content, /^COPY --from=autopilot\/autopilot:9\.8\.7 \/usr\/local\/bin\/autopilot \/usr\/local\/bin\/autopilot$/m, op.path);
+    for (const op of dockerfiles) {
+      assert.match(op.content, /^FROM node:20-bookworm-slim AS autopilot$/m, op.path);
+      assert.match(op.content, /npm pack --silent "\$pkg@9\.8\.7"/, op.path);
+      assert.match(op.content, new RegExp(`amd64\\|x86_64\\) arch=x64 sha256=${supervisor.sha256['linux-x64']} ;;`), op.path);
+      assert.match(op.content, new RegExp(`arm64\\|aarch64\\) arch=arm64 sha256=${supervisor.sha256['linux-arm64']} ;;`), op.path);
+      assert.match(op.content, /^COPY --from=autopilot \/autopilot\/package\/bin\/autopilot \/usr\/local\/bin\/autopilot$/m, op.path);
+    }
   }
 });

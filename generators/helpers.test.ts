@@ -2,6 +2,7 @@
  * Helpers shared by the generator tests (named *.test.ts so the package never ships them; it
  * holds no tests itself).
  */
+import { PLATFORMS, type SupervisorSource } from './supervisor-source.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,4 +81,9 @@ export async function runNode(script: string, env: Record<string, string>): Prom
   const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   clearTimeout(timer);
   return { status, stdout, stderr };
+}
+
+/** A released version's supervisor source: fixed checksums, so tests see the pinned Dockerfiles. */
+export function released(version: string): SupervisorSource {
+  return { version, sha256: Object.fromEntries(PLATFORMS.map((p, i) => [p, String(i + 1).repeat(64)])), vendor: false };
 }

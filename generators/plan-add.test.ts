@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import JSON5 from 'json5';
 import { parse } from 'yaml';
 import { findBlueprint, type Blueprint } from '../blueprints/index.js';
-import { memReader, opsToFiles } from './helpers.test.js';
+import { memReader, opsToFiles, released } from './helpers.test.js';
 import { planAddBackend, planAddService } from './plan-add.js';
 import { planNew } from './plan-new.js';
 import type { FileOp } from './types.js';
 
 const helloWorld = findBlueprint('hello-world')!;
-const generate = (bp: Blueprint = helloWorld) => opsToFiles(planNew({ blueprint: bp, project: 'my-app', version: '1.2.3' }));
+const generate = (bp: Blueprint = helloWorld) => opsToFiles(planNew({ blueprint: bp, project: 'my-app', supervisor: released('1.2.3') }));
 const applyOps = (files: Record<string, string>, ops: FileOp[]) => ({ ...files, ...opsToFiles(ops) });
 
 test('add backend world to an nginx that only routes hello gives exactly what new generates with both', () => {
@@ -72,7 +72,7 @@ test('add backend: unknown service, bad name, self-watch and job-name clash are 
 
 test('add service billing --port 3003: files and a compose entry without host ports', () => {
   const files = generate();
-  const { ops } = planAddService(memReader(files), { name: 'billing', port: 3003, version: '1.2.3', project: 'my-app' });
+  const { ops } = planAddService(memReader(files), { name: 'billing', port: 3003, supervisor: released('1.2.3'), project: 'my-app' });
   assert.deepEqual(ops.map((op) => [op.action, op.path]), [
     ['create', 'billing/Dockerfile'],
     ['create', 'billing/containerpilot.json5'],
@@ -80,20 +80,24 @@ test('add service billing --port 3003: files and a compose entry without host po
     ['update', 'docker-compose.yml'],
   ]);
   const after = applyOps(files, ops);
-  assert.deepEqual(parse(after['docker-compose.yml']!).services.billing, { build: 'billing/', depends_on: ['consul'], restart: 'unless-stopped' });
+  assert.deepEqual(parse(after['docker-compose.yml']!).services.billing, {
+    build: { context: 'billing/', args: { NPM_CONFIG_REGISTRY: '${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org/}' } },
+    depends_on: ['consul'],
+    restart: 'unless-stopped',
+  });
   assert.ok(after['docker-compose.yml']!.startsWith(files['docker-compose.yml']!), 'the existing entries and comments are kept as they were');
   assert.match(after['billing/containerpilot.json5']!, /port: 3003,/);
   assert.match(after['billing/index.js']!, /const WORD = 'Billing';/);
 });
 
 test('add service picks the next free port when none is given', () => {
-  const { notes } = planAddService(memReader(generate()), { name: 'billing', version: '1.2.3', project: 'my-app' });
+  const { notes } = planAddService(memReader(generate()), { name: 'billing', supervisor: released('1.2.3'), project: 'my-app' });
   assert.deepEqual(notes, ['billing listens on port 3003']);
 });
 
 test('add service: name clash, port clash and invalid port are one-line errors', () => {
   const read = memReader(generate());
-  const add = (name: string, port?: number) => planAddService(read, { name, port, version: '1', project: 'p' });
+  const add = (name: string, port?: number) => planAddService(read, { name, port, supervisor: released('1'), project: 'p' });
   assert.throws(() => add('hello', 3009), /^GeneratorError: service "hello" already exists in docker-compose\.yml$/);
   assert.throws(() => add('billing', 3001), /^GeneratorError: port 3001 is already used by hello$/);
   assert.throws(() => add('billing', 80), /^GeneratorError: port 80 is already used by nginx \(published\)$/);

@@ -9,6 +9,7 @@ import { GeneratorError } from './errors.js';
 import { appendToTopLevelArray } from './json5-patch.js';
 import { addNginxBackend } from './nginx-patch.js';
 import { checkName, readProject, readServiceConfig, specFor, usedPorts } from './project.js';
+import type { SupervisorSource } from './supervisor-source.js';
 import type { FileOp, ReadFile } from './types.js';
 
 export interface AddResult {
@@ -89,7 +90,7 @@ function scriptHome(read: ReadFile, service: string, backend: string, ops: FileO
   return home;
 }
 
-export function planAddService(read: ReadFile, a: { name: string; port?: number; version: string; project: string }): AddResult {
+export function planAddService(read: ReadFile, a: { name: string; port?: number; supervisor: SupervisorSource; vendorFrom?: string; project: string }): AddResult {
   checkName('service', a.name);
   const project = readProject(read);
   if (project.services.includes(a.name)) throw new GeneratorError(`service "${a.name}" already exists in docker-compose.yml`);
@@ -105,7 +106,7 @@ export function planAddService(read: ReadFile, a: { name: string; port?: number;
   if (owner !== undefined) throw new GeneratorError(`port ${port} is already used by ${owner}`);
 
   const spec = { name: a.name, component: 'node-service' as const, port, word: a.name[0]!.toUpperCase() + a.name.slice(1) };
-  const ctx = { project: a.project, version: a.version };
+  const ctx = { project: a.project, supervisor: a.supervisor, vendorFrom: a.vendorFrom };
   const compose = addComposeService(project.compose, a.name, composeFragment(spec, ctx, isLegacyCompose(project.compose)));
   return { ops: [...serviceFiles(spec, ctx), { path: 'docker-compose.yml', content: compose, action: 'update', previous: project.compose }], notes: [`${a.name} listens on port ${port}`] };
 }

@@ -6,6 +6,7 @@ import type { Component, ServiceSpec } from '../blueprints/index.js';
 import { composePublishedPorts, composeServiceNames } from './compose-patch.js';
 import { GeneratorError } from './errors.js';
 import { parseJson5 } from './json5-patch.js';
+import { VENDORED_BINARY } from './supervisor-source.js';
 import type { ReadFile } from './types.js';
 
 export interface ProjectInfo {
@@ -75,4 +76,10 @@ export function usedPorts(read: ReadFile, project: ProjectInfo): Map<number, str
 
 export function specFor(read: ReadFile, service: string): ServiceSpec {
   return { name: service, component: detectComponent(read, service), port: 0 };
+}
+
+/** True when the project's images copy a vendored autopilot (`new --vendor`): `add` keeps to that. */
+export function isVendored(read: ReadFile): boolean {
+  const line = `COPY ${VENDORED_BINARY} /usr/local/bin/autopilot`;
+  return readProject(read).services.some((s) => read(`${s}/Dockerfile`)?.split('\n').includes(line) === true);
 }

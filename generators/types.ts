@@ -3,6 +3,8 @@ export interface FileOp {
   /** Relative to the project directory, with forward slashes. */
   path: string;
   content: string;
+  /** A file copied (hard-linked when it can be) from this absolute path instead of `content`: a vendored binary. */
+  copyFrom?: string;
   /** File mode for new files (scripts get 0o755). */
   mode?: number;
   /** `update` changes an existing file whose current text is `previous`. */

@@ -1,6 +1,7 @@
 // `npm run build:binary`: single-file executables of the built CLI (dist/) with `bun build
-// --compile`, templates and version embedded, for linux-x64 glibc and musl:
-//   dist/bin/autopilot-linux-x64, dist/bin/autopilot-linux-x64-musl
+// --compile`, templates and version embedded, for linux x64 and arm64, glibc and musl:
+//   dist/bin/autopilot-linux-{x64,arm64}{,-musl}
+// This machine's CPU by default (the tests run those); `--all` builds the four (a release).
 // Run `npm run build` first (the npm script does). `--target <name>` builds one only.
 // `--node-bundle` (part of `npm run build`) instead writes the Node bundle that
 // dist/cli/index.js runs: dist/cli/autopilot.cjs and its V8 code cache (cli/node-bundle.ts),
@@ -19,8 +20,10 @@ const outDir = join(repoRoot, 'dist', 'bin');
 const cliEntry = join(repoRoot, 'dist', 'cli', 'entry.js');
 
 export const TARGETS = [
-  { bunTarget: 'bun-linux-x64', file: 'autopilot-linux-x64' },
-  { bunTarget: 'bun-linux-x64-musl', file: 'autopilot-linux-x64-musl' },
+  { bunTarget: 'bun-linux-x64', file: 'autopilot-linux-x64', arch: 'x64' },
+  { bunTarget: 'bun-linux-x64-musl', file: 'autopilot-linux-x64-musl', arch: 'x64' },
+  { bunTarget: 'bun-linux-arm64', file: 'autopilot-linux-arm64', arch: 'arm64' },
+  { bunTarget: 'bun-linux-arm64-musl', file: 'autopilot-linux-arm64-musl', arch: 'arm64' },
 ];
 
 function fail(message) {
@@ -105,7 +108,9 @@ if (process.argv.includes('--node-bundle')) {
 }
 
 const only = process.argv.indexOf('--target');
-const targets = only === -1 ? TARGETS : TARGETS.filter((t) => t.file === process.argv[only + 1] || t.bunTarget === process.argv[only + 1]);
+// By default the two this machine runs (glibc and musl, the tests need both); `--all` for a release.
+const hostTargets = TARGETS.filter((t) => t.arch === process.arch);
+const targets = process.argv.includes('--all') ? TARGETS : only === -1 ? hostTargets : TARGETS.filter((t) => t.file === process.argv[only + 1] || t.bunTarget === process.argv[only + 1]);
 if (targets.length === 0) fail(`unknown --target ${process.argv[only + 1]} (one of ${TARGETS.map((t) => t.file).join(', ')})`);
 
 // The entry registers the embedded assets first (ES modules evaluate imports in order), then

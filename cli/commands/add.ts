@@ -6,9 +6,11 @@
 import { basename, resolve } from 'node:path';
 import { applyAndReport, ask, canPrompt, printNextSteps, projectReader, userErrors, type Opts } from '../../generators/cli-support.js';
 import { planAddBackend, planAddService, type AddResult } from '../../generators/plan-add.js';
-import { readProject } from '../../generators/project.js';
+import { isVendored, readProject } from '../../generators/project.js';
 import { color } from '../colors.js';
 import { UserError } from '../errors.js';
+import { npxCommand } from '../../generators/supervisor-source.js';
+import { supervisorSource } from '../supervisor-source.js';
 import { VERSION } from '../version.js';
 
 function parsePort(value: unknown): number | undefined {
@@ -39,8 +41,8 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
     }
   } else if (kind === 'service') {
     const port = parsePort(o['port']);
-    result = userErrors(() => planAddService(read, { name, port, version: VERSION, project: basename(dir) }));
-    steps = [`docker-compose up -d --build ${name}`, `npx autopilot add backend ${name} --service nginx   # route /${name} through nginx`];
+    result = userErrors(() => planAddService(read, { name, port, ...supervisorSource(Boolean(o['vendor']) || isVendored(read)), project: basename(dir) }));
+    steps = [`docker-compose up -d --build ${name}`, `${npxCommand(VERSION)} add backend ${name} --service nginx   # route /${name} through nginx`];
   } else {
     throw new UserError(`unknown kind "${kind}": use "add backend <name> --service <svc>" or "add service <name> --port <n>"`);
   }

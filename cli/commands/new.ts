@@ -9,7 +9,7 @@ import { applyAndReport, ask, canPrompt, printNextSteps, userErrors, type Opts }
 import { planNew } from '../../generators/plan-new.js';
 import { color } from '../colors.js';
 import { UserError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { supervisorSource } from '../supervisor-source.js';
 
 const names = () => BLUEPRINTS.map((b) => b.name).join(', ');
 
@@ -49,7 +49,7 @@ export async function newCommand(blueprintArg: string | undefined, dirArg: strin
   if (/[\r\n]/.test(project)) throw new UserError('--name: the project name must fit on one line');
   if (isNonEmptyDir(target) && !o['force']) throw new UserError(`${dir} is not empty (use --force to write into it; existing files are kept unless the blueprint has them)`);
 
-  const ops = userErrors(() => planNew({ blueprint, project, version: VERSION }));
+  const ops = userErrors(() => planNew({ blueprint, project, ...supervisorSource(Boolean(o['vendor'])) }));
   process.stdout.write(`${o['dryRun'] ? 'Would scaffold' : 'Scaffolding'} ${color.bold(blueprint.name)} in ${color.bold(dir)}\n`);
   if (!(await applyAndReport(ops, { ...o, dir: target }))) return 0;
   const cd = relative(process.cwd(), target) || '.';
