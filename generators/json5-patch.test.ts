@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import JSON5 from 'json5';
 import { formatJson5 } from './json5-format.js';
 import { appendToTopLevelArray, Json5PatchError } from './json5-patch.js';
+import { appendChecked as check, patchKeepsLines } from './testdata/patch-checks.js';
 
 const WATCH = { name: 'db', interval: 3 };
 const JOB = { name: 'onchange-db', exec: ['/bin/sh', '/opt/app/onchange-db.sh'], when: { source: 'watch.db', each: 'changed' } };
-
-/** The patch must equal the parse of the original plus the new item, and keep the original text. */
-function check(before: string, key: string, value: unknown): string {
-  const after = appendToTopLevelArray(before, key, value, 'c.json5');
-  const expected = JSON5.parse(before) as Record<string, unknown[]>;
-  expected[key] = [...(expected[key] ?? []), value];
-  assert.deepEqual(JSON5.parse(after), expected);
-  return after;
-}
 
 test('appends to jobs and adds watches, keeping comments and layout byte for byte', () => {
   const before = [
@@ -100,31 +91,8 @@ test('rejects broken or unsuitable files with file:line:column', () => {
   assert.throws(() => appendToTopLevelArray('[1]', 'jobs', JOB, 'c.json5'), /c\.json5:1:1: expected the config to be an object/);
 });
 
-test('every real ContainerPilot config of the compatibility corpus takes a job and a watch', async () => {
-  const { readdirSync, readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { compatDir } = await import('../testing/paths.js');
-  const dir = join(compatDir, 'containerpilot-v3');
-  let patched = 0;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json5'))) {
-    const text = readFileSync(join(dir, name), 'utf8');
-    let parsed: unknown;
-    try {
-      parsed = JSON5.parse(text);
-    } catch {
-      continue; // Go template actions outside strings: not JSON5 until rendered
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) continue;
-    const after = check(check(text, 'jobs', JOB), 'watches', WATCH);
-    // Every original line is still there, in order (the last element may have gained a comma).
-    const lines = after.split('\n');
-    let at = 0;
-    for (const line of text.split('\n')) {
-      const found = lines.findIndex((l, i) => i >= at && (l === line || l === `${line},` || l === line.replace(/^(\s*\S.*?)(\s*\/\/.*)$/, '$1,$2')));
-      assert.ok(found >= 0, `${name}: lost or changed line ${JSON.stringify(line)}`);
-      at = found + 1;
-    }
-    patched++;
-  }
-  assert.ok(patched >= 10, `only ${patched} configs patched`);
+test('every v3 config fixture (supervisor/config/testdata/v3) takes a job and a watch', async () => {
+  const { fixtureFiles, fixtureText } = await import('../testing/config-fixtures.js');
+  const patched = fixtureFiles('v3').filter((name) => patchKeepsLines(fixtureText('v3', name), name, JOB, WATCH));
+  assert.ok(patched.length >= 10, `only ${patched.length} configs patched`);
 });

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { compatDir, repoRoot } from './paths.js';
+import { fixtureFiles, fixturePath } from './config-fixtures.js';
+import { repoRoot } from './paths.js';
 import { versionText } from './build-version.js';
 import { runCli, type CliResult } from './runtimes-process.js';
 import { cliRuntime, RUNTIME_NAMES, type RuntimeName } from './runtimes.js';
@@ -36,22 +37,20 @@ function shape(r: CliResult, scratch?: string): { code: number | null; stdout: s
   return { code: r.code, stdout: clean(r.stdout), stderr: clean(r.stderr) };
 }
 
-// Configs for validate/-template: valid ones from the compat corpus, plus user mistakes.
+// Configs for validate/-template: our ContainerPilot-style fixtures, plus user mistakes.
 const BAD_WHEN = '{ consul: "x:1", jobs: [ { name: "a", exec: "true", when: { once: "x", each: "y", source: "b" } } ] }\n';
 const BAD_SYNTAX = '{\n  jobs: [\n    { name: "a", exec: "true" },\n    { name: "b", exec: "true" ]\n}\n';
 const BAD_TEMPLATE = '{\n  consul: "{{ .CONSUL_HOST ",\n}\n';
 const TEMPLATED = '{\n  consul: "{{ .CONSUL_HOST }}:8500",\n  jobs: [ { name: "{{ .APP_NAME | default "app" }}", exec: ["sleep", "1"] } ],\n}\n';
 /**
- * The compat corpus: every v3 and v2 config, and two of the jobs__testdata fragments (which are
- * not whole configs: they exercise the error path).
+ * Our config fixtures (supervisor/config/testdata): every v3 and v2 config, and two bare job
+ * arrays (which are not whole configs: they exercise the error path).
  */
-const fragment = (f: string): boolean => f.startsWith('jobs__testdata__') || f.startsWith('telemetry__testdata__');
-const CORPUS = ['containerpilot-v3', 'v2'].flatMap((sub) => {
-  const files = readdirSync(join(compatDir, sub)).filter((f) => /\.json5?$/.test(f)).sort();
-  return [...files.filter((f) => !fragment(f)), ...files.filter(fragment).slice(0, 2)].map((f) => join(compatDir, sub, f));
-});
-const V2 = CORPUS.filter((f) => f.includes(`${join('compat', 'v2')}`));
-const VALID = CORPUS.filter((f) => /__(tests|examples|fixtures)__/.test(f) && f.includes('containerpilot-v3'));
+const VALID = fixtureFiles('v3').map((f) => fixturePath('v3', f));
+const V2 = fixtureFiles('v2').map((f) => fixturePath('v2', f));
+const CORPUS = [...VALID, ...V2, ...fixtureFiles('v3-jobs').slice(0, 2).map((f) => fixturePath('v3-jobs', f))];
+/** Three 2.x configs `migrate` translates (the etcd one it refuses). */
+const MIGRATED = V2.filter((f) => !f.endsWith('etcd.json')).slice(0, 3);
 
 /** The project `new todo-api` then `add backend cache --service api` leave. */
 const ADDED = 'todo-api+add-backend';
@@ -97,7 +96,7 @@ async function collect(rt: RuntimeName): Promise<Answers> {
   const badTemplate = join(scratch, 'bad-template.json5');
   writeFileSync(badTemplate, BAD_TEMPLATE);
   for (const file of [...CORPUS, bad, broken]) answers.validate.push(shape(await run(rt, ['validate', file]), scratch));
-  for (const file of V2.slice(0, 3)) answers.migrate.push(shape(await run(rt, ['migrate', file]), scratch));
+  for (const file of MIGRATED) answers.migrate.push(shape(await run(rt, ['migrate', file]), scratch));
   const env = { CONSUL_HOST: 'consul.local', APP_NAME: undefined };
   answers.template.push(shape(await run(rt, ['-config', templated, '-template'], env), scratch));
   answers.template.push(shape(await run(rt, ['run', '--config', templated, '--template'], { ...env, APP_NAME: 'web' }), scratch));
@@ -133,6 +132,7 @@ describe('node (the reference)', () => {
     const codes = new Map(CORPUS.map((f, i) => [f, reference.validate[i]!.code]));
     assert.ok(VALID.length >= 15);
     for (const f of VALID) assert.equal(codes.get(f), 0, f);
+    assert.deepEqual(reference.validate.slice(VALID.length + V2.length, CORPUS.length).map((r) => r.code), [2, 2], 'a bare jobs array is not a whole config');
     assert.deepEqual(reference.validate.slice(CORPUS.length).map((r) => r.code), [2, 2]);
     assert.equal(reference.migrate.length, 3);
     for (const m of reference.migrate) assert.deepEqual([m.code, m.stdout.includes('jobs: [')], [0, true], m.stderr);

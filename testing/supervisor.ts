@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliPath, compatDir } from './paths.js';
+import { fixtureText } from './config-fixtures.js';
+import { cliPath } from './paths.js';
 
 export class TempDir {
   readonly path = mkdtempSync(join(tmpdir(), 'autopilot-test-'));
@@ -61,9 +62,12 @@ export function withControlSocket(text: string, socket: string): string {
   return `${text.slice(0, at)} "control": { "socket": ${JSON.stringify(socket)} }${empty ? ' ' : ', '}${text.slice(at)}`;
 }
 
-/** A compat config's text with fixture paths replaced (in memory), written into `dir` (see withControlSocket). */
-export function compatConfig(dir: TempDir, name: string, replace: Record<string, string> = {}): string {
-  let text = readFileSync(join(compatDir, 'containerpilot-v3', name), 'utf8');
+/**
+ * One of our v3 config fixtures (supervisor/config/testdata/v3) with fixture paths replaced (in
+ * memory), written into `dir` (see withControlSocket).
+ */
+export function fixtureConfig(dir: TempDir, name: string, replace: Record<string, string> = {}): string {
+  let text = fixtureText('v3', name);
   for (const [from, to] of Object.entries(replace)) text = text.split(from).join(to);
   return dir.file(name, withControlSocket(text, join(dir.path, 'cp.socket')));
 }

@@ -1,29 +1,29 @@
 /**
- * Log formats and job output (test_logging): lines wrapped with job name and pid, or passed
- * through byte for byte with `logging.raw`.
+ * Log formats and job output (ContainerPilot's test_logging, re-enacted): lines wrapped with job
+ * name and pid, or passed through byte for byte with `logging.raw`.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
-test('test_logging: wrapped and raw output of jobs and health checks', async (t) => {
+test('output-logging.json5: wrapped and raw output of jobs and health checks', async (t) => {
   const dir = new TempDir();
-  const cp = new Supervisor(['run', '--config', compatConfig(dir, 'integration_tests__tests__test_logging__containerpilot.json5')], { env: noEnv });
+  const cp = new Supervisor(['run', '--config', fixtureConfig(dir, 'output-logging.json5')], { env: noEnv });
   t.after(async () => {
     await cp.dispose();
     dir.dispose();
   });
-  await cp.waitFor(/^job3 health$/m);
-  await cp.waitFor(/msg="job4 health"/);
+  await cp.waitFor(/^raw-check health output$/m);
+  await cp.waitFor(/msg="wrapped-check health output"/);
   const out = cp.output;
   assert.match(out, /msg="loaded config: /);
-  assert.match(out, /^time="\S+" level=info msg="job1 exec" job=job1 pid=\d+$/m);
-  assert.match(out, /^job2 exec$/m);
-  assert.match(out, /^job3 health$/m);
-  assert.match(out, /^time="\S+" level=info msg="job4 health" check=check.job4 pid=\d+$/m);
-  assert.doesNotMatch(out, /msg="job2 exec"|msg="job3 health"/);
+  assert.match(out, /^time="\S+" level=info msg="wrapped-exec says hi" job=wrapped-exec pid=\d+$/m);
+  assert.match(out, /^raw-exec says hi$/m);
+  assert.match(out, /^raw-check health output$/m);
+  assert.match(out, /^time="\S+" level=info msg="wrapped-check health output" check=check.wrapped-check pid=\d+$/m);
+  assert.doesNotMatch(out, /msg="raw-exec says hi"|msg="raw-check health output"/);
   cp.signal('SIGTERM');
   assert.equal((await cp.waitExit()).code, 0);
 });

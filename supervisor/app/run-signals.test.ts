@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
-test('test_sighup: SIGHUP and SIGUSR2 start their jobs; the app keeps running', async (t) => {
+test('signals.json5: SIGHUP and SIGUSR2 start their jobs; the app keeps running', async (t) => {
   const dir = new TempDir();
-  const cp = new Supervisor(['run', '--config', compatConfig(dir, 'integration_tests__tests__test_sighup__containerpilot.json5')], { env: noEnv });
+  const cp = new Supervisor(['run', '--config', fixtureConfig(dir, 'signals.json5')], { env: noEnv });
   t.after(async () => {
     await cp.dispose();
     dir.dispose();
@@ -19,12 +19,12 @@ test('test_sighup: SIGHUP and SIGUSR2 start their jobs; the app keeps running', 
   await cp.waitFor(/msg="app.Run start"/);
   await cp.waitFor(/event: \{Startup global\}/);
   cp.signal('SIGHUP');
-  await cp.waitFor(/msg="'?on-sighup job fired on SIGHUP'?" job=on-sighup pid=\d+/);
-  assert.doesNotMatch(cp.output, /job=on-sigusr2/);
+  await cp.waitFor(/msg="'?hangup handled by hup-handler'?" job=hup-handler pid=\d+/);
+  assert.doesNotMatch(cp.output, /job=usr2-handler/);
   cp.signal('SIGUSR2');
-  await cp.waitFor(/msg="'?on-sigusr2 job fired on SIGUSR2'?" job=on-sigusr2 pid=\d+/);
+  await cp.waitFor(/msg="'?user signal 2 handled by usr2-handler'?" job=usr2-handler pid=\d+/);
   cp.signal('SIGHUP');
-  await cp.until(() => cp.count(/on-sighup job fired on SIGHUP'?" job=on-sighup/) === 2, 'second SIGHUP run', 10_000);
+  await cp.until(() => cp.count(/hangup handled by hup-handler'?" job=hup-handler/) === 2, 'second SIGHUP run', 10_000);
   assert.equal(cp.count(/event: \{Stopped app\}/), 0, 'app still running');
   cp.signal('SIGTERM');
   assert.equal((await cp.waitExit()).code, 0, cp.output);

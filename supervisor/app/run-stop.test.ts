@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliPath, repoRoot } from '../../testing/paths.js';
-import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
@@ -16,9 +16,9 @@ function lineIndex(out: string, re: RegExp): number {
 }
 
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-  test(`test_sigterm: ${sig} runs preStop, stops the app, then postStop; exit 0`, async (t) => {
+  test(`stop-hooks.json5: ${sig} runs preStop, stops the app, then postStop; exit 0`, async (t) => {
     const dir = new TempDir();
-    const cp = new Supervisor(['run', '--config', compatConfig(dir, 'integration_tests__tests__test_sigterm__containerpilot.json5')], { env: noEnv });
+    const cp = new Supervisor(['run', '--config', fixtureConfig(dir, 'stop-hooks.json5')], { env: noEnv });
     t.after(async () => {
       await cp.dispose();
       dir.dispose();
@@ -27,8 +27,8 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     cp.signal(sig);
     const exit = await cp.waitExit();
     assert.equal(exit.code, 0, cp.output);
-    const pre = lineIndex(cp.output, /level=info msg="'?preStop fired on app stopping'?" job=preStop pid=\d+/);
-    const post = lineIndex(cp.output, /level=info msg="'?postStop fired on app stopped'?" job=postStop pid=\d+/);
+    const pre = lineIndex(cp.output, /level=info msg="'?before-stop hook saw the app stopping'?" job=preStop pid=\d+/);
+    const post = lineIndex(cp.output, /level=info msg="'?after-stop hook saw the app stopped'?" job=postStop pid=\d+/);
     assert.ok(pre >= 0 && post > pre, cp.output);
     const shutdown = lineIndex(cp.output, /event: \{Shutdown global\}/);
     const stopping = lineIndex(cp.output, /event: \{Stopping app\}/);
@@ -60,17 +60,17 @@ test('a preStop that hangs is bounded by the job stopTimeout: the app is still s
   assert.match(cp.output, /app: stopping hooks preStop still running after 300ms; stopping them and continuing/);
 });
 
-test('docs stopping example: hooks run around the app in order, app gets SIGTERM', async (t) => {
+test('misspelled-hooks.json5 (a documentation-style stop sequence): hooks run around the app in order, app gets SIGTERM', async (t) => {
   const dir = new TempDir();
   const order = `${dir.path}/order`;
   const app = dir.script('app', `trap 'echo app-term >> ${order}; exit 0' TERM\necho app-up >> ${order}\necho app-up\nwhile :; do sleep 0.05; done`);
   const pre = dir.script('pre', `echo prestop >> ${order}`);
   const post = dir.script('post', `echo poststop >> ${order}`);
-  const config = compatConfig(dir, 'docs__30-configuration__examples__stopping.json5', {
-    '/bin/app': app,
-    '/usr/local/bin/preStop-script.sh': pre,
-    '/usr/local/bin/postStop-script.sh': post,
-    '/usr/bin/curl --fail -s -o /dev/null http://localhost/app': 'true',
+  const config = fixtureConfig(dir, 'misspelled-hooks.json5', {
+    '/opt/web/run': app,
+    '/opt/web/before-stop.sh': pre,
+    '/opt/web/after-stop.sh': post,
+    '/usr/bin/curl --fail -s -o /dev/null http://localhost:8080/ready': 'true',
   });
   const cp = new Supervisor(['run', '--config', config], { env: noEnv });
   t.after(async () => {

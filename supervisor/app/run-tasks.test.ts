@@ -1,39 +1,37 @@
 /**
- * Interval tasks, timeouts, restart counts and crash-loop back-off (test_tasks, test_coprocess).
+ * Interval tasks, timeouts, restart counts and crash-loop back-off (ContainerPilot's test_tasks
+ * and test_coprocess, re-enacted).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
-test('test_tasks: interval runs bounded by restarts; a task outliving its timeout is killed each time', async (t) => {
+test('interval-tasks.json5: interval runs bounded by restarts; a task outliving its timeout is killed each time', async (t) => {
   const dir = new TempDir();
-  // ContainerPilot's task.sh: record the start time, sleep, mark INTERRUPTED on SIGTERM/SIGINT.
+  // The fixture's task: record the start time, sleep, mark INTERRUPTED on SIGTERM/SIGINT.
   const task = dir.script('task.sh', 'SLEEP=${1:-1}\nFILE=${2:-/tmp/test}\ntrap "echo INTERRUPTED >> $FILE" INT TERM QUIT\ndate +%s.%N >> "$FILE"\nsleep "$SLEEP" &\nwait');
-  const config = compatConfig(dir, 'integration_tests__tests__test_tasks__containerpilot.json5', {
-    '/task.sh': task,
-    '/task1.txt': `${dir.path}/task1.txt`,
-    '/task2.txt': `${dir.path}/task2.txt`,
-    '/task3.txt': `${dir.path}/task3.txt`,
-    '/task4.txt': `${dir.path}/task4.txt`,
+  const config = fixtureConfig(dir, 'interval-tasks.json5', {
+    '/opt/fixture/task.sh': task,
+    '/opt/fixture/': `${dir.path}/`,
   });
   const cp = new Supervisor(['run', '--config', config], { env: noEnv });
   t.after(async () => {
     await cp.dispose();
     dir.dispose();
   });
-  // restarts: 5 means the startup run plus 5 interval runs, then the task completes.
-  for (const name of ['task1', 'task2', 'task3']) await cp.waitFor(`event: {Stopped ${name}}`, 20_000);
-  await cp.until(() => dir.lines('task4.txt').length >= 2, 'task4 runs more than once (default restarts of an interval job: unlimited)', 10_000);
+  // restarts: "4" means the startup run plus 4 interval runs, then the task completes.
+  for (const name of ['quick', 'bounded', 'overrun']) await cp.waitFor(`event: {Stopped ${name}}`, 20_000);
+  await cp.until(() => dir.lines('endless.log').length >= 2, 'endless runs more than once (default restarts of an interval job: unlimited)', 10_000);
   cp.signal('SIGTERM');
   assert.equal((await cp.waitExit()).code, 0, cp.output);
-  assert.equal(dir.lines('task1.txt').length, 6, dir.read('task1.txt'));
-  assert.equal(dir.lines('task2.txt').length, 6, dir.read('task2.txt'));
-  assert.equal(cp.count(/task[12] timeout/), 0);
-  assert.equal(dir.lines('task3.txt').length, 6);
-  assert.equal(cp.count(/msg="task3 timeout after 100ms: '\[2 \S+task3.txt\]'"/), 6, cp.output);
-  assert.equal(cp.count(/msg="task3 exited with error: signal: killed"/), 6);
+  assert.equal(dir.lines('quick.log').length, 5, dir.read('quick.log'));
+  assert.equal(dir.lines('bounded.log').length, 5, dir.read('bounded.log'));
+  assert.equal(cp.count(/(quick|bounded) timeout/), 0);
+  assert.equal(dir.lines('overrun.log').length, 5);
+  assert.equal(cp.count(/msg="overrun timeout after 120ms: '\[3 \S+overrun.log\]'"/), 5, cp.output);
+  assert.equal(cp.count(/msg="overrun exited with error: signal: killed"/), 5);
 });
 
 test('an interval run still going at the next tick is not started twice', async (t) => {

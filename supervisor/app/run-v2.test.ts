@@ -1,23 +1,23 @@
 /**
- * Every ContainerPilot 2.x config of the compat corpus RUNS after translation, against a real
- * Consul agent: fixture commands are replaced by recording scripts (absolute paths rewritten in
+ * Every 2.x config fixture of ours (supervisor/config/testdata/v2) RUNS after translation, against
+ * a real Consul agent: fixture commands are replaced by recording scripts (absolute paths rewritten in
  * memory; bare names such as consul-template, mongo and pkill found first on PATH), the Consul
  * address points at the test agent, and the 2.x main application is given after `--`, as
  * ContainerPilot 2 took it (`containerpilot -config x -- app args`).
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { consulGet, startConsulAgent, type ConsulAgent, type HealthServiceEntry } from '../../testing/consul-agent.js';
-import { compatDir } from '../../testing/paths.js';
+import { fixtureText } from '../../testing/config-fixtures.js';
 import { sleep, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 const FAKE_PATHS = [
-  '/usr/local/bin/preStart-script.sh', '/usr/local/bin/preStop-script.sh', '/usr/local/bin/postStop-script.sh',
-  '/usr/local/bin/reload-app.sh', '/usr/local/bin/sensor.sh', '/usr/local/bin/task.sh', '/usr/local/bin/consul',
-  '/usr/bin/curl', '/reload-app-prestart.sh', '/reload-app.sh', '/sensor.sh', '/bin/coprocess.sh', '/zombie.sh', '/app/prestart.sh',
+  '/opt/legacy/bin/prepare.sh', '/opt/legacy/bin/before-stop.sh', '/opt/legacy/bin/after-stop.sh', '/opt/legacy/bin/on-change.sh',
+  '/opt/legacy/bin/measure.sh', '/opt/legacy/bin/sweep.sh', '/opt/legacy/bin/prestart-signal.sh', '/opt/legacy/bin/sidekick.sh',
+  '/opt/legacy/bin/orphan-maker.sh', '/opt/notes/prestart.sh', '/opt/consul/bin/consul', '/usr/bin/curl',
 ];
 const FAKE_NAMES = ['consul-template', 'mongo', 'pkill'];
 
@@ -57,10 +57,10 @@ async function runV2(file: string, env: Record<string, string> = {}): Promise<Ru
   const app = dir.script('app.sh', `echo "app $*" >> ${log}; exec sleep 60`);
   // One pass, longest path first, so a replacement is never rewritten again.
   const paths = [...map.keys()].sort((a, b) => b.length - a.length);
-  let text = readFileSync(join(compatDir, 'v2', file), 'utf8');
+  let text = fixtureText('v2', file);
   text = text.replace(new RegExp(paths.map((p) => p.replace(/[.]/g, '\\.')).join('|'), 'g'), (m) => map.get(m)!);
-  text = text.replace(/"(consul|localhost):8500"/g, JSON.stringify(agent.address));
-  text = text.replace(/"port": 9090/, `"port": ${await freePort()}`);
+  text = text.replace(/"(consul\.service|localhost):8500"/g, JSON.stringify(agent.address));
+  text = text.replace(/("telemetry": \{\s*"port": )\d+/, `$1${await freePort()}`);
   // The nginx fixture names only eth0; fall back to lo where a machine has none.
   text = text.replace(/"interfaces": \["eth0"\]/, '"interfaces": ["eth0", "lo"]');
   const config = dir.config(file, text);
@@ -94,35 +94,35 @@ async function stop(run: Run): Promise<number | null> {
 
 const cases: Array<{ file: string; env?: Record<string, string>; service: string; started: string[]; onStop?: string[]; order?: [string, string] }> = [
   {
-    file: 'cp278__docs__full-schema.json',
-    env: { ENV_VAR_NAME: 'from-env' },
-    service: 'app',
-    started: ['preStart-script.sh from-env', 'app arg1', 'consul-template -consul', 'task.sh arg1', 'sensor.sh', 'curl --fail -s http://localhost/app', 'reload-app.sh'],
-    onStop: ['preStop-script.sh', 'postStop-script.sh'],
-    order: ['preStart-script.sh', 'app arg1'],
+    file: 'full-schema.json',
+    env: { PREPARE_MODE: 'from-env' },
+    service: 'shop',
+    started: ['prepare.sh from-env', 'app arg1', 'consul-template -consul', 'sweep.sh old', 'measure.sh', 'curl --fail -s http://localhost:8088/shop', 'on-change.sh'],
+    onStop: ['before-stop.sh', 'after-stop.sh'],
+    order: ['prepare.sh', 'app arg1'],
   },
   {
-    file: 'cp278__fixtures__app__app-with-consul-prestart-sighup.json',
-    service: 'app',
-    started: ['reload-app-prestart.sh HUP', 'app arg1', 'curl --fail', 'sensor.sh count', 'reload-app.sh'],
-    order: ['reload-app-prestart.sh', 'app arg1'],
+    file: 'prestart-sighup.json',
+    service: 'web',
+    started: ['prestart-signal.sh USR1', 'app arg1', 'curl --fail', 'measure.sh requests', 'on-change.sh'],
+    order: ['prestart-signal.sh', 'app arg1'],
   },
-  { file: 'cp278__fixtures__app__app-with-coprocess.json', service: 'app', started: ['app arg1', 'coprocess.sh arg1', 'curl --fail'] },
+  { file: 'coprocess.json', service: 'web', started: ['app arg1', 'sidekick.sh --verbose', 'curl --fail'] },
   {
-    file: 'cp278__fixtures__nginx__etc__nginx-with-consul.json',
-    service: 'nginx',
-    started: ['consul-template -once -retry 30s', 'app arg1', 'curl --fail -s -o /dev/null http://localhost/health.txt'],
+    file: 'proxy-consul.json',
+    service: 'proxy',
+    started: ['consul-template -once -retry 15s', 'app arg1', 'curl --fail -s -o /dev/null http://localhost/healthz'],
     order: ['consul-template -once -retry', 'app arg1'],
   },
-  { file: 'cp278__fixtures__zombie_maker__app.json', service: 'zombies', started: ['app arg1', 'zombie.sh'] },
+  { file: 'reaper.json', service: 'reaper', started: ['app arg1', 'orphan-maker.sh'] },
   {
-    file: 'lucj-api__containerpilot.json',
+    file: 'notes-api.json',
     env: { CONSUL_HOST: 'consul.example' },
-    service: 'api',
-    started: ['prestart.sh', 'app arg1', 'consul agent -data-dir=/data -config-dir=/config -rejoin -retry-join consul.example', 'curl -o /dev/null'],
+    service: 'notes',
+    started: ['prestart.sh', 'app arg1', 'consul agent -data-dir=/var/lib/consul -retry-join consul.example', 'curl -o /dev/null'],
     order: ['prestart.sh', 'app arg1'],
   },
-  { file: 'lucj-db__containerpilot.json', service: 'db', started: ['app arg1', 'mongo --eval db.status', 'consul agent -data-dir=/data -config-dir=/config -rejoin -retry-join consul '] },
+  { file: 'notes-db.json', service: 'notes-db', started: ['app arg1', 'mongo --quiet --eval', 'consul agent -data-dir=/var/lib/consul -retry-join consul.service '] },
 ];
 
 for (const c of cases) {
@@ -145,7 +145,7 @@ for (const c of cases) {
 }
 
 test('2.x etcd config: refused in one line, exit 2, nothing runs', async (t) => {
-  const run = await runV2('cp278__tests__test_envvars__containerpilot.json');
+  const run = await runV2('etcd.json');
   t.after(() => run.dir.dispose());
   assert.equal((await run.cp.waitExit()).code, 2);
   assert.match(run.cp.stderr.trim(), /^[^\n]*: etcd: the etcd discovery backend of ContainerPilot 2\.x is not supported; use "consul"$/);

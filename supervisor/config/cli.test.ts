@@ -5,7 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cliPath, compatDir } from '../../testing/paths.js';
+import { fixturePath } from '../../testing/config-fixtures.js';
+import { cliPath } from '../../testing/paths.js';
 import { loadConfigText } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autopilot-config-cli-'));
@@ -25,7 +26,7 @@ function file(name: string, text: string): string {
 }
 
 test('validate: a good config prints ok with its counts', () => {
-  const p = join(compatDir, 'containerpilot-v3', 'config__testdata__test.json5');
+  const p = fixturePath('v3', 'every-field.json5');
   assert.deepEqual(run(['validate', p]), { code: 0, stdout: `ok: ${p} (9 jobs, 2 watches)\n`, stderr: '' });
   const one = file('one.json5', '{consul: "c:8500", jobs: [{name: "a", exec: "a"}], watches: [{name: "db", interval: 1}]}');
   assert.equal(run(['validate', one]).stdout, `ok: ${one} (1 jobs, 1 watches)\n`);
@@ -61,7 +62,7 @@ test('validate: a missing file, and $CONTAINERPILOT when no file is given', () =
 });
 
 test('validate: warnings go to stderr and do not fail', () => {
-  const p = join(compatDir, 'containerpilot-v3', 'docs__30-configuration__examples__stopping.json5');
+  const p = fixturePath('v3', 'misspelled-hooks.json5');
   const r = run(['validate', p]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, `ok: ${p} (3 jobs, 0 watches)\n`);
@@ -69,7 +70,7 @@ test('validate: warnings go to stderr and do not fail', () => {
 });
 
 test('migrate: stdout, -o, refusing to overwrite, --force, and an atomic write', () => {
-  const v2 = join(compatDir, 'v2', 'cp278__fixtures__nginx__etc__nginx-with-consul.json');
+  const v2 = fixturePath('v2', 'proxy-consul.json');
   const toStdout = run(['migrate', v2]);
   assert.equal(toStdout.code, 0);
   assert.match(toStdout.stdout, /^\/\/ Translated from a ContainerPilot 2\.x config/);
@@ -92,7 +93,7 @@ test('migrate: stdout, -o, refusing to overwrite, --force, and an atomic write',
 });
 
 test('migrate: a broken or etcd 2.x config writes nothing and exits 2', () => {
-  const etcd = join(compatDir, 'v2', 'cp278__tests__test_envvars__containerpilot.json');
+  const etcd = fixturePath('v2', 'etcd.json');
   const out = join(dir, 'etcd.json5');
   assert.deepEqual(run(['migrate', etcd, '-o', out]), {
     code: 2,

@@ -1,14 +1,13 @@
 /**
- * Seeded, bounded fuzzing of loadConfigText over mutated real configs: random cuts, inserted
- * characters and values swapped for other types. Whatever the input, the loader returns a
- * Config or throws a ConfigError; any other outcome is a bug.
+ * Seeded, bounded fuzzing of loadConfigText over mutated configs (our v3 and 2.x fixtures in
+ * supervisor/config/testdata): random cuts, inserted characters and values swapped for other
+ * types. Whatever the input, the loader returns a Config or throws a ConfigError; any other
+ * outcome is a bug.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import JSON5 from 'json5';
-import { compatDir } from '../../testing/paths.js';
+import { fixtureFiles, fixtureText } from '../../testing/config-fixtures.js';
 import { ConfigError, loadConfigText } from './index.js';
 
 /** mulberry32: a small deterministic PRNG so every run tries the same inputs. */
@@ -23,14 +22,10 @@ function rng(seed: number): () => number {
   };
 }
 
-const seeds: string[] = [];
-for (const sub of ['containerpilot-v3', 'v2']) {
-  for (const f of readdirSync(join(compatDir, sub))) {
-    if (!/\.json5?$/.test(f) || f.startsWith('jobs__') || f.startsWith('telemetry__')) continue;
-    const text = readFileSync(join(compatDir, sub, f), 'utf8');
-    if (!text.includes('{{')) seeds.push(text);
-  }
-}
+// Whole configs only (not the bare job arrays), and none that is a template until rendered.
+const seeds = (['v3', 'v2'] as const)
+  .flatMap((kind) => fixtureFiles(kind).map((f) => fixtureText(kind, f)))
+  .filter((text) => !text.includes('{{'));
 
 const CHARS = ['{', '}', '[', ']', ',', ':', '"', "'", '/', '*', '\n', ' ', 'a', '0', '-', '.', '\\', '{{', '}}', '\u2028'];
 const VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 1e300, '', 'x', '10s', '-5s', [], [1, 'a'], {}, { a: 1 }, 'unlimited', 'watch.x'];
@@ -63,7 +58,7 @@ function swapOne(tree: unknown, r: () => number): unknown {
   return { ...(tree as Record<string, unknown>), [k]: swapOne((tree as Record<string, unknown>)[k], r) };
 }
 
-test('fuzz corpus is present', () => {
+test('fuzz seeds are present', () => {
   assert.ok(seeds.length >= 10, `${seeds.length} seed configs`);
 });
 

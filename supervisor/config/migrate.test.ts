@@ -1,45 +1,27 @@
 /** `migrate`: 2.x configs become commented v3 JSON5 that loads into the very same model. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import JSON5 from 'json5';
-import { compatDir } from '../../testing/paths.js';
+import { fixtureFiles, fixtureText } from '../../testing/config-fixtures.js';
 import { emitJson5 } from './emit.js';
-import { ConfigError, loadConfigText, type Config } from './index.js';
+import { ConfigError } from './index.js';
 import { migrateText } from './migrate.js';
+import { expectMigrates, migrateRoundTrip } from './testdata/checks.js';
 
-const env = { CONSUL_HOST: 'consul-a', ENV_VAR_NAME: 'x', PORT: '8080' };
-const withoutWarnings = (c: Config): Config => {
-  const { warnings: _w, ...rest } = c;
-  return rest;
-};
+const env = { CONSUL_HOST: 'consul-a', PREPARE_MODE: 'x', PORT: '8080' };
+const roundTrip = (text: string, file = 'old.json') => migrateRoundTrip(text, file, env);
 
-function roundTrip(text: string, file = 'old.json') {
-  const migrated = migrateText(text, { file, env, outFile: 'new.json5' });
-  const before = loadConfigText(text, { file, env });
-  const after = loadConfigText(migrated.text, { file: 'new.json5', env });
-  assert.deepEqual(withoutWarnings(after), withoutWarnings(before));
-  return { migrated, after, tree: JSON5.parse(migrated.text) as Record<string, unknown> };
-}
-
-const v2Dir = join(compatDir, 'v2');
-for (const file of readdirSync(v2Dir).filter((f) => f.endsWith('.json'))) {
-  const text = readFileSync(join(v2Dir, file), 'utf8');
+// Every 2.x fixture (supervisor/config/testdata/v2); `npm run compat -- <dir>` does the same on real ones.
+for (const file of fixtureFiles('v2')) {
+  const text = fixtureText('v2', file);
   if (text.includes('"etcd"')) continue;
-  test(`migrate round-trips ${file}`, () => {
-    const { migrated, after, tree } = roundTrip(text, file);
-    assert.ok(migrated.text.startsWith('// Translated from a ContainerPilot 2.x config by `autopilot migrate`.\n'));
-    for (const key of ['services', 'backends', 'coprocesses', 'tasks', 'preStart', 'preStop', 'postStop']) assert.ok(!(key in tree), `no 2.x key ${key}`);
-    assert.equal(migrated.jobs, after.jobs.length);
-    assert.match(migrated.text, /\n {4}\/\/ from services\[0\] \("[a-z]+"\): advertised on its port, health checked every "poll" seconds\n/);
-  });
+  test(`migrate round-trips ${file}`, () => expectMigrates(text, file, env));
 }
 
 test('migrate keeps Go templates that sit inside strings', () => {
-  const text = readFileSync(join(v2Dir, 'lucj-api__containerpilot.json'), 'utf8');
+  const text = fixtureText('v2', 'notes-api.json');
   const { migrated, after } = roundTrip(text);
-  assert.ok(migrated.text.includes('"{{ if .CONSUL_HOST }}{{ .CONSUL_HOST }}{{ else }}consul{{ end }}"'));
+  assert.ok(migrated.text.includes('"{{ if .CONSUL_HOST }}{{ .CONSUL_HOST }}{{ else }}consul.service{{ end }}"'));
   assert.ok(after.jobs.find((j) => j.name === 'consul')!.exec!.includes('consul-a'));
 });
 

@@ -1,8 +1,8 @@
 /**
  * ContainerPilot's integration tests `test_discovery_consul`, `test_envvars`, `test_sigterm` and
- * `test_sighup`, re-enacted with their own configs (../shared/compat) under a real `autopilot run`
- * against a real Consul agent. Only what needs a container is swapped in memory: the Consul
- * address, fixed ports, and the fixture scripts (http-server, /reload-app.sh).
+ * `test_sighup`, re-enacted with our own configs (supervisor/config/testdata/v3) under a real
+ * `autopilot run` against a real Consul agent. Only what needs a container is swapped in memory:
+ * the Consul address, fixed ports, and the fixture scripts (the static server, refresh.sh).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { consulGet, startConsulAgent, type ConsulAgent, type HealthServiceEntry } from '../../testing/consul-agent.js';
 import { agentServices, eventually } from '../../testing/consul-run.js';
 import { freePort } from '../../testing/runtimes-process.js';
-import { compatConfig, sleep, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, sleep, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 let agent: ConsulAgent;
 let cleanups: Array<() => Promise<void> | void> = [];
@@ -37,9 +37,9 @@ async function portAvoiding(avoid: string[]): Promise<number> {
   }
 }
 
-/** A compat config with `replace` applied and a per-test control socket added (never the default). */
-function compat(dir: TempDir, name: string, replace: Record<string, string>): string {
-  return compatConfig(dir, name, { ...replace, '{\n  consul:': `{\n  control: { socket: "${dir.path}/cp.socket" },\n  consul:` });
+/** A fixture config with `replace` applied and a per-test control socket added (never the default). */
+function fixture(dir: TempDir, name: string, replace: Record<string, string>): string {
+  return fixtureConfig(dir, name, { ...replace, '{\n  consul:': `{\n  control: { socket: "${dir.path}/cp.socket" },\n  consul:` });
 }
 
 function start(dir: TempDir, config: string, env: Record<string, string> = {}): Supervisor {
@@ -62,7 +62,7 @@ function passingInstances(name: string, count: number, cp: Supervisor, port?: nu
   }, () => cp.output);
 }
 
-/** The fixtures' `http-server /srv -p <port>`, on loopback. */
+/** The fixtures' static server (`... -p <port>`), on loopback. */
 function httpServer(dir: TempDir): string {
   return dir.file('http-server.mjs', `import { createServer } from 'node:http';
 const port = Number(process.argv[process.argv.indexOf('-p') + 1]);
@@ -71,88 +71,88 @@ process.on('SIGTERM', () => process.exit(0));
 `);
 }
 
-test('test_discovery_consul: app and nginx registered, each watch fires its reload job', async () => {
+test('discovery.json5 (test_discovery_consul): app and proxy registered, each watch fires its refresh job', async () => {
   const dir = tempDir();
   const appPort = await portAvoiding(['8000', '8500']);
-  const reload = dir.script('reload-app.sh', `echo reload >> ${dir.path}/reloads`);
-  const config = compat(dir, 'integration_tests__tests__test_discovery_consul__containerpilot.json5', {
+  const refresh = dir.script('refresh.sh', `echo refresh >> ${dir.path}/reloads`);
+  const config = fixture(dir, 'discovery.json5', {
     '8000': String(appPort),
-    'consul:8500': agent.address,
-    '/usr/local/bin/node': process.execPath,
-    '/usr/local/bin/http-server': httpServer(dir),
-    '/reload-app.sh': reload,
+    'consul.service:8500': agent.address,
+    '/opt/node/bin/node': process.execPath,
+    '/opt/app/static-server.js': httpServer(dir),
+    '/opt/app/refresh.sh': refresh,
   });
   const app = start(dir, config, { APP_PORT: String(appPort) });
-  // The fixture's nginx side, reduced to what the app's watch sees: a registered, passing nginx.
-  const nginxDir = tempDir();
-  const nginxPort = await portAvoiding([]);
-  const nginx = start(nginxDir, nginxDir.file('nginx.json5', `{
+  // The scenario's proxy side, reduced to what the app's watch sees: a registered, passing proxy.
+  const proxyDir = tempDir();
+  const proxyPort = await portAvoiding([]);
+  const proxy = start(proxyDir, proxyDir.file('proxy.json5', `{
   consul: "${agent.address}",
-  control: { socket: "${nginxDir.path}/cp.socket" },
-  jobs: [{ name: "nginx", port: ${nginxPort}, exec: ["${process.execPath}", "${httpServer(nginxDir)}", "-p", "${nginxPort}"],
-           health: { exec: "/usr/bin/curl --fail -s -o /dev/null http://localhost:${nginxPort}", interval: 1, ttl: 5 } }],
+  control: { socket: "${proxyDir.path}/cp.socket" },
+  jobs: [{ name: "proxy", port: ${proxyPort}, exec: ["${process.execPath}", "${httpServer(proxyDir)}", "-p", "${proxyPort}"],
+           health: { exec: "/usr/bin/curl --fail -s -o /dev/null http://localhost:${proxyPort}", interval: 1, ttl: 5 } }],
   watches: [{ name: "app", interval: 1 }],
 }`));
 
   const [appEntry] = await passingInstances('app', 1, app, appPort);
-  await passingInstances('nginx', 1, nginx);
+  await passingInstances('proxy', 1, proxy);
   assert.equal(appEntry!.Service.ID, `app-${hostname()}`);
   assert.equal(appEntry!.Service.Port, appPort);
-  assert.deepEqual(appEntry!.Service.Tags, ['application']);
-  // preStart ran once; watch.nginx and watch.app each fired their reload job (intervals 7 s and
-  // 5 s, but blocking queries deliver the first change at once).
-  await app.waitFor(/reload-for-nginx exited without error/, 20_000);
-  await app.waitFor(/reload-for-app exited without error/, 20_000);
+  assert.deepEqual(appEntry!.Service.Tags, ['frontline']);
+  // preStart ran once; watch.proxy and watch.app each fired their refresh job (intervals 6 s and
+  // 4 s, but blocking queries deliver the first change at once).
+  await app.waitFor(/refresh-on-proxy exited without error/, 20_000);
+  await app.waitFor(/refresh-on-app exited without error/, 20_000);
   assert.ok(dir.lines('reloads').length >= 3, dir.read('reloads'));
   assert.match(app.output, /preStart exited without error/);
 });
 
-test('test_envvars: CONTAINERPILOT_<JOB>_IP and CONTAINERPILOT_<JOB>_PID in a job environment', async () => {
+test('child-env.json5 (test_envvars): CONTAINERPILOT_<JOB>_IP and CONTAINERPILOT_<JOB>_PID in a job environment', async () => {
   const dir = tempDir();
-  const config = compat(dir, 'integration_tests__tests__test_envvars__containerpilot.json5', {
-    '8000': String(await portAvoiding(['8500'])),
+  const config = fixture(dir, 'child-env.json5', {
+    '8000': String(await portAvoiding(['8500', '8600'])),
     '127.0.0.1:8500': agent.address,
   });
   const cp = start(dir, config);
-  await cp.waitFor(/CONTAINERPILOT_TESTENVVAR_IP=\S+/, 20_000);
-  await cp.waitFor(/CONTAINERPILOT_TESTPID_PID=\d+/);
+  await cp.waitFor(/CONTAINERPILOT_PRINTER_IP=\S+/, 20_000);
+  await cp.waitFor(/CONTAINERPILOT_HOLDER_PID=\d+/);
   // The IP in the environment is the address registered in Consul.
-  const [entry] = await passingInstances('testpid', 1, cp);
-  const ip = /CONTAINERPILOT_TESTPID_IP=(\S+)/.exec(cp.output)?.[1];
+  const [entry] = await passingInstances('holder', 1, cp);
+  const ip = /CONTAINERPILOT_HOLDER_IP=(\S+)/.exec(cp.output)?.[1];
   assert.equal(ip, entry!.Service.Address);
-  assert.equal(/CONTAINERPILOT_TESTENVVAR_IP=(\S+)/.exec(cp.output)?.[1], entry!.Service.Address);
+  assert.equal(/CONTAINERPILOT_PRINTER_IP=(\S+)/.exec(cp.output)?.[1], entry!.Service.Address);
 });
 
-test('test_sigterm: preStop and postStop fire, and the app is deregistered after the stop', async () => {
+test('stop-hooks.json5 (test_sigterm): preStop and postStop fire, and the app is deregistered after the stop', async () => {
   const dir = tempDir();
   const port = await portAvoiding(['8500']);
-  const config = compat(dir, 'integration_tests__tests__test_sigterm__containerpilot.json5', {
+  const config = fixture(dir, 'stop-hooks.json5', {
     '8000': String(port),
-    'consul:8500': agent.address,
+    'consul.service:8500': agent.address,
   });
   const cp = start(dir, config);
   await passingInstances('app', 1, cp, port);
   cp.signal('SIGTERM');
   assert.deepEqual(await cp.waitExit(20_000), { code: 0, signal: null }, cp.output);
-  assert.match(cp.output, /preStop fired on app stopping/);
-  assert.match(cp.output, /postStop fired on app stopped/);
+  assert.match(cp.output, /before-stop hook saw the app stopping/);
+  assert.match(cp.output, /after-stop hook saw the app stopped/);
   assert.equal((await agentServices(agent))[`app-${hostname()}`], undefined, 'deregistered after the stop');
   assert.deepEqual(await consulGet<unknown[]>(agent, '/v1/health/service/app'), []);
 });
 
-test('test_sighup: SIGHUP and SIGUSR2 fire their jobs, and the app stays registered', async () => {
+test('signals.json5 (test_sighup): SIGHUP and SIGUSR2 fire their jobs, and the app stays registered', async () => {
   const dir = tempDir();
   const port = await portAvoiding(['8500']);
-  const config = compat(dir, 'integration_tests__tests__test_sighup__containerpilot.json5', {
+  const config = fixture(dir, 'signals.json5', {
     '8000': String(port),
-    'consul:8500': agent.address,
+    'consul.service:8500': agent.address,
   });
   const cp = start(dir, config);
   const [before] = await passingInstances('app', 1, cp, port);
   cp.signal('SIGHUP');
-  await cp.waitFor(/on-sighup job fired on SIGHUP/);
+  await cp.waitFor(/hangup handled by hup-handler/);
   cp.signal('SIGUSR2');
-  await cp.waitFor(/on-sigusr2 job fired on SIGUSR2/);
+  await cp.waitFor(/user signal 2 handled by usr2-handler/);
   // Two more heartbeats (interval 1 s) after the signals: still exactly one passing instance.
   await sleep(2_000);
   const [still] = await passingInstances('app', 1, cp);

@@ -1,16 +1,17 @@
 /**
- * What `autopilot run` registers in a real Consul agent, from ContainerPilot's own job configs
- * (../shared/compat: consul extras, initial_status) and from every loopback-safe `interfaces`
- * form on this host.
+ * What `autopilot run` registers in a real Consul agent, from job arrays of ours
+ * (supervisor/config/testdata/v3-jobs: consul extras, initial_status) and from every
+ * loopback-safe `interfaces` form on this host.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import JSON5 from 'json5';
 import { startConsulAgent, type ConsulAgent } from '../../testing/consul-agent.js';
 import { agentChecks, agentServices, eventually, runWithConfig, type RunningSupervisor } from '../../testing/consul-run.js';
-import { compatDir } from '../../testing/paths.js';
+import { fixtureText } from '../../testing/config-fixtures.js';
 import { TempDir } from '../../testing/supervisor.js';
 
 let agent: ConsulAgent;
@@ -27,9 +28,9 @@ after(async () => {
   await agent?.stop();
 });
 
-/** A compat jobs array with its fixture commands swapped for real ones, in memory. */
-function compatJobs(name: string, replace: Record<string, string>): string {
-  let text = readFileSync(join(compatDir, 'containerpilot-v3', name), 'utf8');
+/** A fixture jobs array with its fixture commands swapped for real ones, in memory. */
+function fixtureJobs(name: string, replace: Record<string, string>): string {
+  let text = fixtureText('v3-jobs', name);
   for (const [from, to] of Object.entries(replace)) text = text.split(from).join(to);
   return text;
 }
@@ -43,38 +44,37 @@ function start(jobs: string): RunningSupervisor {
 
 const id = (name: string) => `${name}-${hostname()}`;
 
-test('consul extras and initial_status from ContainerPilot job configs reach Consul', async () => {
-  const extras = compatJobs('jobs__testdata__TestJobConfigConsulExtras.json5', {
-    '"/bin/serviceA"': '"sleep 60"',
-    '"/bin/to/healthcheck/for/service/A.sh"': '"true"',
-    'interval: 10': 'interval: 1',
-    'serviceA': 'extras',
+test('consul extras and initial_status from job configs reach Consul', async () => {
+  const extras = fixtureJobs('consul-extras.json5', {
+    '"/opt/search/bin/searchd"': '"sleep 60"',
+    '"/opt/search/bin/search-ping"': '"true"',
+    'interval: 7': 'interval: 1',
   });
-  const initial = compatJobs('jobs__testdata__TestJobConfigServiceWithInitialStatus.json5', {
-    '"/bin/serviceA"': '"sleep 60"',
-    '"/bin/serviceB"': '"sleep 60"',
-    '"/bin/to/healthcheck/for/service/A.sh"': '"false"',
+  const initial = fixtureJobs('initial-status.json5', {
+    '"/opt/mailer/bin/mailer"': '"sleep 60"',
+    '"/opt/mailer/bin/cleaner"': '"sleep 60"',
+    '"/opt/mailer/bin/mailer-ping"': '"false"',
   });
-  const run = start(`[${extras.trim().slice(1, -1)}, ${initial.trim().slice(1, -1)}]`);
+  const run = start(JSON.stringify([...JSON5.parse<unknown[]>(extras), ...JSON5.parse<unknown[]>(initial)]));
 
   // initial_status: registered at start with that status; its check never passes here.
-  const warning = await eventually('serviceA registered as warning', async () => (await agentChecks(agent))[`service:${id('serviceA')}`], () => run.cp.output);
+  const warning = await eventually('mailer registered as warning', async () => (await agentChecks(agent))[`service:${id('mailer')}`], () => run.cp.output);
   assert.equal(warning.Status, 'warning');
-  assert.equal((await agentServices(agent))[id('serviceB')], undefined, 'serviceB has no port: not advertised');
+  assert.equal((await agentServices(agent))[id('mail-cleaner')], undefined, 'mail-cleaner has no port: not advertised');
 
-  await eventually('extras passing', async () => (await agentChecks(agent))[`service:${id('extras')}`]?.Status === 'passing', () => run.cp.output);
-  const svc = (await agentServices(agent))[id('extras')] as { Tags: string[]; Port: number; EnableTagOverride?: boolean };
-  assert.deepEqual(svc.Tags, ['tag1', 'tag2']);
-  assert.equal(svc.Port, 8080);
+  await eventually('search passing', async () => (await agentChecks(agent))[`service:${id('search')}`]?.Status === 'passing', () => run.cp.output);
+  const svc = (await agentServices(agent))[id('search')] as { Tags: string[]; Port: number; EnableTagOverride?: boolean };
+  assert.deepEqual(svc.Tags, ['edge', 'v3']);
+  assert.equal(svc.Port, 8181);
   assert.equal(svc.EnableTagOverride, true);
   // The HTTP API does not echo DeregisterCriticalServiceAfter; the agent's persisted check does.
   const persisted = readdirSync(join(agent.dataDir, 'checks'), { withFileTypes: true })
     .filter((f) => f.isFile())
     .map((f) => f.name)
     .map((f) => JSON.parse(readFileSync(join(agent.dataDir, 'checks', f), 'utf8')) as { ChkType?: { CheckID?: string; TTL?: number; DeregisterCriticalServiceAfter?: number } })
-    .find((c) => c.ChkType?.CheckID === `service:${id('extras')}`);
-  assert.equal(persisted?.ChkType?.DeregisterCriticalServiceAfter, 600e9, '10m');
-  assert.equal(persisted?.ChkType?.TTL, 30e9, 'ttl 30 s');
+    .find((c) => c.ChkType?.CheckID === `service:${id('search')}`);
+  assert.equal(persisted?.ChkType?.DeregisterCriticalServiceAfter, 900e9, '15m');
+  assert.equal(persisted?.ChkType?.TTL, 25e9, 'ttl 25 s');
 });
 
 test('every interfaces form resolves on this host and is the registered address', async () => {

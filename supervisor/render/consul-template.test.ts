@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startConsulAgent, type ConsulAgent } from '../../testing/consul-agent.js';
-import { compatNginxTemplate, FEATURES_TEMPLATE, helloWorldTemplate, seedCatalog } from './test-fixture.js';
+import { allServicesTemplate, FEATURES_TEMPLATE, helloWorldTemplate, seedCatalog } from './test-fixture.js';
 import { deregisterInstance, findConsulTemplate, registerInstance, runProgram, runRender } from './test-support.js';
 
 let agent: ConsulAgent;
@@ -37,8 +37,8 @@ async function both(template: string, label: string): Promise<{ ours: string; th
   return { ours: readFileSync(oursOut, 'utf8'), theirs: readFileSync(theirsOut, 'utf8') };
 }
 
-test('ContainerPilot nginx-consul.ctmpl: identical to consul-template', async () => {
-  const { ours, theirs } = await both(compatNginxTemplate, 'compat');
+test('a template over every service (range services): identical to consul-template', async () => {
+  const { ours, theirs } = await both(allServicesTemplate, 'all-services');
   assert.match(theirs, /upstream hello \{/);
   assert.equal(ours, theirs);
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startConsulAgent, type ConsulAgent } from '../../testing/consul-agent.js';
-import { compatNginxTemplate, FEATURES_EXPECTED, FEATURES_TEMPLATE, helloWorldTemplate, seedCatalog } from './test-fixture.js';
+import { allServicesTemplate, FEATURES_EXPECTED, FEATURES_TEMPLATE, helloWorldTemplate, seedCatalog } from './test-fixture.js';
 import { deregisterInstance, registerInstance, runRender } from './test-support.js';
 
 let agent: ConsulAgent;
@@ -38,25 +38,25 @@ test('every function and field blueprints use renders as consul-template renders
   assert.equal(readFileSync(out, 'utf8'), FEATURES_EXPECTED);
 });
 
-/** What the compat template means for the seeded catalog, block by block. */
-function compatExpected(serverPort: number): string {
+/** What the all-services template means for the seeded catalog, block by block. */
+function allServicesExpected(serverPort: number): string {
   const services: Array<[string, string[]]> = [['consul', [`127.0.0.1:${serverPort}`]], ['hello', ['127.0.0.11:3002', '127.0.0.12:3001']], ['world', ['127.0.0.10:4001']]];
   const upstreams = services
-    .map(([s, inst]) => `\n    \n    upstream ${s} {\n        # write the health service address:port pairs for this backend\n        ${inst.map((a) => `\n        server ${a};\n        `).join('')}\n    }`)
+    .map(([s, inst]) => `\n    upstream ${s} {\n        # the passing instances of ${s}\n        ${inst.map((a) => `\n        server ${a};\n        `).join('')}\n        keepalive 4;\n    }`)
     .join('');
   const locations = services
-    .map(([s]) => `\n        \n        location = /${s} {\n            return 302 /${s}/;\n        }\n\n        location /${s} {\n            proxy_pass http://${s}/;\n            proxy_redirect off;\n        }`)
+    .map(([s]) => `\n        location /${s}/ {\n            proxy_pass http://${s}/;\n            proxy_set_header Host $host;\n        }`)
     .join('');
-  const parts = readFileSync(compatNginxTemplate, 'utf8').split(/\{\{range services\}\}[\s\S]*?\{\{end\}\}\{\{end\}\}/);
+  const parts = readFileSync(allServicesTemplate, 'utf8').split(/\{\{range services\}\}[\s\S]*?\{\{end\}\}\{\{end\}\}/);
   assert.equal(parts.length, 3);
   return `${parts[0]}${upstreams}${parts[1]}${locations}${parts[2]}`;
 }
 
-test('the ContainerPilot nginx-consul.ctmpl renders every service with healthy instances', async () => {
-  const out = join(dir, 'compat.conf');
-  const r = await runRender(['-once', '-consul', agent.address, '-template', `${compatNginxTemplate}:${out}`]);
+test('a template over every service (range services) renders each one with healthy instances', async () => {
+  const out = join(dir, 'all-services.conf');
+  const r = await runRender(['-once', '-consul', agent.address, '-template', `${allServicesTemplate}:${out}`]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(readFileSync(out, 'utf8'), compatExpected(agent.ports.server));
+  assert.equal(readFileSync(out, 'utf8'), allServicesExpected(agent.ports.server));
 });
 
 test('the generated hello-world nginx.conf.ctmpl: upstreams from healthy instances, a placeholder when none', async () => {

@@ -1,10 +1,11 @@
 /** The catalog and templates the render tests (ours and consul-template's) render against. */
 import { join } from 'node:path';
 import { consulPut, type ConsulAgent } from '../../testing/consul-agent.js';
-import { compatDir, repoRoot } from '../../testing/paths.js';
+import { repoRoot } from '../../testing/paths.js';
 import { registerInstance } from './test-support.js';
 
-export const compatNginxTemplate = join(compatDir, 'containerpilot-v3', 'integration_tests__fixtures__nginx__etc__nginx-consul.ctmpl');
+/** An nginx template over every service with passing instances (`range services`, `service .Name`). */
+export const allServicesTemplate = join(repoRoot, 'supervisor', 'render', 'testdata', 'all-services.ctmpl');
 export const helloWorldTemplate = join(repoRoot, 'generators', 'testdata', 'golden', 'hello-world', 'nginx', 'nginx.conf.ctmpl');
 
 /**

@@ -1,6 +1,7 @@
 /**
- * ContainerPilot's integration test `test_telemetry`, re-enacted with its own config
- * (../shared/compat) under a real `autopilot run` against a real Consul agent: -putmetric,
+ * ContainerPilot's integration test `test_telemetry`, re-enacted with our own config
+ * (supervisor/config/testdata/v3/telemetry.json5) under a real `autopilot run` against a real
+ * Consul agent: -putmetric,
  * /metrics with the built-in metrics the running app records, /status, the `containerpilot`
  * service passing in Consul while it runs and gone after the stop.
  */
@@ -10,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { consulGet, consulPut, startConsulAgent, type ConsulAgent, type HealthServiceEntry } from '../../testing/consul-agent.js';
 import { cli, eventually } from '../../testing/consul-run.js';
 import { freePort } from '../../testing/runtimes-process.js';
-import { compatConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 let agent: ConsulAgent;
 let dir: TempDir;
@@ -28,24 +29,24 @@ async function portAvoiding(avoid: string[]): Promise<number> {
 before(async () => {
   agent = await startConsulAgent();
   dir = new TempDir();
-  const appPort = await portAvoiding(['9090', '8500']);
+  const appPort = await portAvoiding(['9191', '8500']);
   telemetryPort = await portAvoiding(['8500']);
   const server = dir.file('http-server.mjs', `import { createServer } from 'node:http';
 const port = Number(process.argv[process.argv.indexOf('-p') + 1]);
 createServer((_q, s) => s.end('ok')).listen(port, '127.0.0.1');
 process.on('SIGTERM', () => process.exit(0));
 `);
-  config = compatConfig(dir, 'integration_tests__tests__test_telemetry__containerpilot.json5', {
+  config = fixtureConfig(dir, 'telemetry.json5', {
     '8000': String(appPort),
-    '9090': String(telemetryPort),
-    'consul:8500': agent.address,
-    '/usr/local/bin/node': process.execPath,
-    '/usr/local/bin/http-server': server,
-    '/sensor.sh': dir.script('sensor.sh', 'echo "sensor $1"'),
+    '9191': String(telemetryPort),
+    'consul.service:8500': agent.address,
+    '/opt/node/bin/node': process.execPath,
+    '/opt/app/static-server.js': server,
+    '/opt/app/probe.sh': dir.script('probe.sh', 'echo "probe $1"'),
     '{\n  consul:': `{\n  control: { socket: "${dir.path}/cp.socket" },\n  consul:`,
   });
-  // The `otherapp` its watch looks for.
-  await consulPut(agent, '/v1/agent/service/register', { ID: 'otherapp-1', Name: 'otherapp', Address: '127.0.0.1', Port: 7000 });
+  // The `inventory` its watch looks for.
+  await consulPut(agent, '/v1/agent/service/register', { ID: 'inventory-1', Name: 'inventory', Address: '127.0.0.1', Port: 7000 });
   cp = new Supervisor(['run', '--config', config], { env: { CONTAINERPILOT: undefined } });
 });
 
@@ -69,14 +70,14 @@ test('-putmetric, then /metrics holds it and the built-in metrics of the running
   assert.equal(entry.Service.Port, telemetryPort);
   const base = `http://${entry.Service.Address}:${telemetryPort}`;
 
-  const put = await cli(['-config', config, '-putmetric', 'containerpilot_app_some_counter=42']);
+  const put = await cli(['-config', config, '-putmetric', 'shop_orders_placed_total=42']);
   assert.equal(put.code, 0, put.stderr);
-  // Wait until the app has been checked, the sensor re-run by its interval, and the watch answered.
+  // Wait until the app has been checked, the probe re-run by its interval, and the watch answered.
   const text = await eventually('metrics of the running app', async () => {
     const t = await (await fetch(`${base}/metrics`)).text();
-    return /containerpilot_job_restarts\{job="sensor"\} [1-9]/.test(t) && /containerpilot_watch_instances\{service="otherapp"\} 1$/m.test(t) ? t : undefined;
+    return /containerpilot_job_restarts\{job="probe"\} [1-9]/.test(t) && /containerpilot_watch_instances\{service="inventory"\} 1$/m.test(t) ? t : undefined;
   }, () => cp.output);
-  assert.match(text, /^containerpilot_app_some_counter 42$/m);
+  assert.match(text, /^shop_orders_placed_total 42$/m);
   assert.match(text, /^containerpilot_events\{code="startup",source="global"\} 1$/m);
   assert.match(text, /^containerpilot_events\{code="healthy",source="app"\} [1-9]\d*$/m);
   assert.match(text, /^containerpilot_control_http_requests\{code="200",path="\/v3\/metric"\} 1$/m);

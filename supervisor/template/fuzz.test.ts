@@ -1,20 +1,17 @@
-// Robustness: thousands of seeded mutations of real templates must each either render or raise
-// a TemplateError (never another exception, never a hang), and pathological templates hit the
-// execution bounds as TemplateErrors. Where Go is installed, the mutations must also render
+// Robustness: thousands of seeded mutations of templates (the case table and our whole-file
+// fixtures, testdata/fixture-files.ts) must each either render or raise a TemplateError (never
+// another exception, never a hang), and pathological templates hit the execution bounds as
+// TemplateErrors. Where Go is installed, the mutations must also render
 // exactly as Go renders them, and fail exactly where Go fails.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { compatDir } from '../../testing/paths.js';
 import { TemplateError, renderTemplate } from './index.js';
 import { mutate, regexTemplate, rng } from './testdata/fuzz-gen.js';
+import { templateFixtures } from './testdata/fixture-files.js';
 import { type GoCase, type GoResult, readCases, renderWithGo, revive, withoutNoValue } from './testdata/go-reference.js';
 
 const table = readCases();
-const compatSeeds = ['containerpilot-v3', 'hello-world'].flatMap((d) =>
-  readdirSync(join(compatDir, d)).filter((f) => /\.(json5|ctmpl)$/.test(f)).map((f) => readFileSync(join(compatDir, d, f), 'utf8')));
-const seeds = [...table.map((c) => c.template), ...compatSeeds];
+const seeds = [...table.map((c) => c.template), ...templateFixtures().map((f) => f.text)];
 
 function outcome(text: string, data: unknown, env: Record<string, string>, maxSteps: number): { output?: string; error?: TemplateError } {
   try {
