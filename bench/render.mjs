@@ -1,17 +1,19 @@
 // Template rendering: `autopilot render -once` as a whole process against a real Consul agent
 // (the hello-world nginx template, 16 instances), beside consul-template when it is built, and
-// the in-process throughput of the Go-template engine on a typical ContainerPilot config.
+// the in-process throughput of the Go-template engine on a typical ContainerPilot config (one of
+// our fixtures, or of a compatibility corpus with --corpus <dir>).
 // Writes bench/report-render.md. Needs dist/ (`npm run build`) and the Consul binary.
-//   node bench/render.mjs [--runs N]
+//   node bench/render.mjs [--runs N] [--corpus ../shared/compat]
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchConfigs } from './lib/configs.mjs';
 import { machineLine, ms, numberFlag, repoRoot, smoke, statCells, stats, statsRow, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
 
 const { startConsulAgent, consulPut, findConsulBinary } = await import(join(repoRoot, 'dist', 'testing', 'consul-agent.js'));
 const { renderTemplate } = await import(join(repoRoot, 'dist', 'supervisor', 'template', 'index.js'));
-const { compatDir } = await import(join(repoRoot, 'dist', 'testing', 'paths.js'));
+const { fullEnv } = await import(join(repoRoot, 'dist', 'supervisor', 'template', 'testdata', 'file-cases.js'));
 const cliPath = join(repoRoot, 'dist', 'cli', 'index.js');
 
 const RUNS = numberFlag('runs', 100, 5);
@@ -20,9 +22,14 @@ const PER_SERVICE = 8;
 const SAMPLES = smoke ? 5 : 30;
 const BATCH = 200;
 const template = join(repoRoot, 'generators', 'testdata', 'golden', 'hello-world', 'nginx', 'nginx.conf.ctmpl');
-const configFile = 'docs__30-configuration__examples__nginx-upstreams.json5';
-// The variables the compat corpus's templates use (as supervisor/config/compat.test.ts).
-const configEnv = { CONSUL: 'consul', APP_PORT: '8000', ENV_VAR_NAME: 'value', CONSUL_HOST: 'consul' };
+// The in-process config: the first whole config with a template action (ours: agent-chain.json5,
+// a Consul agent chain with `{{ .CONSUL }}` inside), rendered with every variable it uses set.
+const configs = benchConfigs();
+const config = configs.files.find((f) => f.kind === 'config' && f.text.includes('{{'));
+if (!config) throw new Error(`no config with a template action in ${configs.folder}`);
+const configFile = config.name;
+const configEnv = fullEnv(config.text);
+const command = `node bench/render.mjs${smoke ? ' --smoke' : RUNS !== 100 ? ` --runs ${RUNS}` : ''}${configs.flag}`;
 
 /** consul-template as scripts/setup-consul-template.sh caches it, when it is there (never built here). */
 function consulTemplateBinary() {
@@ -86,7 +93,8 @@ try {
   const render = wallTimes(renderArgv, clearOut);
   const ct = consulTemplateBinary();
   const ctStats = ct ? wallTimes([ct, '-once', '-consul-addr', agent.address, '-template', `${template}:${out}`], clearOut) : undefined;
-  const configText = readFileSync(join(compatDir, 'containerpilot-v3', configFile), 'utf8');
+  const configText = config.text;
+  const actions = (configText.match(/\{\{/g) ?? []).length;
   const engine = inProcess(configText);
   const us = (x) => `${x.toFixed(1)} µs`;
 
@@ -95,7 +103,7 @@ try {
     '',
     machineLine('render.mjs', loadBefore) + ` ${versionOf(findConsulBinary(), ['version']) ?? 'Consul'}, single-server agent on loopback.`,
     '',
-    'Command: `node bench/render.mjs' + (smoke ? ' --smoke' : RUNS !== 100 ? ` --runs ${RUNS}` : '') + '` (also run by `npm run bench`).',
+    `Command: \`${command}\` (also run by \`npm run bench\`).`,
     '',
     '## Whole process',
     '',
@@ -111,7 +119,7 @@ try {
     '',
     '## In process',
     '',
-    `\`renderTemplate\` (dist/supervisor/template/index.js) on the ContainerPilot docs example \`${configFile}\` (${configText.length} bytes, \`{{ .CONSUL }}\` inside) over a ${Object.keys(configEnv).length}-variable environment:`,
+    `\`renderTemplate\` (dist/supervisor/template/index.js) on the ContainerPilot config \`${configs.folder}${configFile}\` (${configs.source}; ${configText.length} bytes, ${actions} template action${actions === 1 ? '' : 's'} inside) over a ${Object.keys(configEnv).length}-variable environment:`,
     '',
     '| per render | median | p95 | max | renders per second (median) |',
     '|---|---|---|---|---|',
@@ -127,7 +135,7 @@ try {
   writeResult('render', {
     section: 10,
     title: 'Template rendering (`autopilot render -once`)',
-    command: `node bench/render.mjs${smoke ? ' --smoke' : RUNS !== 100 ? ` --runs ${RUNS}` : ''}`,
+    command,
     runtimes: { node: process.version },
     loadBefore,
     rows: [

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, found by walking up from this compiled file to package.json. */
@@ -11,9 +11,6 @@ export const repoRoot: string = (() => {
   }
   throw new Error('repository root not found above ' + fileURLToPath(import.meta.url));
 })();
-
-/** The shared compatibility corpus (real ContainerPilot configs), beside the repository. */
-export const compatDir: string = resolve(repoRoot, '..', 'shared', 'compat');
 
 /** The built CLI entry point (run `npm run build` first; `npm test` does). */
 export const cliPath: string = join(repoRoot, 'dist', 'cli', 'index.js');

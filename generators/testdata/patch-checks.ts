@@ -29,12 +29,20 @@ export function patchKeepsLines(text: string, name: string, job: unknown, watch:
   return true;
 }
 
-/** Every line of `before` is still in `after`, in order (one may have gained a comma before its comment or end). */
+/**
+ * Every line of `before` is still in `after`, in order: as it was, with a comma gained before its
+ * comment or end, or (a one-line array) with items inserted before its last `]`.
+ */
 export function expectLinesKept(before: string, after: string, name: string): void {
   const lines = after.split('\n');
+  const kept = (l: string, line: string): boolean => {
+    if (l === line || l === `${line},` || l === line.replace(/^(\s*\S.*?)(\s*\/\/.*)$/, '$1,$2')) return true;
+    const close = line.lastIndexOf(']');
+    return close > line.indexOf('[') && line.indexOf('[') >= 0 && l.length > line.length && l.startsWith(line.slice(0, close)) && l.endsWith(line.slice(close));
+  };
   let at = 0;
   for (const line of before.split('\n')) {
-    const found = lines.findIndex((l, i) => i >= at && (l === line || l === `${line},` || l === line.replace(/^(\s*\S.*?)(\s*\/\/.*)$/, '$1,$2')));
+    const found = lines.findIndex((l, i) => i >= at && kept(l, line));
     assert.ok(found >= 0, `${name}: lost or changed line ${JSON.stringify(line)}`);
     at = found + 1;
   }
