@@ -9,11 +9,11 @@
 // package.json's version. Publishing to the default registry refuses a dirty tree: --version
 // must name a real commit.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { collectBinaries } from './release/binaries.mjs';
+import { binaryName, collectBinaries } from './release/binaries.mjs';
 import { buildNpmPackages } from './release/npm-packages.mjs';
 import { publishPackages } from './release/publish.mjs';
 import { buildOciImage, inspectWithSkopeo } from './release/oci-image.mjs';
@@ -56,10 +56,19 @@ run(process.execPath, ['scripts/build-binary.mjs', '--all']);
 
 step('binaries and SHA256SUMS');
 const bins = await collectBinaries(join(repo, 'dist', 'bin'), out);
-const host = bins.find((b) => b.cpu === process.arch && b.libc === 'glibc');
-if (host) {
-  const r = spawnSync(host.path, ['--version'], { encoding: 'utf8' });
-  if (r.status !== 0 || !r.stdout.includes(`Version: ${version}`) || !r.stdout.includes(`GitHash: ${commit}`)) fail(`${host.path} --version printed ${JSON.stringify(r.stdout + r.stderr)}, not version ${version} at ${commit}`);
+// Each binary that can run here prints the version and commit: this machine's CPU natively, the
+// other glibc one under qemu-user when it is installed (Debian: qemu-user, libc6-arm64-cross).
+// The musl ones are checked by their ELF header only (Debian has no musl libstdc++ to run them).
+const QEMU = { arm64: ['qemu-aarch64', '/usr/aarch64-linux-gnu'], x64: ['qemu-x86_64', '/usr/x86_64-linux-gnu'] };
+for (const b of bins.filter((x) => x.libc === 'glibc')) {
+  const [cmd, argv] = b.cpu === process.arch ? [b.path, []] : [QEMU[b.cpu][0], ['-L', QEMU[b.cpu][1], b.path]];
+  if (cmd !== b.path && (spawnSync(cmd, ['--version']).status !== 0 || !existsSync(QEMU[b.cpu][1]))) {
+    process.stdout.write(`${binaryName(b.platform)}: not run (${cmd} or ${QEMU[b.cpu][1]} missing)\n`);
+    continue;
+  }
+  const r = spawnSync(cmd, [...argv, '--version'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0 || !r.stdout.includes(`Version: ${version}\n`) || !r.stdout.includes(`GitHash: ${commit}`)) fail(`${binaryName(b.platform)} --version printed ${JSON.stringify(r.stdout + r.stderr)}, not version ${version} at ${commit}`);
+  process.stdout.write(`${binaryName(b.platform)} --version${cmd === b.path ? '' : ` (${cmd})`}: ${r.stdout.trim().replace(/\n/g, ', ')}\n`);
 }
 for (const b of bins) process.stdout.write(`${b.sha256}  ${relative(out, b.path)}\n`);
 
