@@ -1,11 +1,13 @@
 // The hello-world blueprint end to end, as a user runs it: `autopilot new hello-world`,
 // `docker-compose build`, `up -d`, scale, pause, stop, on a Docker daemon this test starts
 // itself (e2e/setup/). Every phase is timed; a failing phase is named, with its containers' logs.
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { passing, upstreams } from './lib/checks.mjs';
 import { answeringHosts, converge } from './lib/converge.mjs';
 import { run, waitFor } from './lib/sh.mjs';
-import { autopilotBin, withStack } from './lib/stack.mjs';
+import { checkImageBinary, checkPinned, loadOciImage, runContainerPilotImage } from './lib/release-checks.mjs';
+import { npxAutopilot, withStack } from './lib/stack.mjs';
 import { composeStop } from './lib/stop.mjs';
 
 const APP = ['hello', 'world', 'nginx'];
@@ -14,8 +16,10 @@ const ALL = ['consul', ...APP];
 test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 * 60_000 }, () => withStack('hello-world', async ({ project, phases, dir, work }) => {
   const env = project.env;
 
-  await phases.run('autopilot new hello-world', [], () =>
-    run(autopilotBin, ['new', 'hello-world', dir, '--yes'], { cwd: work, env }));
+  await phases.run('npx autopilot-pattern new hello-world (from the registry)', [], async () => {
+    await npxAutopilot(project, work, ['new', 'hello-world', dir, '--yes']);
+    await checkPinned(join(dir, 'hello', 'Dockerfile'));
+  });
   await phases.run('docker-compose build', [], () => project.compose(['build'], { timeoutMs: 10 * 60_000 }));
   await phases.run('docker-compose up -d', ALL, () => project.compose(['up', '-d'], { timeoutMs: 5 * 60_000 }));
 
@@ -44,6 +48,15 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
         return m && hosts.has(m[1]) ? true : undefined;
       }, { timeoutMs: 60_000, everyMs: 500, describe: () => last });
     }
+  });
+
+  await phases.run('the images run the release\'s binary', APP, async () => {
+    for (const service of APP) await checkImageBinary(project, (await project.ids(service))[0]);
+  });
+  await phases.run('the release\'s OCI image, through skopeo', [], () => loadOciImage(project, work));
+  await phases.run('an image written for ContainerPilot, only its binary swapped', ['consul'], async () => {
+    const { stopMs } = await runContainerPilotImage(project, { consulIp, registry: env.NPM_CONFIG_REGISTRY });
+    phases.note('containerpilot image: docker stop -> exited 0', stopMs);
   });
 
   const scale = (label, counts) => async () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import { passing } from './lib/checks.mjs';
 import { run, waitFor } from './lib/sh.mjs';
-import { autopilotBin, timedLogs, withStack } from './lib/stack.mjs';
+import { npxAutopilot, timedLogs, withStack } from './lib/stack.mjs';
 import { composeStop } from './lib/stop.mjs';
 import { apiRequest, logsSince } from './lib/todo.mjs';
 
@@ -15,7 +15,7 @@ const ALL = ['consul', ...APP];
 test('todo-api blueprint: new, build, up, todos through nginx, mongo restart, stop', { timeout: 45 * 60_000 }, () => withStack('todo-api', async ({ project, phases, dir, work }) => {
   const env = project.env;
 
-  await phases.run('autopilot new todo-api', [], () => run(autopilotBin, ['new', 'todo-api', dir, '--yes'], { cwd: work, env }));
+  await phases.run('npx autopilot-pattern new todo-api (from the registry)', [], () => npxAutopilot(project, work, ['new', 'todo-api', dir, '--yes']));
   // Builds the api's `RUN npm ci` offline, from the warm npm cache of the node stand-in.
   await phases.run('docker-compose build', [], () => project.compose(['build'], { timeoutMs: 10 * 60_000 }));
   await phases.run('docker-compose up -d', ALL, () => project.compose(['up', '-d'], { timeoutMs: 5 * 60_000 }));

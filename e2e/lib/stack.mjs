@@ -1,8 +1,9 @@
 // The common start of a blueprint e2e: janitor, Docker installed, the private dockerd, leftovers of
-// an earlier run cleared, stand-in base images and the autopilot image built; and the common end:
+// an earlier run cleared, stand-in base images built, the release published to a local npm
+// registry; and the common end:
 // tear-down, timing table, no leftover process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,10 +11,11 @@ import { Project } from './docker.mjs';
 import { Phases } from './phases.mjs';
 import { leftoverProcesses, teardown } from './teardown.mjs';
 import { run } from './sh.mjs';
+import { startRegistry } from './registry.mjs';
+import { publishPackages } from '../../scripts/release/publish.mjs';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const setup = (name) => join(repo, 'e2e', 'setup', name);
-export const autopilotBin = join(repo, 'dist', 'bin', 'autopilot-linux-x64');
 
 const script = (name, timeoutMs, env = process.env) => run('bash', [setup(name)], { timeoutMs, env, cwd: repo });
 
@@ -62,11 +64,37 @@ export async function startStack(phases, stack, dir, work) {
     await stack.project.docker(['network', 'prune', '-f']);
   });
   await phases.run('stand-in base images', [], () => script('build-base-images.sh', 40 * 60_000, env));
-  await phases.run('autopilot binary and image', [], () => script('build-autopilot-image.sh', 10 * 60_000, env));
+  // The release as `npm run release -- --dry-run` built it (npm run e2e does that first),
+  // published to a real npm registry: the builds install autopilot from it as users' builds do.
+  const registry = await phases.run('npm registry (verdaccio), publish the release', [], async () => {
+    const r = await startRegistry(work, setup);
+    stack.registry = r;
+    publishPackages(releasePackages(), { registry: r.url, userconfig: r.npmrc, log: () => {} });
+    return r;
+  });
+  env.NPM_CONFIG_REGISTRY = registry.url;
+}
+
+/** The release's npm tarballs (release/npm/), as `npm run release -- --dry-run` left them. */
+export function releasePackages() {
+  const dir = join(repo, 'release', 'npm');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tgz')) : [];
+  if (files.length !== 5) throw new Error(`${dir} holds ${files.length} npm packages, not 5: run \`npm run release -- --dry-run\` first (npm run e2e does)`);
+  return files.map((f) => ({ name: f.replace(/-\d+\.\d+\.\d+.*\.tgz$/, ''), file: join(dir, f) }));
+}
+
+/** The package version under test. */
+export const version = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
+
+/** `npx autopilot-pattern@<version> <args>` from the test's registry, with a fresh npm cache: a user's first run. */
+export function npxAutopilot(project, work, args) {
+  const env = { ...project.env, npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false' };
+  return run('npx', ['--yes', '--registry', env.NPM_CONFIG_REGISTRY, `autopilot-pattern@${version}`, ...args], { cwd: work, env, timeoutMs: 5 * 60_000 });
 }
 
 /** Tears down whatever `startStack` got to, prints the timings, and returns the first failure. */
 export async function stopStack(phases, stack, work, failure) {
+  await stack?.registry?.stop();
   await phases.run('tear down', [], () => teardown(stack?.project, setup)).catch((err) => {
     failure ??= err;
   });

@@ -2,8 +2,8 @@
 # Builds stand-ins for the base images the generated Dockerfiles and compose file name, since no
 # image registry is reachable: one Debian bookworm root filesystem (debootstrap, cached) plus
 #   node:20-bookworm-slim   the host's Node.js binary in /usr/local/bin (it must be Node 20) and npm,
-#                           with a warm npm cache for the todo-api lockfile and npm set offline, so
-#                           the generated `RUN npm ci` builds without network
+#                           with a warm npm cache for the todo-api lockfile (npm prefers it; what it
+#                           lacks comes from the e2e's registry, as NPM_CONFIG_REGISTRY says)
 #   nginx:1.27-bookworm     Debian's nginx
 #   hashicorp/consul:1.20   the Consul binary from scripts/setup-consul.sh, official-style entrypoint
 #   mongo:7.0               FerretDB (scripts/setup-ferretdb.sh, SQLite backend in /data/db) behind a
@@ -167,7 +167,7 @@ build() {
 }
 
 env_path='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-build node:20-bookworm-slim customize_node "$env_path" 'ENV npm_config_prefer_offline=true npm_config_offline=true' 'CMD ["node"]'
+build node:20-bookworm-slim customize_node "$env_path" 'ENV npm_config_prefer_offline=true' 'CMD ["node"]'
 # The official nginx image stops with SIGQUIT (graceful); images built FROM it inherit that.
 STOP_SIGNAL=SIGQUIT build nginx:1.27-bookworm customize_nginx "$env_path" 'EXPOSE 80' 'CMD ["nginx", "-g", "daemon off;"]'
 build hashicorp/consul:1.20 customize_consul "$env_path" 'EXPOSE 8500' \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Debian's Docker Engine, docker-compose, debootstrap and curl when any is missing.
+# Installs Debian's Docker Engine, docker-compose, debootstrap, curl and skopeo when any is missing.
 # Idempotent: with everything present it only checks. Debian's client is /usr/bin/docker; a
 # newer CLI may sit earlier in PATH (/usr/local/bin/docker), so the e2e calls /usr/bin/docker.
 set -euo pipefail
@@ -9,6 +9,7 @@ need=()
 [[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)
 command -v debootstrap >/dev/null || [[ -x /usr/sbin/debootstrap ]] || need+=(debootstrap)
 command -v curl >/dev/null || need+=(curl)
+command -v skopeo >/dev/null || need+=(skopeo)   # reads the release's OCI image into the daemon
 
 if ((${#need[@]})); then
   echo "install-docker: installing ${need[*]}" >&2

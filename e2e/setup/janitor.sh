@@ -21,5 +21,7 @@ if [[ -S "$sock" ]]; then
   timeout 30 /usr/bin/docker network prune -f >/dev/null 2>&1
 fi
 bash "$here/stop-dockerd.sh"
+# The test's npm registry (e2e/lib/registry.mjs), started from a config under WORK_DIR.
+[[ -n "$work" ]] && pkill -f -- "--config $work/registry/config.yaml" 2>/dev/null
 [[ -n "$work" && -d "$work" ]] && rm -rf -- "$work"
 exit 0

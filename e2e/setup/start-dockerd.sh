@@ -20,7 +20,16 @@ if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
 fi
 rm -f "$sock" "$pidfile"
 
-# The default bridge (docker0) is not needed: compose creates its own network from the pool.
+# The default bridge is where `docker build` runs its RUN steps: our own (never the host's docker0),
+# so a build reaches the test's npm registry on the bridge's address, as a user's build reaches
+# registry.npmjs.org. stop-dockerd.sh removes it. Compose networks come from the pool.
+bridge="ap-e2e0"
+bridge_ip="10.232.0.1/24"
+if ! ip link show "$bridge" >/dev/null 2>&1; then
+  ip link add "$bridge" type bridge
+  ip addr add "$bridge_ip" dev "$bridge"
+fi
+ip link set "$bridge" up
 /usr/sbin/dockerd \
   --data-root "$state/data" \
   --exec-root "$run_dir/exec" \
@@ -28,7 +37,7 @@ rm -f "$sock" "$pidfile"
   -H "unix://$sock" \
   --containerd-namespace autopilot-e2e \
   --containerd-plugins-namespace autopilot-e2e-plugins \
-  --bridge none \
+  --bridge "$bridge" \
   --iptables=false --ip6tables=false --ip-masq=false \
   --userland-proxy=false \
   --default-address-pool base=10.231.0.0/16,size=24 \

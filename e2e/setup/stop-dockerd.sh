@@ -5,7 +5,7 @@ set -euo pipefail
 
 run_dir="/run/autopilot-e2e-dockerd"
 pidfile="$run_dir/dockerd.pid"
-[[ -f "$pidfile" ]] || exit 0
+[[ -f "$pidfile" ]] || { ip link del ap-e2e0 2>/dev/null || true; exit 0; }
 pid="$(cat "$pidfile")"
 if kill -0 "$pid" 2>/dev/null; then
   kill -TERM "$pid"
@@ -19,3 +19,5 @@ if kill -0 "$pid" 2>/dev/null; then
   fi
 fi
 rm -f "$pidfile" "$run_dir/docker.sock"
+# The build bridge start-dockerd.sh made.
+ip link del ap-e2e0 2>/dev/null || true
