@@ -6,14 +6,15 @@ import { test } from 'node:test';
 import { passing, upstreams } from './lib/checks.mjs';
 import { answeringHosts, converge } from './lib/converge.mjs';
 import { run, waitFor } from './lib/sh.mjs';
-import { checkImageBinary, checkPinned, loadOciImage, runContainerPilotImage } from './lib/release-checks.mjs';
+import { Project } from './lib/docker.mjs';
+import { checkImageBinary, checkPinned, loadOciImage, releaseSums, runContainerPilotImage } from './lib/release-checks.mjs';
 import { npxAutopilot, withStack } from './lib/stack.mjs';
 import { composeStop } from './lib/stop.mjs';
 
 const APP = ['hello', 'world', 'nginx'];
 const ALL = ['consul', ...APP];
 
-test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 * 60_000 }, () => withStack('hello-world', async ({ project, phases, dir, work }) => {
+test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 * 60_000 }, () => withStack('hello-world', async ({ project, phases, dir, work, registry }) => {
   const env = project.env;
 
   await phases.run('npx autopilot-pattern new hello-world (from the registry)', [], async () => {
@@ -123,6 +124,20 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
 
   await phases.run('docker-compose stop: deregistered, clean exits, stop hooks', ALL, () =>
     composeStop(project, phases, { consulIp, all: ALL, app: APP }));
+
+  // Air-gapped builds: `new --vendor` (run while the registry is up, as npx needs it), then the
+  // registry goes away and the vendored project still builds, with the release's binary inside.
+  await phases.run('new --vendor: builds with no registry at all', [], async () => {
+    const vendored = join(work, 'vendored');
+    await npxAutopilot(project, work, ['new', 'hello-world', vendored, '--yes', '--vendor']);
+    await registry.stop();
+    const offline = new Project(vendored, project.env.DOCKER_HOST);
+    offline.env.NPM_CONFIG_REGISTRY = 'http://10.232.0.1:4873/';
+    await offline.compose(['build', 'hello'], { timeoutMs: 10 * 60_000 });
+    const { stdout } = await offline.docker(['run', '--rm', '--entrypoint', 'sha256sum', 'vendored_hello', '/usr/local/bin/autopilot']);
+    const want = releaseSums()['autopilot-linux-x64'];
+    if (stdout.split(/\s+/)[0] !== want) throw new Error(`the vendored image's autopilot has sha256 ${stdout.split(/\s+/)[0]}, not the release's ${want}`);
+  });
 }));
 
 /** Hostnames (Docker sets them to the short container ID) of a service's containers. */

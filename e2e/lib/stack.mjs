@@ -21,7 +21,7 @@ const script = (name, timeoutMs, env = process.env) => run('bash', [setup(name)]
 
 /**
  * The whole frame of a blueprint e2e: a temp dir (the project goes to `<it>/<blueprint>`), the
- * set-up phases, `body({ project, phases, dir, work })`, then the tear-down and the timing table,
+ * set-up phases, `body({ project, phases, dir, work, registry })`, then the tear-down and the timing table,
  * pass or fail. Throws the first failure (a phase's, the tear-down's, or a leftover process).
  */
 export async function withStack(blueprint, body) {
@@ -32,7 +32,7 @@ export async function withStack(blueprint, body) {
   let failure;
   try {
     await startStack(phases, stack, dir, work);
-    await body({ project: stack.project, phases, dir, work });
+    await body({ project: stack.project, phases, dir, work, registry: stack.registry });
   } catch (err) {
     failure = err;
   }
