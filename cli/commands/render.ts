@@ -1,3 +1,4 @@
+import { after } from '../../supervisor/timers/timers.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -40,7 +41,7 @@ export async function renderCommand(o: Record<string, unknown>): Promise<number>
       process.removeListener('SIGTERM', onSignal);
       process.removeListener('SIGINT', onSignal);
       // An aborted blocking query some runtimes leave open must not hold the exit for its wait.
-      setTimeout(() => process.exit(), 1000).unref();
+      after(1000, () => process.exit()).unref();
     }
     return 0;
   } catch (err) {

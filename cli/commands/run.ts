@@ -4,6 +4,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { after } from '../../supervisor/timers/timers.js';
 import { UserError } from '../errors.js';
 
 export interface RunOptions {
@@ -71,7 +72,7 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
   }
   const code = await app.run();
   // Exit now even if some handle (a grandchild's pipe, a part's socket) would keep us alive.
-  setTimeout(() => process.exit(code), 200).unref();
+  after(200, () => process.exit(code)).unref();
   return code;
 }
 

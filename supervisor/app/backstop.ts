@@ -3,15 +3,17 @@
  * a stuck chain. After `limitMs` it kills everything, waits a moment for the kills to be
  * reported, then gives up waiting.
  */
+import { after, type Timer } from '../timers/timers.js';
+
 export function armBackstop(limitMs: number, kill: () => void, giveUp: () => void): () => void {
-  let grace: NodeJS.Timeout | undefined;
-  const timer = setTimeout(() => {
+  let grace: Timer | undefined;
+  const timer = after(limitMs, () => {
     kill();
-    grace = setTimeout(giveUp, 1_000);
-  }, limitMs);
+    grace = after(1_000, giveUp);
+  });
   return () => {
-    clearTimeout(timer);
-    if (grace) clearTimeout(grace);
+    timer.clear();
+    grace?.clear();
   };
 }
 

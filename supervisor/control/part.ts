@@ -16,6 +16,7 @@ import { RejectedRequest } from './errors.js';
 import type { ControlHandlers } from './handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
 import { buildStatus, followMaintenance, type StatusContext } from './snapshot.js';
+import { sleep } from '../timers/timers.js';
 
 export class ControlPart implements AppPart {
   private server: ControlServer | null = null;
@@ -35,7 +36,7 @@ export class ControlPart implements AppPart {
   reload(config: Config): void {
     if (config.control.socket === this.server?.socketPath) return;
     this.moving = this.moving.then(async () => {
-      await new Promise((r) => setTimeout(r, 0));
+      await sleep(0);
       await this.server?.stop();
       this.server = null;
       await this.listen(config.control.socket);

@@ -9,6 +9,7 @@ import { ControlSocketInUseError, RejectedRequest } from './errors.js';
 import type { ControlHandlers } from './handlers.js';
 import { ROUTES } from './routes.js';
 import { listenOwnerOnly, type ClaimedSocket } from './socket.js';
+import { after } from '../timers/timers.js';
 
 const MAX_BODY_BYTES = 1 << 20;
 const STOP_GRACE_MS = 1000;
@@ -141,11 +142,11 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
       stopping ??= new Promise<void>((resolve) => {
         // Unlink first so no new client finds us while open requests finish.
         claimed.release();
-        const cut = setTimeout(() => {
+        const cut = after(STOP_GRACE_MS, () => {
           for (const s of sockets) s.destroy();
-        }, STOP_GRACE_MS);
+        });
         server.close(() => {
-          clearTimeout(cut);
+          cut.clear();
           resolve();
         });
       });

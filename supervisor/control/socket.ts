@@ -8,6 +8,7 @@ import { chmodSync, linkSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 
 import { connect, type Server } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { ControlSocketInUseError } from './errors.js';
+import { after } from '../timers/timers.js';
 
 /** Longest unix socket path Linux accepts (sun_path is 108 bytes with the NUL). */
 const MAX_SOCKET_PATH = 107;
@@ -17,18 +18,18 @@ const PROBE_TIMEOUT_MS = 1000;
 export function socketAnswers(path: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const sock = connect({ path });
-    const timer = setTimeout(() => {
+    const timer = after(timeoutMs, () => {
       sock.destroy();
       // A listener that never accepts (backlog full, stopped process) is still a live owner.
       resolve(true);
-    }, timeoutMs);
+    });
     sock.once('connect', () => {
-      clearTimeout(timer);
+      timer.clear();
       sock.destroy();
       resolve(true);
     });
     sock.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      timer.clear();
       if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') resolve(false);
       else reject(err);
     });

@@ -3,6 +3,7 @@
  * containers do not retry in lockstep) and a log limiter, so an outage costs a handful of log
  * lines rather than one per heartbeat.
  */
+import { sleep as sleepFor } from '../timers/timers.js';
 
 export interface BackoffOptions {
   initialMs?: number;
@@ -96,12 +97,6 @@ export class FailureLog {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    resolve(sleepFor(ms, { signal }));
   });
 }

@@ -19,6 +19,7 @@ import { ipEnvName } from './env.js';
 import { HeartbeatPacer } from './heartbeat-pacer.js';
 import { resolveInterfaceIp } from './interfaces.js';
 import type { ServiceRegistration } from './service.js';
+import { every as everyMs, type Timer } from '../timers/timers.js';
 
 const TELEMETRY_SERVICE = 'containerpilot';
 
@@ -34,7 +35,7 @@ export class DiscoveryPart implements AppDiscoveryPart {
   private discovery: Discovery | null = null;
   private consul: ConsulConfig | undefined;
   private unsubscribe: (() => void) | null = null;
-  private telemetryTimer: NodeJS.Timeout | undefined;
+  private telemetryTimer: Timer | undefined;
   private readonly badInterfaces = new Set<string>();
   /** Bumped when the Discovery is replaced, so hooks look their registration up again. */
   private generation = 0;
@@ -60,8 +61,7 @@ export class DiscoveryPart implements AppDiscoveryPart {
       void this.discovery?.setMaintenance(e.code === 'enterMaintenance');
     });
     const every = this.opts.telemetryHeartbeatMs ?? currentTelemetry().service()?.heartbeatMs ?? 5_000;
-    this.telemetryTimer = setInterval(() => this.telemetryHeartbeat(), every);
-    this.telemetryTimer.unref?.();
+    this.telemetryTimer = everyMs(every, () => this.telemetryHeartbeat()).unref();
   }
 
   hooksFor(job: JobConfig): JobHooks | undefined {
@@ -106,7 +106,7 @@ export class DiscoveryPart implements AppDiscoveryPart {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    clearInterval(this.telemetryTimer);
+    this.telemetryTimer?.clear();
     const d = this.discovery;
     this.discovery = null;
     await d?.close();

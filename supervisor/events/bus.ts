@@ -4,6 +4,7 @@
  * publish order on a microtask), so a publisher never re-enters a subscriber and a subscriber
  * may publish freely from inside its handler.
  */
+import { after } from '../timers/timers.js';
 
 export interface SupervisorEvent {
   /** startup shutdown healthy unhealthy exitSuccess exitFailed stopping stopped changed
@@ -73,7 +74,7 @@ export class EventBus {
       }
     }
     if (this.queue.length > 0) {
-      setTimeout(() => this.drain(), 0);
+      after(0, () => this.drain());
       return;
     }
     this.draining = false;

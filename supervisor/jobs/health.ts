@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import type { HealthConfig } from '../config/model.js';
 import type { LogWriter } from '../log/logger.js';
 import { spawnProcess } from '../process/spawn.js';
+import { after } from '../timers/timers.js';
 import { httpCheck } from './http-check.js';
 
 export interface CheckOptions {
@@ -53,11 +54,11 @@ function tcpCheck(host: string, port: number, timeoutMs: number): Promise<CheckR
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (r: CheckResult): void => {
-      clearTimeout(timer);
+      timer.clear();
       socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => done({ passed: false, detail: `connect ${host}:${port}: timed out` }), timeoutMs);
+    const timer = after(timeoutMs, () => done({ passed: false, detail: `connect ${host}:${port}: timed out` }));
     socket.once('connect', () => done({ passed: true }));
     socket.once('error', (err: NodeJS.ErrnoException) => done({ passed: false, detail: `connect ${host}:${port}: ${err.code ?? err.message}` }));
   });

@@ -9,6 +9,7 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { after } from '../timers/timers.js';
 
 export interface HttpCheckResult {
   passed: boolean;
@@ -25,8 +26,11 @@ const verdict = (status: number): HttpCheckResult => (status > 0 && status < 400
 
 /** fetch(): native on Bun and Deno. */
 export async function httpCheckFetch(url: string, timeoutMs: number): Promise<HttpCheckResult> {
+  // Not AbortSignal.timeout(): it fires at once for a timeout of 2^31 ms or more.
+  const abort = new AbortController();
+  const timer = after(timeoutMs, () => abort.abort(new DOMException('The operation timed out.', 'TimeoutError')));
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    const res = await fetch(url, { signal: abort.signal, redirect: 'manual' });
     // Drain so the connection is released; a slow body is bounded by the same signal.
     await res.body?.cancel().catch(() => undefined);
     return verdict(res.status);
@@ -34,6 +38,8 @@ export async function httpCheckFetch(url: string, timeoutMs: number): Promise<Ht
     const e = err as Error & { cause?: { code?: string; message?: string }; code?: string };
     const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.code ?? e.cause?.message ?? e.message);
     return { passed: false, detail: `GET ${url}: ${why}` };
+  } finally {
+    timer.clear();
   }
 }
 
@@ -45,12 +51,12 @@ export function httpCheckNode(url: string, timeoutMs: number): Promise<HttpCheck
     const done = (r: HttpCheckResult): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.clear();
       // Closes the connection at once: the check never waits for (or keeps) a body.
       req?.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => done({ passed: false, detail: `GET ${url}: timed out` }), timeoutMs);
+    const timer = after(timeoutMs, () => done({ passed: false, detail: `GET ${url}: timed out` }));
     try {
       const target = new URL(url);
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

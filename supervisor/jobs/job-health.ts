@@ -7,11 +7,12 @@
  */
 import type { HealthConfig } from '../config/model.js';
 import { currentTelemetry } from '../telemetry/current.js';
+import { every, type Timer } from '../timers/timers.js';
 import { runCheck } from './health.js';
 import type { Job } from './job.js';
 
 export class HealthLoop {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private inFlight = false;
   private stopped = false;
 
@@ -21,12 +22,12 @@ export class HealthLoop {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.health.intervalMs);
+    this.timer = every(this.health.intervalMs, () => void this.tick());
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.clear();
     this.timer = undefined;
   }
 

@@ -10,6 +10,7 @@
  */
 import type { SupervisorEvent } from '../events/bus.js';
 import type { Job } from './job.js';
+import { after } from '../timers/timers.js';
 import { HOOK_TIMEOUT_MS } from './types.js';
 
 /** After SIGKILL the exit is near-certain; this bounds the wait if the runtime never reports it. */
@@ -41,7 +42,7 @@ function waitForStoppingHooks(job: Job): Promise<void> {
   const limit = job.config.stopTimeoutMs > 0 ? job.config.stopTimeoutMs : ctx.killGraceMs();
   return new Promise<void>((resolve) => {
     const finish = (): void => {
-      clearTimeout(timer);
+      timer.clear();
       job.stopWatchers.delete(watch);
       resolve();
     };
@@ -53,11 +54,11 @@ function waitForStoppingHooks(job: Job): Promise<void> {
     };
     // The wait is bounded: a hook still running then is stopped too (SIGTERM, later SIGKILL),
     // so a hung preStop can neither hold the job up nor outlive the shutdown.
-    const timer = setTimeout(() => {
+    const timer = after(limit, () => {
       ctx.log.warn(`${job.name}: stopping hooks ${[...pending].join(', ')} still running after ${limit}ms; stopping them and continuing`);
       for (const name of pending) ctx.stopJob?.(name);
       finish();
-    }, limit);
+    });
     job.stopWatchers.add(watch);
   });
 }
@@ -76,14 +77,14 @@ async function runStopHook(job: Job): Promise<void> {
 /** Resolves true if `p` settles within `ms`, false otherwise. */
 export function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
+    const timer = after(ms, () => resolve(false));
     p.then(
       () => {
-        clearTimeout(timer);
+        timer.clear();
         resolve(true);
       },
       () => {
-        clearTimeout(timer);
+        timer.clear();
         resolve(true);
       },
     );

@@ -8,6 +8,7 @@ import type { SupervisorEvent } from '../events/bus.js';
 import type { ChildHandle, ExitInfo } from '../process/spawn.js';
 import { spawnProcess } from '../process/spawn.js';
 import { currentTelemetry } from '../telemetry/current.js';
+import { after, every, type Timer } from '../timers/timers.js';
 import { RestartBackoff } from './backoff.js';
 import { StartBudget } from './start-budget.js';
 import { exitText } from './exit-text.js';
@@ -31,9 +32,9 @@ export class Job implements JobInfo {
   private pendingRun = false;
   private started = false;
   private readonly backoff = new RestartBackoff();
-  private restartTimer: NodeJS.Timeout | undefined;
-  private intervalTimer: NodeJS.Timeout | undefined;
-  private startTimer: NodeJS.Timeout | undefined;
+  private restartTimer: Timer | undefined;
+  private intervalTimer: Timer | undefined;
+  private startTimer: Timer | undefined;
   private readonly health: HealthLoop | undefined;
   private unsubscribe: (() => void) | undefined;
   private resolveDone!: () => void;
@@ -68,8 +69,8 @@ export class Job implements JobInfo {
   start(): void {
     this.unsubscribe = this.ctx.bus.subscribe((e) => this.onEvent(e));
     const w = this.config.when;
-    if (w.kind === 'interval') this.intervalTimer = setInterval(() => this.onTick(), w.intervalMs);
-    if (w.kind === 'event' && w.timeoutMs > 0) this.startTimer = setTimeout(() => this.onStartTimeout(), w.timeoutMs);
+    if (w.kind === 'interval') this.intervalTimer = every(w.intervalMs, () => this.onTick());
+    if (w.kind === 'event' && w.timeoutMs > 0) this.startTimer = after(w.timeoutMs, () => this.onStartTimeout());
     this.health?.start();
   }
 
@@ -143,7 +144,7 @@ export class Job implements JobInfo {
   }
 
   startExec(): void {
-    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer?.clear();
     this.startTimer = undefined;
     this.started = true;
     if (this.status !== 'maintenance') this.status = 'unknown';
@@ -194,10 +195,10 @@ export class Job implements JobInfo {
       const delay = this.backoff.delayAfter(exit.durationMs);
       if (delay === 0) return this.startExec();
       log.debug(`${this.name} exited after ${exit.durationMs}ms; restarting in ${delay}ms`);
-      this.restartTimer = setTimeout(() => {
+      this.restartTimer = after(delay, () => {
         this.restartTimer = undefined;
         if (this.phase === 'active') this.startExec();
-      }, delay);
+      });
       return;
     }
     if (this.budget.startsLeft) return; // waits for its next start event
@@ -207,7 +208,7 @@ export class Job implements JobInfo {
   }
 
   private clearRestart(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer?.clear();
     this.restartTimer = undefined;
   }
 
@@ -217,8 +218,8 @@ export class Job implements JobInfo {
     this.budget.listening = false;
     this.pendingRun = false;
     this.clearRestart();
-    if (this.intervalTimer) clearInterval(this.intervalTimer);
-    if (this.startTimer) clearTimeout(this.startTimer);
+    this.intervalTimer?.clear();
+    this.startTimer?.clear();
     this.intervalTimer = this.startTimer = undefined;
     this.health?.stop();
     void runStopSequence(this).then(() => this.complete());

@@ -23,7 +23,7 @@
  * can interleave.
  */
 import process from 'node:process';
-import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
+import { after, every, type Timer } from '../timers/timers.js';
 import { isTrackedChild } from './children.js';
 import { describeWaitStatus, loadLibc, type Libc } from './ffi.js';
 import { nodeProcReader, zombieChildren } from './reaper-proc.js';
@@ -85,7 +85,7 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
   let turns = 0;
   let total = 0;
   let stopped = false;
-  let ripening: ReturnType<typeof setTimeout> | undefined;
+  let ripening: Timer | undefined;
 
   const scan = (): number => {
     if (stopped) return 0;
@@ -123,34 +123,31 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
     if (ripening || stopped || candidates.size === 0) return;
     const oldest = Math.min(...[...candidates.values()].map((c) => c.at));
     const turn = (then: () => void) => () => {
-      ripening = setTimeout(() => {
+      ripening = after(1, () => {
         turns++;
         then();
-      }, 1);
-      ripening.unref();
+      }).unref();
     };
-    ripening = setTimeout(
+    ripening = after(
+      Math.max(1, oldest + graceMs - now),
       turn(
         turn(() => {
           ripening = undefined;
           scan();
         }),
       ),
-      Math.max(1, oldest + graceMs - now),
-    );
-    ripening.unref();
+    ).unref();
   };
 
   // A burst of exits (a job's whole process group) would otherwise cost one /proc walk per
   // signal; one walk shortly after the first signal sees them all.
-  let sigchldScan: ReturnType<typeof setTimeout> | undefined;
+  let sigchldScan: Timer | undefined;
   const onSigchld = (): void => {
     if (sigchldScan || stopped) return;
-    sigchldScan = setTimeout(() => {
+    sigchldScan = after(SIGCHLD_COALESCE_MS, () => {
       sigchldScan = undefined;
       scan();
-    }, SIGCHLD_COALESCE_MS);
-    sigchldScan.unref();
+    }).unref();
   };
   // All three runtimes let us listen to SIGCHLD beside their own child handling (reaper.test.ts
   // checks that every spawned child's exit code is still reported).
@@ -161,8 +158,7 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
   } catch (err) {
     log(`zombie reaping: no SIGCHLD listener (${err instanceof Error ? err.message : String(err)}), polling only`);
   }
-  const timer = setInterval(scan, intervalMs);
-  timer.unref();
+  const timer = every(intervalMs, scan).unref();
   scan();
 
   return {
@@ -171,9 +167,9 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
     reapNow: scan,
     stop() {
       stopped = true;
-      clearInterval(timer);
-      if (ripening) clearTimeout(ripening);
-      if (sigchldScan) clearTimeout(sigchldScan);
+      timer.clear();
+      ripening?.clear();
+      sigchldScan?.clear();
       if (listening) process.off('SIGCHLD', onSigchld);
     },
   };

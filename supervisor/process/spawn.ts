@@ -10,6 +10,7 @@ import { trackChild, untrackChild } from './children.js';
 import { childEnv, clearJobPid, setJobPid } from './pid-env.js';
 import { signalExitCode, signalGroup, type SignalName } from './signal-group.js';
 import { goDuration } from './duration.js';
+import { after, sleep, type Timer } from '../timers/timers.js';
 
 export interface ExitInfo {
   /** Exit code, 128+N when killed by signal N, 127 when it could not be started. */
@@ -100,14 +101,14 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
     }
   }
 
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   if (opts.timeoutMs && opts.timeoutMs > 0 && pid !== undefined) {
-    timer = setTimeout(() => {
+    timer = after(opts.timeoutMs, () => {
       if (!running) return;
       timedOut = true;
       opts.onTimeout?.(`${opts.name} timeout after ${goDuration(opts.timeoutMs!)}: '[${args.join(' ')}]'`);
       signalGroup(pid, 'SIGKILL');
-    }, opts.timeoutMs);
+    });
   }
 
   let settled = false;
@@ -115,13 +116,13 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
     // 'error' without a pid means the process never started; with a pid, 'exit' still follows.
     if (pid !== undefined || settled) return;
     settled = true;
-    if (timer) clearTimeout(timer);
+    timer?.clear();
     finish({ status: 127, code: null, signal: null, startError: `${err.code ?? ''} ${err.message}`.trim() });
   });
   child.once('exit', (code, signal) => {
     if (settled) return;
     settled = true;
-    if (timer) clearTimeout(timer);
+    timer?.clear();
     if (pid !== undefined) {
       untrackChild(pid);
       if (opts.jobPidName) clearJobPid(opts.jobPidName, pid);
@@ -129,7 +130,7 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
     const status = code ?? (signal ? signalExitCode(signal) : 1);
     // Let buffered output be logged before the exit is reported, so log order follows causality.
     const drained = Promise.all(streamsDone);
-    const cap = new Promise<void>((r) => setTimeout(r, DRAIN_MS).unref?.());
+    const cap = sleep(DRAIN_MS, { unref: true });
     void Promise.race([drained, cap]).then(() => {
       finish({ status, code, signal: (signal as SignalName | null) ?? null });
       // A grandchild still holding the pipe must not keep us alive.

@@ -4,6 +4,7 @@
  * terminated, then killed.
  */
 import { spawn } from 'node:child_process';
+import { after, type Timer } from '../timers/timers.js';
 
 export interface CommandResult {
   ok: boolean;
@@ -24,20 +25,20 @@ export function runCommand(argv: string[], opts: { timeoutMs?: number; env?: Nod
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    let killTimer: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
+    let killTimer: Timer | undefined;
+    const timer = after(timeoutMs, () => {
       timedOut = true;
       child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    }, timeoutMs);
+      killTimer = after(5_000, () => child.kill('SIGKILL'));
+    });
     child.once('error', (err) => {
-      clearTimeout(timer);
-      clearTimeout(killTimer);
+      timer.clear();
+      killTimer?.clear();
       resolve({ ok: false, summary: `failed: ${err.message}` });
     });
     child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(killTimer);
+      timer.clear();
+      killTimer?.clear();
       const text = output.trim().replace(/\s*\n\s*/g, ' | ');
       if (code === 0 && !timedOut) return resolve({ ok: true, summary: 'exit 0' });
       const how = signal ? `killed by ${signal}${timedOut ? ` (timeout ${Math.round(timeoutMs / 1000)} s)` : ''}` : `exit ${code}`;

@@ -11,6 +11,7 @@ import { Agent, request as httpRequest, type IncomingMessage, type RequestOption
 import { toConsulError } from '../discovery/errors.js';
 import type { ConsulSettings } from '../discovery/settings.js';
 import { loadTlsFiles, type NodeTlsOptions } from '../discovery/tls.js';
+import { after } from '../timers/timers.js';
 
 export interface Blocking {
   /** X-Consul-Index of the previous answer; absent or 0 = answer at once. */
@@ -114,10 +115,10 @@ export class RenderConsul {
     const abort = new AbortController();
     this.pending.add(abort);
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const timer = after(timeoutMs, () => {
       timedOut = true;
       abort.abort();
-    }, timeoutMs);
+    });
     const onAbort = () => abort.abort();
     b.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -143,7 +144,7 @@ export class RenderConsul {
     } catch (err) {
       throw toConsulError(operation, err, this.settings.token);
     } finally {
-      clearTimeout(timer);
+      timer.clear();
       this.pending.delete(abort);
       b.signal?.removeEventListener('abort', onAbort);
     }

@@ -7,6 +7,7 @@ import type { RenderConsul } from './consul-api.js';
 import type { Dep } from './deps.js';
 import { fetchDep } from './fetch.js';
 import type { Brain } from './pass.js';
+import { sleep } from '../timers/timers.js';
 
 export interface DepLoopOptions {
   consul: RenderConsul;
@@ -37,16 +38,7 @@ export class DepLoop {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const signal = this.abort.signal;
-      function done() {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return sleep(ms, { signal: this.abort.signal });
   }
 
   private async run(): Promise<void> {

@@ -12,6 +12,7 @@ import { fetchDep } from './fetch.js';
 import type { Brain } from './pass.js';
 import { resolveTemplate } from './resolve.js';
 import type { TemplateSpec } from './spec.js';
+import { sleep } from '../timers/timers.js';
 
 export interface RenderRunOptions {
   consul: RenderConsul;
@@ -22,7 +23,6 @@ export interface RenderRunOptions {
   retryDelaysMs?: number[];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function readTemplate(spec: TemplateSpec): string {
   try {

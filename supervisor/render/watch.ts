@@ -15,6 +15,7 @@ import { RenderError } from './errors.js';
 import { readTemplate, type RenderRunOptions } from './once.js';
 import { renderPass, type Brain } from './pass.js';
 import type { TemplateSpec } from './spec.js';
+import { after, type Timer } from '../timers/timers.js';
 
 export interface WatchOptions extends RenderRunOptions {
   /** Quiescence before a render (consul-template's `-wait`); absent: throttle instead. */
@@ -30,7 +31,7 @@ export class RenderWatch {
   private readonly loops = new Map<string, DepLoop>();
   private readonly texts: string[];
   private readonly rendered: boolean[];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private firstChangeAt = 0;
   /** When the last render that wrote or ran something ended (the throttle's reference). */
   private lastRenderAt = -Infinity;
@@ -57,7 +58,7 @@ export class RenderWatch {
   async stop(err?: RenderError): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.clear();
     await Promise.all([...this.loops.values()].map((l) => l.stop()));
     this.loops.clear();
     await this.rendering;
@@ -78,22 +79,22 @@ export class RenderWatch {
       void this.render();
       return;
     }
-    this.timer = setTimeout(() => {
+    this.timer = after(delay, () => {
       this.timer = undefined;
       void this.render();
-    }, delay);
+    });
   }
 
   /** consul-template's quiescence: `min` after the last change, at most `max` after the first. */
   private scheduleQuiescent(wait: { minMs: number; maxMs: number }): void {
     const now = Date.now();
     if (this.timer === undefined) this.firstChangeAt = now;
-    clearTimeout(this.timer);
+    this.timer?.clear();
     const delay = Math.max(0, Math.min(wait.minMs, this.firstChangeAt + wait.maxMs - now));
-    this.timer = setTimeout(() => {
+    this.timer = after(delay, () => {
       this.timer = undefined;
       void this.render();
-    }, delay);
+    });
   }
 
   private async render(): Promise<void> {

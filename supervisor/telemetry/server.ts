@@ -6,6 +6,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { StatusSnapshot } from '../control/status.js';
+import { after } from '../timers/timers.js';
 
 export interface TelemetryServerOptions {
   /** The IP to listen on (never a wildcard chosen here). */
@@ -72,11 +73,11 @@ export function startTelemetryServer(opts: TelemetryServerOptions): Promise<Tele
         stop() {
           // Scrapers keep connections alive: close idle ones now, cut the rest after a grace period.
           stopping ??= new Promise<void>((done) => {
-            const cut = setTimeout(() => {
+            const cut = after(1000, () => {
               for (const s of sockets) s.destroy();
-            }, 1000);
+            });
             server.close(() => {
-              clearTimeout(cut);
+              cut.clear();
               done();
             });
             server.closeIdleConnections?.();
