@@ -11,7 +11,7 @@ import { Logger } from '../log/logger.js';
 import { exitCodeFor, mainJobName } from '../jobs/main-job.js';
 import { JobSet } from '../jobs/job-set.js';
 import type { Job } from '../jobs/job.js';
-import { within } from '../jobs/job-stop.js';
+import { within } from '../timers/timers.js';
 import { HOOK_TIMEOUT_MS, type JobInfo } from '../jobs/types.js';
 import type { SignalName } from '../process/signal-group.js';
 import type { AppContext, AppPart, AppParts } from './parts.js';
@@ -19,6 +19,9 @@ import { installSignalHandlers } from './signals.js';
 import { diffJobs } from './reload-diff.js';
 import { startReaper, type ReaperHandle } from './reaper.js';
 import { armBackstop, backstopLimitMs } from './backstop.js';
+
+/** Bound on stopping the parts (in parallel) once every job has stopped. */
+const PARTS_STOP_TIMEOUT_MS = 2_000;
 
 export interface AppOptions {
   config: Config;
@@ -218,9 +221,11 @@ export class App {
   private async finish(): Promise<number> {
     this.finished = true;
     this.cancelBackstop?.();
-    for (const part of Object.values(this.parts) as AppPart[]) {
-      if (!(await within(Promise.resolve().then(() => part.stop()), HOOK_TIMEOUT_MS))) this.log.warn('a part did not stop in time');
-    }
+    // All at once and bounded together: a hung Consul must not add its wait to the others'.
+    const parts = Object.entries(this.parts) as Array<[string, AppPart]>;
+    const stopped = await Promise.all(parts.map(([, part]) => within(Promise.resolve().then(() => part.stop()), PARTS_STOP_TIMEOUT_MS)));
+    const late = parts.filter((_, i) => !stopped[i]).map(([name]) => name);
+    if (late.length > 0) this.log.warn(`${late.join(', ')} did not stop within ${PARTS_STOP_TIMEOUT_MS}ms; exiting anyway`);
     await this.bus.idle();
     this.uninstallSignals?.();
     this.reaper?.stop();

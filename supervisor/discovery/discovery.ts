@@ -9,6 +9,10 @@ import { resolveInterfaceIp, type NetworkInterfacesMap } from './interfaces.js';
 import { redactingLogger, stderrLogger, type Logger } from './log.js';
 import { ServiceRegistration, type ServiceDefinition } from './service.js';
 import { describeSettings, resolveConsulSettings } from './settings.js';
+import { within } from '../timers/timers.js';
+
+/** How long close() waits for the deregistrations by default. */
+export const CLOSE_TIMEOUT_MS = 1_000;
 
 export interface DiscoveryOptions {
   /** The config's `consul` (model or raw string); env fills in / overrides per ContainerPilot. */
@@ -111,9 +115,12 @@ export class Discovery {
     return true;
   }
 
-  /** Shutdown: deregisters every service, then releases the connection pool. */
-  async close(): Promise<void> {
-    await Promise.all(this.all().map((s) => s.close()));
+  /** Shutdown: deregisters every service (waiting at most `CLOSE_TIMEOUT_MS`: an agent that
+   * hangs must not hold the stop), then releases the connection pool, which ends what is still
+   * in flight. */
+  async close(waitMs = CLOSE_TIMEOUT_MS): Promise<void> {
+    const closed = Promise.all(this.all().map((s) => s.close()));
+    if (!(await within(closed, waitMs))) this.log.warn(`Consul did not answer the deregistrations within ${waitMs}ms; leaving them to the TTL`);
     this.client.close();
   }
 }

@@ -12,14 +12,14 @@
  */
 import type { AppContext, DiscoveryPart as AppDiscoveryPart } from '../app/parts.js';
 import type { Config, ConsulConfig, JobConfig } from '../config/model.js';
-import type { JobHooks } from '../jobs/types.js';
+import { STOP_HOOK_TIMEOUT_MS, type JobHooks } from '../jobs/types.js';
 import { currentTelemetry } from '../telemetry/current.js';
 import { Discovery } from './discovery.js';
 import { ipEnvName } from './env.js';
 import { HeartbeatPacer } from './heartbeat-pacer.js';
 import { resolveInterfaceIp } from './interfaces.js';
 import type { ServiceRegistration } from './service.js';
-import { every as everyMs, type Timer } from '../timers/timers.js';
+import { every as everyMs, within, type Timer } from '../timers/timers.js';
 
 const TELEMETRY_SERVICE = 'containerpilot';
 
@@ -37,6 +37,8 @@ export class DiscoveryPart implements AppDiscoveryPart {
   private unsubscribe: (() => void) | null = null;
   private telemetryTimer: Timer | undefined;
   private readonly badInterfaces = new Set<string>();
+  /** A job's deregistration went unanswered in its stop: the final close does not wait again. */
+  private consulUnanswered = false;
   /** Bumped when the Discovery is replaced, so hooks look their registration up again. */
   private generation = 0;
 
@@ -84,7 +86,10 @@ export class DiscoveryPart implements AppDiscoveryPart {
         if (r && pacer.due(performance.now(), r.state())) void r.pass('ok');
       },
       onStop: async () => {
-        await reg()?.deregister();
+        const done = reg()?.deregister();
+        if (!done) return;
+        void within(done, STOP_HOOK_TIMEOUT_MS).then((answered) => (this.consulUnanswered ||= !answered));
+        await done;
       },
     };
   }
@@ -109,7 +114,7 @@ export class DiscoveryPart implements AppDiscoveryPart {
     this.telemetryTimer?.clear();
     const d = this.discovery;
     this.discovery = null;
-    await d?.close();
+    await d?.close(this.consulUnanswered ? 0 : undefined);
   }
 
   private create(consul: ConsulConfig | undefined): Discovery | null {

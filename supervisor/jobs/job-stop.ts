@@ -3,15 +3,15 @@
  *   1. publish `stopping`;
  *   2. wait for the jobs hooked on its `stopping` (preStop) to finish their run, bounded by the
  *      job's `stopTimeout` (or the global one when unset); hooks still running then are stopped;
- *   3. the discovery hook (deregister), bounded;
+ *   3. the discovery hook (deregister), bounded (1 s);
  *   4. SIGTERM to the process group (if still running), SIGKILL after the global `stopTimeout`;
  * then the job publishes `stopped` (so postStop hooks run). Nothing waits a fixed time: each
  * step ends as soon as its condition holds.
  */
 import type { SupervisorEvent } from '../events/bus.js';
 import type { Job } from './job.js';
-import { after } from '../timers/timers.js';
-import { HOOK_TIMEOUT_MS } from './types.js';
+import { after, within } from '../timers/timers.js';
+import { STOP_HOOK_TIMEOUT_MS } from './types.js';
 
 /** After SIGKILL the exit is near-certain; this bounds the wait if the runtime never reports it. */
 const AFTER_KILL_MS = 2_000;
@@ -67,26 +67,9 @@ async function runStopHook(job: Job): Promise<void> {
   const hook = job.ctx.hooks?.onStop;
   if (!hook) return;
   try {
-    const ok = await within(Promise.resolve(hook(job)), HOOK_TIMEOUT_MS);
-    if (!ok) job.ctx.log.warn(`${job.name}: stop hook still running after ${HOOK_TIMEOUT_MS}ms; continuing`);
+    const ok = await within(Promise.resolve(hook(job)), STOP_HOOK_TIMEOUT_MS);
+    if (!ok) job.ctx.log.warn(`${job.name}: stop hook still running after ${STOP_HOOK_TIMEOUT_MS}ms; continuing`);
   } catch (err) {
     job.ctx.log.error(`${job.name}: stop hook failed: ${(err as Error).message}`);
   }
-}
-
-/** Resolves true if `p` settles within `ms`, false otherwise. */
-export function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = after(ms, () => resolve(false));
-    p.then(
-      () => {
-        timer.clear();
-        resolve(true);
-      },
-      () => {
-        timer.clear();
-        resolve(true);
-      },
-    );
-  });
 }

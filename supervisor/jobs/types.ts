@@ -30,11 +30,18 @@ export interface JobHooks {
   onMaintenance?(job: JobInfo, enabled: boolean): void;
   /**
    * In the stop sequence after the `stopping` hooks finished, before SIGTERM (deregistration).
-   * Bounded by HOOK_TIMEOUT_MS: a slow or failing hook never blocks the stop.
+   * Bounded by STOP_HOOK_TIMEOUT_MS: a slow or failing hook never blocks the stop.
    */
   onStop?(job: JobInfo): Promise<void> | void;
 }
 
+/**
+ * How long the stop sequence waits for `onStop` (deregistration): an agent that hangs or answers
+ * slowly must not eat Docker's 10 s grace period; Consul's TTL takes the service down anyway.
+ */
+export const STOP_HOOK_TIMEOUT_MS = 1_000;
+
+/** The allowance for hooks and parts in the stop's backstop (app/backstop.ts). */
 export const HOOK_TIMEOUT_MS = 5_000;
 
 export interface JobContext {

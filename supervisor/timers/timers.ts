@@ -149,7 +149,14 @@ export const after = runtime.after;
 export const every = runtime.every;
 export const sleep = runtime.sleep;
 
-/** Clears a timer that may be unset. */
-export function clearTimer(timer: Timer | undefined): void {
-  timer?.clear();
+/** Resolves true if `p` settles (either way) within `ms`, false otherwise. */
+export function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = after(ms, () => resolve(false));
+    const settled = (): void => {
+      timer.clear();
+      resolve(true);
+    };
+    p.then(settled, settled);
+  });
 }
