@@ -6,6 +6,8 @@ import type { TemplateFile } from './file-cases.js';
 
 const FOLDERS = [
   join('supervisor', 'config', 'testdata', 'v3'),
+  join('supervisor', 'config', 'testdata', 'v3-jobs'),
+  join('supervisor', 'config', 'testdata', 'v3-telemetry'),
   join('supervisor', 'render', 'testdata'),
   join('generators', 'testdata', 'handmade-hello'),
 ];
