@@ -57,7 +57,7 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
   const initMode = command.length > 0 && !attach;
   let app: InstanceType<typeof App>;
   if (initMode) {
-    app = new App({ config: initModeConfig(command), initMode: true });
+    app = new App({ config: initModeConfig(command), initMode: true, killLeftovers: true });
   } else {
     const load = () => loadConfigFile(source!, env, attach ? command : undefined);
     let config!: ReturnType<typeof load>;
@@ -68,7 +68,7 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
     }
     // As in ContainerPilot 2.x, the supervisor ends with the command given after `--`.
     const exitWithJob = attach ? mainJobName(config.jobs) : undefined;
-    app = new App({ config, loadConfig: load, parts: await loadParts(config), exitWithJob });
+    app = new App({ config, loadConfig: load, parts: await loadParts(config), exitWithJob, killLeftovers: true });
   }
   const code = await app.run();
   // Exit now even if some handle (a grandchild's pipe, a part's socket) would keep us alive.

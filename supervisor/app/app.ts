@@ -13,6 +13,7 @@ import { JobSet } from '../jobs/job-set.js';
 import type { Job } from '../jobs/job.js';
 import { within } from '../timers/timers.js';
 import { HOOK_TIMEOUT_MS, type JobInfo } from '../jobs/types.js';
+import { killLeftovers, snapshotDescendants, type Snapshot } from '../process/leftovers.js';
 import type { SignalName } from '../process/signal-group.js';
 import type { AppContext, AppPart, AppParts } from './parts.js';
 import { installSignalHandlers } from './signals.js';
@@ -38,6 +39,12 @@ export interface AppOptions {
    */
   exitWithJob?: string;
   logger?: Logger;
+  /**
+   * At the end, SIGKILL every process it started that still runs (process/leftovers.ts), so none
+   * outlives `autopilot run`. The CLI sets it; tests driving the app in-process leave it off
+   * (the test runner's own children would count as ours).
+   */
+  killLeftovers?: boolean;
 }
 
 export class App {
@@ -56,6 +63,8 @@ export class App {
   private uninstallSignals: (() => void) | undefined;
   private reaper: ReaperHandle | null = null;
   private cancelBackstop: (() => void) | undefined;
+  /** Our descendants when the stop began: a setsid'd one may lose its parent during the stop. */
+  private atStop: Snapshot | undefined;
 
   constructor(private readonly opts: AppOptions) {
     this.config = opts.config;
@@ -133,6 +142,7 @@ export class App {
   /** Publishes `shutdown` and arms the backstop; `signalled` decides the exit-code rule. */
   private beginStop(why: string): void {
     this.shuttingDown = true;
+    if (this.opts.killLeftovers) this.atStop = snapshotDescendants();
     this.log.debug(`${why}: shutting down`);
     this.jobs.beginShutdown();
     this.bus.publish({ code: 'shutdown', source: 'global' });
@@ -214,6 +224,13 @@ export class App {
     this.log.debug(`reload: kept ${diff.keep.length}, stopped ${diff.stop.length}, started ${diff.start.length}`);
   }
 
+  private killLeftovers(): void {
+    const { groups, pids } = killLeftovers(this.atStop);
+    if (groups.length + pids.length === 0) return;
+    const what = [groups.length ? `process groups ${groups.join(', ')}` : '', pids.length ? `processes ${pids.join(', ')}` : ''].filter(Boolean).join(' and ');
+    this.log.warn(`killed ${what}, started by the supervisor and still running after the stop`);
+  }
+
   private async startPart(part: AppPart | undefined): Promise<void> {
     if (part) await part.start(this.context);
   }
@@ -227,6 +244,7 @@ export class App {
     const late = parts.filter((_, i) => !stopped[i]).map(([name]) => name);
     if (late.length > 0) this.log.warn(`${late.join(', ')} did not stop within ${PARTS_STOP_TIMEOUT_MS}ms; exiting anyway`);
     await this.bus.idle();
+    if (this.opts.killLeftovers) this.killLeftovers();
     this.uninstallSignals?.();
     this.reaper?.stop();
     const code = exitCodeFor({ main: this.mainJob(), signalled: this.signalled, atSignal: this.mainAtSignal, initMode: this.opts.initMode === true });

@@ -16,6 +16,8 @@ export interface CheckOptions {
   log: LogWriter;
   /** Pass the check's output through unlogged (`health.logging.raw`). */
   raw: boolean;
+  /** Aborted when the job stops: an `exec` check still running is killed with its group. */
+  signal?: AbortSignal;
 }
 
 export interface CheckResult {
@@ -44,7 +46,12 @@ async function execCheck(argv: string[], opts: CheckOptions): Promise<CheckResul
     onLine: (line, pid) => opts.log.info(line, { check: opts.name, pid }),
     onTimeout: (msg) => opts.log.warn(msg),
   });
+  // As ContainerPilot: a check still running when its job stops is SIGKILLed, group and all.
+  const kill = (): void => void child.signal('SIGKILL');
+  if (opts.signal?.aborted) kill();
+  opts.signal?.addEventListener('abort', kill, { once: true });
   const exit = await child.exited;
+  opts.signal?.removeEventListener('abort', kill);
   if (exit.status === 0) return { passed: true };
   if (exit.startError) return { passed: false, detail: `unable to start ${opts.name}: ${exit.startError}` };
   return { passed: false, detail: exit.timedOut ? 'timed out' : `exit status ${exit.status}` };

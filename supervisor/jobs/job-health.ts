@@ -14,6 +14,8 @@ import type { Job } from './job.js';
 export class HealthLoop {
   private timer: Timer | undefined;
   private inFlight = false;
+  /** Aborts the check in flight (kills an exec check) when the loop stops. */
+  private running: AbortController | undefined;
   private stopped = false;
 
   constructor(
@@ -27,6 +29,7 @@ export class HealthLoop {
 
   stop(): void {
     this.stopped = true;
+    this.running?.abort();
     this.timer?.clear();
     this.timer = undefined;
   }
@@ -39,13 +42,16 @@ export class HealthLoop {
     const name = `check.${job.name}`;
     const raw = this.health.logging?.raw === true;
     const began = performance.now();
+    this.running = new AbortController();
     const result = await runCheck(this.health.check, {
+      signal: this.running.signal,
       name,
       timeoutMs: this.health.timeoutMs > 0 ? this.health.timeoutMs : this.health.intervalMs,
       log: job.ctx.log,
       raw,
     });
     this.inFlight = false;
+    this.running = undefined;
     if (this.stopped) return;
     currentTelemetry().recorder.healthCheck(job.name, (performance.now() - began) / 1000, result.passed);
     const { bus, log, hooks } = job.ctx;

@@ -31,6 +31,8 @@ export interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Process group id. */
+  pgrp: number;
   /** Clock ticks after boot: with the pid, identifies one process across scans (pids recycle). */
   startTime: string;
 }
@@ -49,9 +51,10 @@ export function parseProcStat(line: string): ProcStat | null {
   const rest = line.slice(close + 2).split(' ');
   const state = rest[0];
   const ppid = Number(rest[1]);
+  const pgrp = Number(rest[2]);
   const startTime = rest[19];
   if (!Number.isInteger(pid) || !state || !Number.isInteger(ppid) || startTime === undefined) return null;
-  return { pid, comm: line.slice(open + 1, close), state, ppid, startTime };
+  return { pid, comm: line.slice(open + 1, close), state, ppid, pgrp, startTime };
 }
 
 /** Every process visible in /proc (only thread-group leaders are listed there). */

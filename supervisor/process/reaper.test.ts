@@ -73,9 +73,9 @@ function runDriver(cmd: string[], env: Record<string, string>, asPid1 = true, sc
 }
 
 describe('parseProcStat', () => {
-  it('reads state, ppid and start time after a comm holding spaces and parentheses', () => {
+  it('reads state, ppid, process group and start time after a comm holding spaces and parentheses', () => {
     const line = '4242 (my (odd) name) Z 1 4242 4242 0 -1 4227460 0 0 0 0 0 0 0 0 20 0 1 0 987654 0 0\n';
-    assert.deepEqual(parseProcStat(line), { pid: 4242, comm: 'my (odd) name', state: 'Z', ppid: 1, startTime: '987654' });
+    assert.deepEqual(parseProcStat(line), { pid: 4242, comm: 'my (odd) name', state: 'Z', ppid: 1, pgrp: 4242, startTime: '987654' });
   });
   it('rejects malformed lines', () => {
     assert.equal(parseProcStat('garbage'), null);

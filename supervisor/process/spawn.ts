@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { LineSplitter } from '../log/lines.js';
 import { trackChild, untrackChild } from './children.js';
+import { noteExitedGroup } from './leftovers.js';
 import { childEnv, clearJobPid, setJobPid } from './pid-env.js';
 import { signalExitCode, signalGroup, type SignalName } from './signal-group.js';
 import { goDuration } from './duration.js';
@@ -126,6 +127,7 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
     if (pid !== undefined) {
       untrackChild(pid);
       if (opts.jobPidName) clearJobPid(opts.jobPidName, pid);
+      noteExitedGroup(pid); // members left behind are killed when the supervisor ends
     }
     const status = code ?? (signal ? signalExitCode(signal) : 1);
     // Let buffered output be logged before the exit is reported, so log order follows causality.
