@@ -1,8 +1,9 @@
 // Generator: wall time of the whole `autopilot new hello-world my-app --yes` process on Node, Bun,
 // Deno and the single-file binary, each into a fresh temp dir, plus `--dry-run` (plans and prints,
 // writes nothing) and `--version` (the runtime's start alone, for reference). Every written tree
-// is compared with the golden tree (generators/testdata/golden/hello-world) file by file, so a
-// broken run cannot pass for a fast one. Writes results/generator.json and report-generator.md.
+// is compared file by file with what the generator plans for a development build (the golden
+// tree generators/testdata/golden/hello-world, less its release checksums), so a broken run
+// cannot pass for a fast one. Writes results/generator.json and report-generator.md.
 // Needs `npm run build:binary` (dist/ and the binary).
 //   node bench/generator.mjs [--smoke] [--runs N]
 import { spawn } from 'node:child_process';
@@ -18,9 +19,9 @@ const WARMUPS = 2;
 const TIMEOUT_MS = 30_000;
 const BLUEPRINT = 'hello-world';
 const PROJECT = 'my-app';
-// The golden tree is generated with project "my-app" and version 1.2.3 (generators/golden.test.ts).
+// The expected tree: project "my-app", version 1.2.3 (as the golden tree), no checksums: a
+// checkout's build knows no published ones (generators/golden.test.ts pins a release's).
 const GOLDEN_VERSION = '1.2.3';
-const goldenDir = join(repoRoot, 'generators', 'testdata', 'golden', BLUEPRINT);
 const RUNTIMES = ['node', 'bun', 'deno', 'binary'];
 const MODES = [
   { key: 'new', args: ['new', BLUEPRINT, PROJECT, '--yes'], what: `new ${BLUEPRINT} ${PROJECT} --yes` },
@@ -52,7 +53,9 @@ function readTree(dir) {
   walk(dir);
   return out;
 }
-const golden = readTree(goldenDir);
+const { planNew } = await import(join(repoRoot, 'dist', 'generators', 'plan-new.js'));
+const { findBlueprint } = await import(join(repoRoot, 'dist', 'blueprints', 'index.js'));
+const golden = new Map(planNew({ blueprint: findBlueprint(BLUEPRINT), project: PROJECT, supervisor: { version: GOLDEN_VERSION, sha256: {}, vendor: false } }).map((op) => [op.path, op.content]));
 
 /** Runs `argv` in `cwd` to completion (killed after TIMEOUT_MS): { code, ms, stdout, stderr }. */
 function timed(argv, cwd) {
@@ -147,7 +150,7 @@ try {
     loadBefore,
     rows,
     notes: [
-      `Each \`new\` sample writes ${golden.size} files into a fresh temp dir; every tree was checked file by file against generators/testdata/golden/${BLUEPRINT}. \`--dry-run\` plans and prints the same ${golden.size} files and writes nothing.`,
+      `Each \`new\` sample writes ${golden.size} files into a fresh temp dir; every tree was checked file by file against the generator's plan (generators/testdata/golden/${BLUEPRINT} less its release checksums). \`--dry-run\` plans and prints the same ${golden.size} files and writes nothing.`,
       `Start-up alone (\`--version\`, median): ${runtimes.map((rt) => `${rt.name} ${ms(s(rt.name, 'version').median)}`).join(', ')}.`,
     ],
   });
@@ -174,7 +177,7 @@ try {
     '## Method',
     '',
     `- Each sample runs the whole process with its working directory a fresh temp dir, and the target \`${PROJECT}\` inside it (so the project is named ${PROJECT}, as in the golden tree); wall time = spawn from the benchmark (node:child_process) -> the process closed its output and exited. Removing the temp dir and checking the tree happen after the timed span.`,
-    `- Check of every \`new\` sample: exit 0, \`Done: ${golden.size} files\` printed, and the tree equal to generators/testdata/golden/${BLUEPRINT} file by file (same ${golden.size} paths, same content once the golden files' version ${GOLDEN_VERSION} is replaced by the runtime's own \`--version\`). \`--dry-run\`: exit 0, ${golden.size} \`create\` lines, nothing on disk. \`--version\`: prints the version. A failed check stops the benchmark.`,
+    `- Check of every \`new\` sample: exit 0, \`Done: ${golden.size} files\` printed, and the tree equal file by file to what \`planNew\` plans for a development build of version ${GOLDEN_VERSION} (the golden tree generators/testdata/golden/${BLUEPRINT} less its release checksums; same ${golden.size} paths, same content once ${GOLDEN_VERSION} is replaced by the runtime's own \`--version\`). \`--dry-run\`: exit 0, ${golden.size} \`create\` lines, nothing on disk. \`--version\`: prints the version. A failed check stops the benchmark.`,
     `- ${WARMUPS} warm-up rounds are not counted; then ${RUNS} rounds in which each runtime runs each command once, in turn, so a change in the machine's load spreads over every row.`,
     '- `--version` is the start-up reference: the runtime starting and loading the CLI. "median minus `--version`" estimates what planning, rendering the templates and writing (or printing) costs on top; the binary carries the templates embedded, the others read them from templates/.',
     '',
