@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
+import { cliRuntime, type RuntimeName } from '../../testing/runtimes.js';
 import { sleep, Supervisor, TempDir } from '../../testing/supervisor.js';
 
 /** Running, not a zombie (a killed orphan may wait for an init that does not reap). */
@@ -25,10 +26,16 @@ async function pidFrom(cp: Supervisor, dir: TempDir, name: string): Promise<numb
 }
 
 /** Runs `config`, waits for the pid files, stops it with SIGTERM; returns the pids still alive. */
-async function survivorsOfStop(t: TestContext, jobs: string, pidFiles: string[], env: Record<string, string> = {}): Promise<{ left: number[]; cp: Supervisor }> {
+async function survivorsOfStop(
+  t: TestContext,
+  jobs: string,
+  pidFiles: string[],
+  env: Record<string, string> = {},
+  argv?: readonly string[],
+): Promise<{ left: number[]; cp: Supervisor }> {
   const dir = new TempDir();
   const config = dir.config('cp.json5', `{ jobs: ${jobs.split('$DIR').join(dir.path)} }`);
-  const cp = new Supervisor(['run', '--config', config], { env: { CONTAINERPILOT: undefined, ...env } });
+  const cp = new Supervisor(['run', '--config', config], { env: { CONTAINERPILOT: undefined, ...env }, argv });
   const pids: number[] = [];
   t.after(async () => {
     await cp.dispose();
@@ -98,3 +105,18 @@ test('an exec health check still running when its job completes is killed at onc
   await cp.until(() => !alive(pid), 'the check killed when its job completed', 8_000);
   assert.equal(cp.child.exitCode, null, 'the supervisor still runs');
 });
+
+for (const name of ['bun', 'deno', 'binary'] as RuntimeName[]) {
+  test(`${name}: a health check, a hook's background child and a setsid daemon do not outlive the supervisor`, async (t) => {
+    const { left, cp } = await survivorsOfStop(
+      t,
+      `[{ name: "app", exec: ["sh", "-c", "setsid sleep 100 & echo $! > $DIR/daemon.pid; exec sleep 100"],
+          health: { exec: ["sh", "-c", "echo $$ > $DIR/check.pid; exec sleep 100"], interval: 1, timeout: 600, ttl: 10 } },
+        { name: "setup", exec: ["sh", "-c", "sleep 100 & echo $! > $DIR/background.pid"] }]`,
+      ['daemon.pid', 'check.pid', 'background.pid'],
+      {},
+      cliRuntime(name).argv,
+    );
+    assert.deepEqual(left, [], cp.output);
+  });
+}
