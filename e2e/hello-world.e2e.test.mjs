@@ -137,6 +137,8 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
     const { stdout } = await offline.docker(['run', '--rm', '--entrypoint', 'sha256sum', 'vendored_hello', '/usr/local/bin/autopilot']);
     const want = releaseSums()['autopilot-linux-x64'];
     if (stdout.split(/\s+/)[0] !== want) throw new Error(`the vendored image's autopilot has sha256 ${stdout.split(/\s+/)[0]}, not the release's ${want}`);
+    const twice = await offline.docker(['run', '--rm', '--entrypoint', 'ls', 'vendored_hello', '/opt/hello'], { allowFail: true });
+    if (twice.code !== 0 || twice.stdout.split('\n').includes('autopilot')) throw new Error(`/opt/hello in the vendored image: ${twice.stdout.trim()} ${twice.stderr.trim()} (the binary must be in the image once, not also beside the app)`);
   });
 }));
 

@@ -54,6 +54,11 @@ test('--vendor: each build context gets the binary, the Dockerfiles copy it, not
     assert.match(tree[`${svc}/Dockerfile`]!, /^COPY autopilot \/usr\/local\/bin\/autopilot$/m);
     assert.doesNotMatch(tree[`${svc}/Dockerfile`]!, /npm|AS autopilot/);
   }
+  // The Node services copy their whole folder: an `app` stage drops the binary from that copy,
+  // so the image holds it once (at /usr/local/bin), not twice.
+  assert.match(tree['hello/Dockerfile']!, /^FROM node:20-bookworm-slim AS app\nCOPY \. \/opt\/hello\/\nRUN rm \/opt\/hello\/autopilot\n/m);
+  assert.match(tree['hello/Dockerfile']!, /^COPY --from=app \/opt\/hello\/ \/opt\/hello\/$/m);
+  assert.doesNotMatch(tree['hello/Dockerfile']!, /^COPY \. \/opt\/hello\/\n(?!RUN rm)/m);
   assert.doesNotMatch(tree['docker-compose.yml']!, /NPM_CONFIG_REGISTRY/);
   assert.match(tree['README.md']!, /generated with `--vendor`/);
   assert.equal(isVendored(memReader(tree)), true);
