@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import Consul from 'consul';
 import { loadTlsFiles } from './tls.js';
-import { toConsulError } from './errors.js';
+import { decodeJsonOrKeep, describeJson, summarizeBody, toConsulError, UndecodedBody, unexpectedAnswer } from './errors.js';
 import type { ConsulSettings } from './settings.js';
 
 /** Body of PUT /v1/agent/service/register (Consul's field names). */
@@ -86,7 +86,9 @@ export class ConsulClient {
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     const tls = settings.scheme === 'https' ? loadTlsFiles(settings.tls) : {};
     const Ctor = Consul as unknown as new (o: Record<string, unknown>) => RawConsul;
-    this.raw = new Ctor({ host: settings.host, port: settings.port, secure: settings.scheme === 'https', ...tls });
+    // A JSON content type whose body does not parse stays text, so the error can name it.
+    const decoders = { 'application/json': decodeJsonOrKeep, 'text/json': decodeJsonOrKeep };
+    this.raw = new Ctor({ host: settings.host, port: settings.port, secure: settings.scheme === 'https', decoders, ...tls });
   }
 
   private common(timeoutMs = this.timeoutMs): Record<string, unknown> {
@@ -137,14 +139,14 @@ export class ConsulClient {
 
   /** GET /v1/health/service/<service>?passing&tag&dc, blocking when `index` is given. */
   healthService(q: { service: string; tag?: string; dc?: string }, b: BlockingOptions = {}): Promise<QueryResult<HealthServiceEntry[]>> {
-    return this.blocking(`health ${q.service}`, b, (opts) => this.raw.health.service({ service: q.service, passing: true, tag: q.tag, dc: q.dc, ...opts })).then(
-      ({ index, body }) => ({ index, data: Array.isArray(body) ? (body as HealthServiceEntry[]) : [] }),
-    );
+    return this.blocking(`health ${q.service}`, b, 'a list of health entries', (opts) =>
+      this.raw.health.service({ service: q.service, passing: true, tag: q.tag, dc: q.dc, ...opts }),
+    ).then(({ index, body }) => ({ index, data: body as HealthServiceEntry[] }));
   }
 
   /** GET /v1/kv/<key>[?recurse]; a missing key is an empty list, not an error. */
   kvGet(q: { key: string; recurse?: boolean; dc?: string }, b: BlockingOptions = {}): Promise<QueryResult<KvEntry[]>> {
-    return this.blocking(`kv ${q.key}`, b, (opts) => this.raw.kv.get({ key: q.key, recurse: q.recurse === true, dc: q.dc, ...opts })).then(({ index, body }) => ({
+    return this.blocking(`kv ${q.key}`, b, 'a list of KV entries', (opts) => this.raw.kv.get({ key: q.key, recurse: q.recurse === true, dc: q.dc, ...opts })).then(({ index, body }) => ({
       index,
       data: body === undefined ? [] : ((Array.isArray(body) ? body : [body]) as KvEntry[]),
     }));
@@ -163,12 +165,31 @@ export class ConsulClient {
     });
   }
 
+  private checkShape(operation: string, res: (Res & { body?: unknown }) | undefined, expected: string): void {
+    const status = res?.statusCode ?? 0;
+    if (!res || status === 404) return; // a missing KV key: the client answers "none"
+    const body = res.body;
+    const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
+    const fail = (what: string) => unexpectedAnswer(operation, status, what, this.settings.token);
+    if (body instanceof UndecodedBody) throw fail(`a body that is not JSON (${type}): ${summarizeBody(body.text)}`);
+    if (typeof body === 'string' || Buffer.isBuffer(body)) throw fail(`${type}, not JSON: ${summarizeBody(String(body))}`);
+    if (!Array.isArray(body) || !body.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) {
+      throw fail(`JSON of the wrong shape: expected ${expected}, got ${describeJson(body)}`);
+    }
+  }
+
   /** Releases pooled keep-alive sockets. */
   close(): void {
     this.raw.destroy();
   }
 
-  private async blocking(operation: string, b: BlockingOptions, call: Call): Promise<{ index: bigint | undefined; body: unknown }> {
+  /**
+   * One read, blocking when `b.index` > 0. A 2xx answer must carry a JSON list of objects
+   * (`expected` names it; a KV 404 carries none): HTML, text, invalid JSON or another shape is
+   * a ConsulRequestError saying so, never an empty answer (which a watch would take for "no
+   * instances").
+   */
+  private async blocking(operation: string, b: BlockingOptions, expected: string, call: Call): Promise<{ index: bigint | undefined; body: unknown }> {
     const ctx: Ctx = new EventEmitter();
     ctx.includeResponse = true;
     const opts: Record<string, unknown> = { ...this.common(), ctx };
@@ -188,6 +209,7 @@ export class ConsulClient {
     try {
       const out = (await this.run(operation, () => call(opts))) as [Res, unknown?] | undefined;
       const res = out?.[0];
+      this.checkShape(operation, res as (Res & { body?: unknown }) | undefined, expected);
       const header = res?.headers['x-consul-index'];
       let index: bigint | undefined;
       try {

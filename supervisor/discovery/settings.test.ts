@@ -62,7 +62,7 @@ test('the token never survives into error text', () => {
   assert.equal(err.statusCode, 403);
   assert.ok(!err.message.includes(token), err.message);
   assert.ok(!err.body.includes(token));
-  assert.match(err.message, /HTTP 403: ACL not found for \[redacted\]/);
+  assert.match(err.message, /Consul answered 403: ACL not found for \[redacted\]/);
   assert.equal(redact(`a ${token} b ${token}`, token), 'a [redacted] b [redacted]');
   const refused = toConsulError('register x', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), token);
   assert.equal(refused.statusCode, 0);

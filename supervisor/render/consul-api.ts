@@ -8,7 +8,7 @@
  * certificate files.
  */
 import { Agent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { toConsulError } from '../discovery/errors.js';
+import { describeJson, summarizeBody, toConsulError, unexpectedAnswer } from '../discovery/errors.js';
 import type { ConsulSettings } from '../discovery/settings.js';
 import { loadTlsFiles, type NodeTlsOptions } from '../discovery/tls.js';
 import { after } from '../timers/timers.js';
@@ -31,8 +31,13 @@ export interface Answer {
 interface Raw {
   status: number;
   index: string | null;
+  /** The media type of the body ('' when none was named). */
+  type: string;
   text: string;
 }
+
+/** What a 2xx answer of each endpoint holds: a list of objects (health, KV) or an object (catalog services). */
+type Shape = 'list' | 'map';
 
 /** Shaped as the discovery layer's toConsulError reads client errors. */
 const rawError = (fields: { message?: string; code?: string; isAbort?: boolean; isTimeout?: boolean; response?: { statusCode: number; body: string } }) => fields;
@@ -67,12 +72,12 @@ export class RenderConsul {
     if (q.tag) query.push(['tag', q.tag]);
     if (q.passing) query.push(['passing', 'true']);
     if (q.dc) query.push(['dc', q.dc]);
-    return this.get(`health.service(${q.name})`, `/v1/health/service/${encodeURIComponent(q.name)}`, query, b);
+    return this.get(`health.service(${q.name})`, `/v1/health/service/${encodeURIComponent(q.name)}`, query, b, 'list');
   }
 
   /** GET /v1/catalog/services[?dc] */
   catalogServices(q: { dc?: string }, b: Blocking = {}): Promise<Answer> {
-    return this.get('catalog.services', '/v1/catalog/services', q.dc ? [['dc', q.dc]] : [], b);
+    return this.get('catalog.services', '/v1/catalog/services', q.dc ? [['dc', q.dc]] : [], b, 'map');
   }
 
   /**
@@ -84,7 +89,7 @@ export class RenderConsul {
     if (q.recurse) query.push(['recurse', 'true']);
     if (q.dc) query.push(['dc', q.dc]);
     const path = `/v1/kv/${q.key.split('/').map(encodeURIComponent).join('/')}`;
-    const a = await this.get(`kv(${q.key})`, path, query, b, true);
+    const a = await this.get(`kv(${q.key})`, path, query, b, 'list', true);
     const list = Array.isArray(a.body) ? (a.body as Record<string, unknown>[]) : [];
     if (list.length === 0) return { index: a.index, body: undefined, text: '' };
     for (const item of list) {
@@ -99,7 +104,7 @@ export class RenderConsul {
     this.agent?.destroy();
   }
 
-  private async get(operation: string, path: string, query: [string, string][], b: Blocking, notFoundIsEmpty = false): Promise<Answer> {
+  private async get(operation: string, path: string, query: [string, string][], b: Blocking, shape: Shape, notFoundIsEmpty = false): Promise<Answer> {
     let timeoutMs = this.timeoutMs;
     if (b.index !== undefined && b.index > 0n) {
       const waitMs = b.waitMs ?? 60_000;
@@ -134,13 +139,7 @@ export class RenderConsul {
       const index = raw.index !== null && /^\d+$/.test(raw.index) ? BigInt(raw.index) : undefined;
       if (raw.status === 404 && notFoundIsEmpty) return { index, body: undefined, text: '' };
       if (raw.status < 200 || raw.status >= 300) throw rawError({ response: { statusCode: raw.status, body: raw.text } });
-      let body: unknown;
-      try {
-        body = raw.text === '' ? undefined : JSON.parse(raw.text);
-      } catch (err) {
-        throw rawError({ message: `invalid JSON in the answer: ${(err as Error).message}` });
-      }
-      return { index, body, text: raw.text };
+      return { index, body: this.parse(operation, raw, shape), text: raw.text };
     } catch (err) {
       throw toConsulError(operation, err, this.settings.token);
     } finally {
@@ -148,6 +147,26 @@ export class RenderConsul {
       this.pending.delete(abort);
       b.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * The body of a 2xx answer, which must be JSON of the endpoint's shape: anything else (a
+   * proxy's HTML page, text, another shape) is an error saying what came, never an empty value
+   * that would render a config without its backends.
+   */
+  private parse(operation: string, raw: Raw, shape: Shape): unknown {
+    const fail = (what: string) => unexpectedAnswer(operation, raw.status, what, this.settings.token);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.text);
+    } catch {
+      if (raw.type === 'application/json' || raw.type === '') throw fail(`a body that is not JSON (${raw.type || 'no content type'}): ${summarizeBody(raw.text)}`);
+      throw fail(`${raw.type}, not JSON: ${summarizeBody(raw.text)}`);
+    }
+    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    const fits = shape === 'list' ? Array.isArray(body) && body.every(isObject) : isObject(body);
+    if (!fits) throw fail(`JSON of the wrong shape: expected ${shape === 'list' ? 'a list of objects' : 'an object'}, got ${describeJson(body)}`);
+    return body;
   }
 
   private async getNode(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Raw> {
@@ -165,7 +184,8 @@ export class RenderConsul {
         res.on('error', reject);
         res.on('end', () => {
           const header = res.headers['x-consul-index'];
-          resolve({ status: res.statusCode ?? 0, index: typeof header === 'string' ? header : null, text: Buffer.concat(chunks).toString('utf8') });
+          const type = mediaType(res.headers['content-type'] ?? null);
+          resolve({ status: res.statusCode ?? 0, index: typeof header === 'string' ? header : null, type, text: Buffer.concat(chunks).toString('utf8') });
         });
       });
       req.on('error', reject);
@@ -181,5 +201,9 @@ async function loadHttpsRequest(): Promise<HttpsRequest> {
 
 async function getFetch(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Raw> {
   const res = await fetch(url, { headers, signal });
-  return { status: res.status, index: res.headers.get('x-consul-index'), text: await res.text() };
+  return { status: res.status, index: res.headers.get('x-consul-index'), type: mediaType(res.headers.get('content-type')), text: await res.text() };
+}
+
+function mediaType(header: string | null): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }

@@ -6,12 +6,16 @@
  * period when Consul sends no index and cannot block, and a rate limit on early returns).
  * With `blocking: false` (a watch's opt-in, ContainerPilot 3's behaviour) every query is a plain
  * read (index 0, no wait) and query starts are `intervalMs` apart, change or not.
- * Failures are logged and retried with back-off capped at the interval; the loop ends only when
- * the signal aborts.
+ * An answer whose index Consul should never send (0, or lower than the one asked with) resets
+ * the index to 0 and waits a jittered interval before the next query. Failures (no answer, an
+ * error status, a body that is not the JSON the endpoint returns) are retried with jittered
+ * back-off capped at the interval. Each state change is logged once, not each query; the loop
+ * ends only when the signal aborts.
  */
-import { Backoff, FailureLog, sleep } from '../discovery/backoff.js';
+import { Backoff, sleep } from '../discovery/backoff.js';
 import type { QueryResult } from '../discovery/client.js';
 import type { Logger } from '../discovery/log.js';
+import { indexAnomaly, QueryStatus } from '../discovery/query-status.js';
 import { nextIndex } from './state.js';
 
 /** Gap after an answer that carried a change: coalesces bursts without delaying them visibly. */
@@ -40,8 +44,12 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
   // Retries back off, but never beyond the watch's own interval (1 s to 30 s): a watch polls
   // Consul again within one interval of its return, as ContainerPilot's polling did.
   const backoff = o.backoff ?? new Backoff({ initialMs: 500, maxMs: Math.min(30_000, Math.max(1_000, o.intervalMs)) });
-  const failures = new FailureLog();
+  // After an index Consul should never send (0, or lower than the one asked with) the next
+  // query waits a whole interval, jittered, like a poll: never the 50 ms follow-up of a change,
+  // which with such an index would repeat at once, every time.
+  const anomalyGap = new Backoff({ initialMs: o.intervalMs, maxMs: o.intervalMs });
   const blocking = o.blocking !== false;
+  const status = new QueryStatus(o.label, { warn: (m) => o.log.warn(m), info: (m) => o.log.info(m) });
   let index = 0n;
   let lastStart = Number.NEGATIVE_INFINITY;
   let gapMs = 0;
@@ -50,12 +58,13 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
     if (wait > 0) await pause(wait, o.signal);
     if (o.signal.aborted) break;
     lastStart = now();
+    const asked = blocking ? index : 0n;
     let result: QueryResult<T>;
     try {
-      result = await untilAborted(o.query(blocking ? index : 0n, o.signal), o.signal);
+      result = await untilAborted(o.query(asked, o.signal), o.signal);
     } catch (err) {
       if (o.signal.aborted) break;
-      failures.failure((m) => o.log.warn(m), `${o.label}: ${err instanceof Error ? err.message : String(err)}`);
+      status.failed(err instanceof Error ? err.message : String(err));
       // Start over without an index: after an outage the agent may have lost its state.
       index = 0n;
       gapMs = o.intervalMs;
@@ -63,11 +72,23 @@ export async function runQueryLoop<T>(o: LoopOptions<T>): Promise<void> {
       continue;
     }
     backoff.reset();
-    failures.success((m) => o.log.info(m), `${o.label}: Consul reachable again`);
-    if (result.index !== undefined && result.index < index) o.log.debug(`${o.label}: Consul index went backwards: resetting`);
-    const previous = index;
-    index = nextIndex(index, result.index);
-    gapMs = blocking && result.index !== undefined && index !== previous ? Math.min(CHANGE_GAP_MS, o.intervalMs) : o.intervalMs;
+    status.answered();
+    const anomaly = blocking ? indexAnomaly(asked, result.index) : undefined;
+    if (anomaly) {
+      status.anomaly(anomaly, `${anomaly} (asked with ${asked}, answered ${result.index}): starting over from index 0, next query in ${o.intervalMs} ms`);
+      index = 0n;
+      gapMs = anomalyGap.next();
+    } else {
+      // Only a blocking query answered with a sound index shows that blocking works again.
+      if (asked > 0n) status.sound();
+      const previous = index;
+      index = nextIndex(index, result.index);
+      gapMs = status.anomalous
+        ? anomalyGap.next()
+        : blocking && result.index !== undefined && index !== previous
+          ? Math.min(CHANGE_GAP_MS, o.intervalMs)
+          : o.intervalMs;
+    }
     try {
       o.onData(result.data);
     } catch (err) {

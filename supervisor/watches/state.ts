@@ -63,11 +63,11 @@ export function sameKv(a: KvSnapshot, b: KvSnapshot): boolean {
 
 /**
  * The index for the next blocking query (Consul docs, "Implementation details"): reset to 0
- * when it went backwards (agent restarted, snapshot restored...), and never below 1 after an
- * answer, since 0 would turn every later query into a busy non-blocking one.
+ * when it went backwards (agent restarted, snapshot restored...) or is 0 (a Consul bug: a
+ * query with index 0 answers at once; the loop waits an interval before asking again).
  */
 export function nextIndex(prev: bigint, got: bigint | undefined): bigint {
-  if (got === undefined) return 0n;
+  if (got === undefined || got <= 0n) return 0n;
   if (got < prev) return 0n;
-  return got < 1n ? 1n : got;
+  return got;
 }
