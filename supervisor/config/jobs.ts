@@ -47,8 +47,11 @@ function validateJob(iss: Issues, path: string, value: unknown, hasConsul: boole
   let name = o['name'] !== undefined ? readString(iss, child(path, 'name'), o['name']) : undefined;
   if (name === '' || name === undefined) {
     // ContainerPilot names an unnamed job after its executable.
-    if (exec) name = exec[0]!;
-    else if (o['name'] === undefined || name === '') iss.error(child(path, 'name'), 'is required (a job without "exec" needs a name)');
+    if (exec) {
+      name = exec[0]!;
+      // Written but empty is usually an unset variable (`name: "{{ .SERVICE }}"`).
+      if (o['name'] !== undefined) iss.warn(child(path, 'name'), `is empty (an unset variable?): the job is named after its executable, ${JSON.stringify(name)} (ContainerPilot 3.8 refuses a blank name)`);
+    } else if (o['name'] === undefined || name === '') iss.error(child(path, 'name'), 'is required (a job without "exec" needs a name)');
   }
 
   const port = o['port'] !== undefined ? readInt(iss, child(path, 'port'), o['port'], { min: 0, max: 65535 }) : 0;

@@ -104,8 +104,17 @@ function validateConsul(iss: Issues, value: unknown, env: Env): ConsulConfig | u
     address = address.slice(m[0].length);
   }
   const path = typeof value === 'string' ? 'consul' : 'consul.address';
+  // An unset variable (`consul: "{{ .CONSUL }}:8500"`) leaves no host: ContainerPilot's Consul
+  // client then talks to the local agent (CONSUL_HTTP_ADDR, else 127.0.0.1:8500 for "", and
+  // Go dials ":8500" on the local host), so this runs too, with a warning.
+  if (address === '') {
+    iss.warn(path, '"" names no agent (an unset variable?): using the local agent, CONSUL_HTTP_ADDR or 127.0.0.1:8500, as ContainerPilot does');
+  } else if (/^:\d+$/.test(address)) {
+    iss.warn(path, `${JSON.stringify(address)} has no host (an unset variable?): using the local agent 127.0.0.1${address}, as ContainerPilot does`);
+    address = `127.0.0.1${address}`;
+  }
   const hp = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+)(?::(\d+))?$/.exec(address);
-  if (!hp || (hp[2] !== undefined && (Number(hp[2]) < 1 || Number(hp[2]) > 65535))) {
+  if (address !== '' && (!hp || (hp[2] !== undefined && (Number(hp[2]) < 1 || Number(hp[2]) > 65535)))) {
     iss.error(path, `${JSON.stringify(address)} is not "host:port" (for example "localhost:8500")`);
     return undefined;
   }

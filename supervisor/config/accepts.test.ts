@@ -1,0 +1,32 @@
+/**
+ * Configs ContainerPilot 3.8 runs that look like mistakes (checked against its binary): they
+ * load, as they run there, with a warning naming the likely cause.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfigText } from './index.js';
+
+const F = 'c.json5';
+const load = (text: string) => loadConfigText(text, { file: F, env: {} });
+
+test('consul: "" (an unset variable) means the local agent, with a warning', () => {
+  const c = load('{ consul: "", jobs: [{ name: "web", port: 80, exec: "web", health: { exec: "true", interval: 1, ttl: 5 } }] }');
+  assert.equal(c.consul?.address, '', 'left to CONSUL_HTTP_ADDR, else 127.0.0.1:8500 (discovery/settings.ts)');
+  assert.deepEqual(c.warnings, [`${F}: consul: "" names no agent (an unset variable?): using the local agent, CONSUL_HTTP_ADDR or 127.0.0.1:8500, as ContainerPilot does`]);
+});
+
+test('consul: ":8500" (no host) means the local agent on that port, with a warning', () => {
+  const c = load('{ consul: ":8500", jobs: [{ name: "a", exec: "a" }] }');
+  assert.equal(c.consul?.address, '127.0.0.1:8500');
+  assert.deepEqual(c.warnings, [`${F}: consul: ":8500" has no host (an unset variable?): using the local agent 127.0.0.1:8500, as ContainerPilot does`]);
+  const o = load('{ consul: { address: ":8600" }, jobs: [{ name: "a", exec: "a" }] }');
+  assert.equal(o.consul?.address, '127.0.0.1:8600');
+  assert.equal(o.warnings?.length, 1);
+});
+
+test('an explicitly empty job name: named after its executable, with a warning', () => {
+  const c = load('{ jobs: [{ name: "", exec: "/bin/app --flag" }] }');
+  assert.equal(c.jobs[0]?.name, '/bin/app');
+  assert.deepEqual(c.warnings, [`${F}: jobs[0].name: is empty (an unset variable?): the job is named after its executable, "/bin/app" (ContainerPilot 3.8 refuses a blank name)`]);
+  assert.deepEqual(load('{ jobs: [{ exec: "/bin/app" }] }').warnings, [], 'no name at all is the documented default: no warning');
+});
