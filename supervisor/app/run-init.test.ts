@@ -42,7 +42,7 @@ test('init mode: a command that cannot start exits 127', async () => {
   const cp = new Supervisor(['run', '--', '/nonexistent/command'], { env: noEnv });
   const exit = await cp.waitExit().finally(() => cp.dispose());
   assert.equal(exit.code, 127, cp.output);
-  assert.match(cp.stderr, /unable to start command: ENOENT/);
+  assert.match(cp.stderr, /unable to start command: executable not found: \/nonexistent\/command$/m);
 });
 
 test('no config and no command: one-line error, exit 2', async () => {

@@ -120,6 +120,7 @@ test('a job that ignores SIGTERM is killed after the global stopTimeout', async 
 test('exit code: the main job exit code when all jobs complete on their own', async (t) => {
   const dir = new TempDir();
   t.after(() => dir.dispose());
+  const plain = dir.file('plain.txt', 'not a program\n', 0o644);
   const cases: Array<[string, number]> = [
     // the application a preparation step prepares is main; a failed prep never let it run: 1
     [`{ jobs: [ { name: "prep", exec: ["sh", "-c", "exit 9"] },
@@ -132,6 +133,8 @@ test('exit code: the main job exit code when all jobs complete on their own', as
       { name: "main", exec: ["sh", "-c", "exit 5"] } ] }`, 5],
     [`{ jobs: [ { name: "killed", exec: ["sh", "-c", "kill -KILL $$"] } ] }`, 137],
     [`{ jobs: [ { name: "missing", exec: "/nonexistent/binary" } ] }`, 127],
+    // found but not executable: 126, as a shell answers
+    [`{ jobs: [ { name: "denied", exec: "${plain}" } ] }`, 126],
   ];
   for (const [text, code] of cases) {
     const cp = new Supervisor(['run', '--config', dir.config('cp.json5', text)], { env: noEnv });

@@ -18,7 +18,7 @@
  *     non-zero): then that exit's code;
  *     in init mode, the command's own exit code (what it made of the forwarded signal);
  *   - every job completed on its own: the main job's last exit code (128+N if killed by
- *     signal N; 127 if it could not start); 1 if the main job never ran;
+ *     signal N; 127 if it could not start, 126 if not executable); 1 if the main job never ran;
  *   - no job has an `exec`: 0.
  */
 import type { JobConfig } from '../config/model.js';

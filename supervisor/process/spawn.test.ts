@@ -48,8 +48,17 @@ test('the timeout SIGKILLs the whole process group, grandchildren included', asy
   assert.equal(dir.read('grandchild-alive'), '', 'grandchild was killed with the group');
 });
 
-test('a command that cannot start exits 127 with the reason', async () => {
-  const exit = await spawnProcess({ name: 'nope', argv: ['/nonexistent/cmd'] }).exited;
-  assert.equal(exit.status, 127);
-  assert.match(exit.startError ?? '', /ENOENT/);
+test('a command that cannot start: 127 when not found, 126 when not executable, said as a shell says it', async () => {
+  const missing = await spawnProcess({ name: 'nope', argv: ['/nonexistent/cmd'] }).exited;
+  assert.equal(missing.status, 127);
+  assert.equal(missing.startError, 'executable not found: /nonexistent/cmd');
+  const dir = new TempDir();
+  try {
+    const plain = dir.file('plain.txt', 'not a program\n', 0o644);
+    const denied = await spawnProcess({ name: 'plain', argv: [plain] }).exited;
+    assert.equal(denied.status, 126);
+    assert.equal(denied.startError, `not executable: ${plain} (permission denied)`);
+  } finally {
+    dir.dispose();
+  }
 });

@@ -14,11 +14,14 @@ import { goDuration } from './duration.js';
 import { after, sleep, type Timer } from '../timers/timers.js';
 
 export interface ExitInfo {
-  /** Exit code, 128+N when killed by signal N, 127 when it could not be started. */
+  /**
+   * Exit code, 128+N when killed by signal N; when it could not be started, 127 if the
+   * executable was not found and 126 if it is not executable (as a shell answers).
+   */
   status: number;
   code: number | null;
   signal: SignalName | null;
-  /** Set when the process could not be started (ENOENT, EACCES...). */
+  /** Set when the process could not be started: `executable not found: /usr/local/bin/x`. */
   startError?: string;
   timedOut: boolean;
   durationMs: number;
@@ -47,6 +50,26 @@ export interface ChildHandle {
   isRunning(): boolean;
   /** Signals the process group; false if it is gone. */
   signal(sig: SignalName): boolean;
+}
+
+/**
+ * Why `file` did not start, said as a shell says it, with a shell's exit status: 127 when the
+ * executable is not found, 126 when it is found but cannot be run.
+ */
+export function startFailure(err: NodeJS.ErrnoException, file: string): { status: number; startError: string } {
+  switch (err.code) {
+    case 'ENOENT':
+      return { status: 127, startError: `executable not found: ${file}` };
+    case 'EACCES':
+    case 'EPERM':
+      return { status: 126, startError: `not executable: ${file} (permission denied)` };
+    case 'EISDIR':
+      return { status: 126, startError: `not executable: ${file} (a directory)` };
+    case 'ENOEXEC':
+      return { status: 126, startError: `not executable: ${file} (not a program the system can run)` };
+    default:
+      return { status: 127, startError: `${err.code ?? ''} ${err.message}`.trim() };
+  }
 }
 
 /** How long to wait after exit for the pipes to drain (a grandchild may hold them open). */
@@ -118,7 +141,7 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
     if (pid !== undefined || settled) return;
     settled = true;
     timer?.clear();
-    finish({ status: 127, code: null, signal: null, startError: `${err.code ?? ''} ${err.message}`.trim() });
+    finish({ code: null, signal: null, ...startFailure(err, file ?? '') });
   });
   child.once('exit', (code, signal) => {
     if (settled) return;
