@@ -4,8 +4,11 @@
  * Started under the name `containerpilot`, it is ContainerPilot's command line instead
  * (containerpilot.ts), so an image can swap the binary and keep its CMD.
  */
+import { quietOnClosedPipe } from './closed-pipe.js';
 import { invokedAsContainerPilot, invokedPath } from './invoked-name.js';
 import { main } from './main.js';
+
+quietOnClosedPipe();
 
 const argv = process.argv.slice(2);
 const program = invokedPath();

@@ -24,7 +24,8 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--yes, -y', 'Accept every default; never prompt (also when stdin is not a TTY)')
     .option('--force', 'Write into a non-empty directory and overwrite existing files')
     .option('--dry-run', 'Print the plan; write nothing')
-    .option('--name <name>', 'Project name (default: the directory name)')
+    .option('--json', 'Print the plan (with --dry-run) or the result as JSON (docs/cli-json.md)')
+    .option('--name <name>', 'Project name: lowercase letters, digits and "-" (default: the directory name)')
     .option('--vendor', 'Copy this autopilot binary into each build context instead of installing it from npm at build time (builds without network)')
     .example('autopilot new hello-world my-app')
     .example('autopilot new hello-world my-app --yes   # never prompts')
@@ -33,7 +34,7 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .action(action(async (blueprint: string | undefined, dir: string | undefined, o: Opts) => (await import('./commands/new.js')).newCommand(blueprint, dir, o)));
 
   cli
-    .command('add <kind> <name>', 'Add to a generated project: `add backend <name> --service <svc>` or `add service <name> --port <n>`')
+    .command('add <kind> <name>', 'Add to a generated project: `add backend <name> --service <svc>` or `add service <name> --port <n>` (see autopilot add service --help)')
     .option('--service <svc>', 'For `add backend`: the service that depends on the backend')
     .option('--port <port>', 'For `add service`: the port the new service listens on')
     .option('--vendor', 'For `add service`: copy this autopilot binary into the build context (the default when the project was made with --vendor)')
@@ -41,6 +42,7 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--yes, -y', 'Accept every default; never prompt')
     .option('--force', 'Overwrite files the change would create')
     .option('--dry-run', 'Print the plan; write nothing')
+    .option('--json', 'Print the plan (with --dry-run) or the result as JSON (docs/cli-json.md)')
     .example('autopilot add backend db --service hello')
     .example('autopilot add service billing --port 3003')
     .example('autopilot add backend billing --service nginx --dry-run')
@@ -52,7 +54,7 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--socket <path>', 'Control socket path (default: /var/run/containerpilot.socket)')
     .option('--putenv <K=V>', 'ContainerPilot form: another variable (repeatable)')
     .option('--putmetric <name=value>', 'ContainerPilot form: another metric (repeatable)')
-    .example('autopilot ctl putenv VERSION=2 --socket /tmp/cp.socket')
+    .example('autopilot ctl putenv VERSION=2 --config containerpilot.json5')
     .action(action(async (a: string, args: string[], o: Opts) => (await import('./commands/ctl.js')).ctlCommand(a, args, o)));
 
   cli
@@ -60,12 +62,15 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--config <file>', 'Config whose control.socket to use (default: $CONTAINERPILOT)')
     .option('--socket <path>', 'Control socket path (default: /var/run/containerpilot.socket)')
     .option('--json', 'Print the status as JSON')
+    .example('autopilot status --json --config containerpilot.json5')
     .action(action(async (o: Opts) => (await import('./commands/status.js')).statusCommand(o)));
 
   cli
-    .command('validate [file]', 'Check a ContainerPilot config (3.x, or 2.x via its translation) and report every problem (default: $CONTAINERPILOT)')
-    .example('autopilot validate /etc/containerpilot.json5')
-    .action(action(async (file: string | undefined, o: Opts) => (await import('./commands/validate.js')).validateCommand(file, o)));
+    .command('validate [...files]', 'Check ContainerPilot configs (3.x, or 2.x via its translation) and report every problem (default: $CONTAINERPILOT)')
+    .option('--json', 'Print each file\'s result as JSON (docs/cli-json.md)')
+    .example('autopilot validate containerpilot.json5')
+    .example('autopilot validate */containerpilot.json5 --json   # every service of a project')
+    .action(action(async (files: string[], o: Opts) => (await import('./commands/validate.js')).validateCommand(files, o)));
 
   cli
     .command('migrate <file>', 'Translate a ContainerPilot 2.x config to the 3.x format (JSON5 with comments)')
@@ -93,7 +98,7 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--config <path>', 'Config file (path or file:// URL)')
     .option('--template', 'Render the config template and quit')
     .option('--out <file>', 'With --template: write here instead of stdout')
-    .example('autopilot run --config /etc/containerpilot.json5')
+    .example('autopilot run --config containerpilot.json5')
     .example('autopilot run -- node server.js')
     .action(action(async (o: Opts) => (await import('./commands/run.js')).runCommand(o)));
 
@@ -103,8 +108,11 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--template <in:out:command>', 'Template source, destination and command (repeatable)')
     .option('--once', 'Render once and exit instead of watching Consul')
     .option('--wait <min[:max]>', 'Watch mode: render after min without changes, at most max after the first (e.g. 500ms:2s); default: at once, then at most one render per 250 ms')
-    .example('autopilot render -once -consul consul:8500 -template "nginx.conf.ctmpl:/etc/nginx/nginx.conf:nginx -s reload"')
+    .example('autopilot render --once --consul consul:8500 --template "nginx.conf.ctmpl:nginx.conf:nginx -s reload"')
     .action(action(async (o: Opts) => (await import('./commands/render.js')).renderCommand(o)));
+
+  // Listed for --help; `help <command>` is turned into `<command> --help` before parsing (usage.ts).
+  cli.command('help [command]', 'Show the help of a command, as `autopilot <command> --help` does').example('autopilot help add');
 
   cli.command('version', 'Print the version and the git commit it was built from').action(
     action(async () => {
@@ -114,15 +122,23 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
 
   cli.help();
   cli.version(VERSION);
-  cli.parse(['node', 'autopilot', ...argv], { run: false });
-  if (!cli.matchedCommand && argv.length === 0) {
-    cli.outputHelp();
+  const { addKindHelp, commandNames, helpArgv, unknownCommand, usageError } = await import('./usage.js');
+  const args = helpArgv(argv, commandNames(cli));
+  const kindHelp = addKindHelp(args);
+  if (kindHelp !== undefined) {
+    process.stdout.write(kindHelp);
     return 0;
   }
-  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
-    const { UserError } = await import('./errors.js');
-    throw new UserError(`unknown command "${argv[0]}" (see autopilot --help)`);
+  try {
+    cli.parse(['node', 'autopilot', ...args], { run: false });
+    if (!cli.matchedCommand && args.length === 0) {
+      cli.outputHelp();
+      return 0;
+    }
+    if (!cli.matchedCommand && !cli.options.help && !cli.options.version) throw unknownCommand(args[0]!, commandNames(cli));
+    await cli.runMatchedCommand();
+  } catch (err) {
+    throw usageError(err, cli, args);
   }
-  await cli.runMatchedCommand();
   return result;
 }

@@ -65,27 +65,46 @@ export function userErrors<T>(fn: () => T): T {
   }
 }
 
-/** Applies a plan, printing each file (or, on --dry-run, the plan and its diffs). */
-export async function applyAndReport(ops: FileOp[], o: Opts & { dir: string }): Promise<boolean> {
+/** A file of a plan or a result, as `--json` reports it. */
+export interface JsonFile {
+  path: string;
+  action: 'create' | 'overwrite' | 'update';
+}
+
+/** Applies a plan, printing each file (or, on --dry-run, the plan and its diffs); with --json it prints nothing and returns the files. */
+export async function applyAndReport(ops: FileOp[], o: Opts & { dir: string }): Promise<{ written: boolean; files: JsonFile[] }> {
   const dryRun = Boolean(o['dryRun']);
+  const json = Boolean(o['json']);
+  const heads: string[] = [];
   try {
     await applyPlan(ops, {
       dir: o.dir,
       dryRun,
       force: Boolean(o['force']),
-      print: (line) => write(`  ${line.startsWith('    ') ? colorDiff(line) : colorVerb(line)}\n`),
+      print: (line) => {
+        if (!line.startsWith('    ')) heads.push(line);
+        if (!json) write(`  ${line.startsWith('    ') ? colorDiff(line) : colorVerb(line)}\n`);
+      },
     });
   } catch (err) {
     if (err instanceof InterruptedError) cancelled();
     if (err instanceof GeneratorError) throw new UserError(err.message);
     throw err;
   }
+  // describePlan writes one head line per op, in order, starting with its verb.
+  const files = ops.map((op, i): JsonFile => ({ path: op.path, action: dryRun ? (heads[i]?.split(' ')[0] as JsonFile['action']) : op.action }));
+  if (json) return { written: !dryRun, files };
   if (dryRun) {
     write(`\n${color.bold('Dry run')}: nothing was written.\n`);
-    return false;
+    return { written: false, files };
   }
   for (const op of ops) write(`  ${colorVerb(`${op.action === 'create' ? 'create' : 'update'} ${op.path}`)}\n`);
-  return true;
+  return { written: true, files };
+}
+
+/** Prints a `--json` answer: one object, two-space indented, as `status --json` does. */
+export function printJson(value: unknown): void {
+  write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 function colorVerb(line: string): string {

@@ -24,8 +24,16 @@ export interface ServiceConfigInfo {
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
+/** A valid name close to `name` (`My App!` -> `my-app`), offered when `name` is refused. */
+export function suggestName(name: string): string {
+  const words = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const named = /^[a-z]/.test(words) ? words : `app-${words}`.replace(/-+$/, '');
+  return named.slice(0, 63).replace(/-+$/, '');
+}
+
+/** Project, service and backend names become compose services, hostnames and Consul names. */
 export function checkName(kind: string, name: string): void {
-  if (!NAME_PATTERN.test(name)) throw new GeneratorError(`invalid ${kind} name "${name}": use lowercase letters, digits and "-", starting with a letter`);
+  if (!NAME_PATTERN.test(name)) throw new GeneratorError(`invalid ${kind} name "${name}": use lowercase letters, digits and "-", starting with a letter (e.g. "${suggestName(name)}")`);
 }
 
 export function readProject(read: ReadFile): ProjectInfo {

@@ -4,7 +4,7 @@
  * place, keeping comments and formatting, and change nothing when run twice.
  */
 import { basename, resolve } from 'node:path';
-import { applyAndReport, ask, canPrompt, printNextSteps, projectReader, userErrors, type Opts } from '../../generators/cli-support.js';
+import { applyAndReport, ask, canPrompt, printJson, printNextSteps, projectReader, userErrors, type Opts } from '../../generators/cli-support.js';
 import { planAddBackend, planAddService, type AddResult } from '../../generators/plan-add.js';
 import { isVendored, readProject } from '../../generators/project.js';
 import { color } from '../colors.js';
@@ -36,6 +36,7 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
     result = userErrors(() => planAddBackend(read, { name, service: svc }));
     steps = [`docker-compose up -d --build ${svc}`];
     if (result.ops.length === 0) {
+      if (o['json']) return report({ kind, name, dir, dryRun: Boolean(o['dryRun']), files: [], notes: result.notes, nextSteps: [] });
       process.stdout.write(`Nothing to change: ${svc} already watches ${name} (${result.notes.join('; ')}).\n`);
       return 0;
     }
@@ -47,8 +48,16 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
     throw new UserError(`unknown kind "${kind}": use "add backend <name> --service <svc>" or "add service <name> --port <n>"`);
   }
 
-  process.stdout.write(`${o['dryRun'] ? 'Would add' : 'Adding'} ${kind} ${color.bold(name)}\n`);
-  if (!(await applyAndReport(result.ops, { ...o, dir }))) return 0;
+  if (!o['json']) process.stdout.write(`${o['dryRun'] ? 'Would add' : 'Adding'} ${kind} ${color.bold(name)}\n`);
+  const { written, files } = await applyAndReport(result.ops, { ...o, dir });
+  if (o['json']) return report({ kind, name, dir, dryRun: !written, files, notes: result.notes, nextSteps: steps });
+  if (!written) return 0;
   printNextSteps(`Done: ${kind} ${name} added${result.notes.length ? ` (${result.notes.join('; ')})` : ''}.`, steps);
+  return 0;
+}
+
+/** The `--json` answer of `add`, plan or result (docs/cli-json.md). */
+function report(fields: Record<string, unknown>): number {
+  printJson({ command: 'add', ...fields });
   return 0;
 }

@@ -5,8 +5,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { BLUEPRINTS, findBlueprint } from '../../blueprints/index.js';
-import { applyAndReport, ask, canPrompt, printNextSteps, userErrors, type Opts } from '../../generators/cli-support.js';
+import { applyAndReport, ask, canPrompt, printJson, printNextSteps, userErrors, type Opts } from '../../generators/cli-support.js';
 import { planNew } from '../../generators/plan-new.js';
+import { NAME_PATTERN, suggestName } from '../../generators/project.js';
+import { shellQuote } from '../../generators/shell-quote.js';
 import { color } from '../colors.js';
 import { UserError } from '../errors.js';
 import { supervisorSource } from '../supervisor-source.js';
@@ -45,14 +47,25 @@ export async function newCommand(blueprintArg: string | undefined, dirArg: strin
     dir = dir.trim();
   }
   const target = resolve(dir);
-  const project = typeof o['name'] === 'string' ? o['name'] : basename(target);
-  if (/[\r\n]/.test(project)) throw new UserError('--name: the project name must fit on one line');
+  const named = typeof o['name'] === 'string';
+  const project = named ? String(o['name']) : basename(target);
+  if (!NAME_PATTERN.test(project)) throw new UserError(invalidProject(project, named));
   if (isNonEmptyDir(target) && !o['force']) throw new UserError(`${dir} is not empty (use --force to write into it; existing files are kept unless the blueprint has them)`);
 
   const ops = userErrors(() => planNew({ blueprint, project, ...supervisorSource(Boolean(o['vendor'])) }));
-  process.stdout.write(`${o['dryRun'] ? 'Would scaffold' : 'Scaffolding'} ${color.bold(blueprint.name)} in ${color.bold(dir)}\n`);
-  if (!(await applyAndReport(ops, { ...o, dir: target }))) return 0;
   const cd = relative(process.cwd(), target) || '.';
-  printNextSteps(`Done: ${ops.length} files in ${dir}.`, [...(cd === '.' ? [] : [`cd ${cd}`]), ...blueprint.nextSteps, 'cat README.md   # scale and verify']);
+  const nextSteps = [...(cd === '.' ? [] : [`cd ${shellQuote(cd)}`]), ...blueprint.nextSteps, 'cat README.md   # scale and verify'];
+  if (!o['json']) process.stdout.write(`${o['dryRun'] ? 'Would scaffold' : 'Scaffolding'} ${color.bold(blueprint.name)} in ${color.bold(dir)}\n`);
+  const { written, files } = await applyAndReport(ops, { ...o, dir: target });
+  if (o['json']) printJson({ command: 'new', dryRun: !written, blueprint: blueprint.name, project, dir: target, files, nextSteps });
+  else if (written) printNextSteps(`Done: ${ops.length} files in ${dir}.`, nextSteps);
   return 0;
+}
+
+/** Names the valid name to use instead, and how: --name, or a directory of that name. */
+function invalidProject(project: string, named: boolean): string {
+  const valid = suggestName(project);
+  const rule = 'use lowercase letters, digits and "-", starting with a letter';
+  if (named) return `invalid project name ${JSON.stringify(project)}: ${rule} (e.g. --name ${valid})`;
+  return `invalid project name ${JSON.stringify(project)} (the directory's name): ${rule}; pass --name ${valid}, or use a directory named ${valid}`;
 }

@@ -1,22 +1,45 @@
 import { color } from '../colors.js';
 import { ExitError } from '../errors.js';
 
+/** What `validate --json` reports for one file (docs/cli-json.md). */
+export interface ValidatedFile {
+  file: string;
+  valid: boolean;
+  jobs: number;
+  watches: number;
+  warnings: string[];
+  errors: string[];
+}
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 /**
- * `autopilot validate [file]`: loads a config (v3, or 2.x through its translation) exactly as
- * `autopilot run` would and reports every problem at once. Exit 0 when it loads, 2 otherwise.
+ * `autopilot validate [file...]`: loads each config (v3, or 2.x through its translation) exactly
+ * as `autopilot run` would and reports every problem of every file, so one call (or a shell glob)
+ * checks a whole project. Exit 0 when all load, 2 otherwise.
  */
-export async function validateCommand(file: string | undefined, _o: Record<string, unknown>): Promise<number> {
+export async function validateCommand(files: string[], o: Record<string, unknown>): Promise<number> {
   const { ConfigError, loadConfigText, readConfigSource, resolveConfigSource } = await import('../../supervisor/config/index.js');
-  try {
-    const path = resolveConfigSource(file, process.env);
-    const config = loadConfigText(readConfigSource(path), { file: path, env: process.env });
-    for (const w of config.warnings ?? []) process.stderr.write(`${color.yellow('warning')}: ${w}\n`);
-    // One fixed shape (always plural) so scripts can match it.
-    process.stdout.write(`ok: ${path} (${config.jobs.length} jobs, ${config.watches.length} watches)\n`);
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const line of err.errors) process.stderr.write(`${color.red('error')}: ${line}\n`);
-    throw new ExitError(2);
-  }
+  const check = (file: string | undefined): ValidatedFile => {
+    const result: ValidatedFile = { file: file ?? '', valid: false, jobs: 0, watches: 0, warnings: [], errors: [] };
+    try {
+      result.file = resolveConfigSource(file, process.env);
+      const config = loadConfigText(readConfigSource(result.file), { file: result.file, env: process.env });
+      return { ...result, valid: true, jobs: config.jobs.length, watches: config.watches.length, warnings: config.warnings ?? [] };
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return { ...result, errors: err.errors };
+    }
+  };
+  const results = (files.length === 0 ? [undefined] : files).map(check);
+  const valid = results.every((r) => r.valid);
+  if (o['json']) process.stdout.write(`${JSON.stringify({ valid, files: results }, null, 2)}\n`);
+  else
+    for (const r of results) {
+      for (const w of r.warnings) process.stderr.write(`${color.yellow('warning')}: ${w}\n`);
+      for (const e of r.errors) process.stderr.write(`${color.red('error')}: ${e}\n`);
+      if (r.valid) process.stdout.write(`ok: ${r.file} (${count(r.jobs, 'job', 'jobs')}, ${count(r.watches, 'watch', 'watches')})\n`);
+    }
+  if (!valid) throw new ExitError(2);
+  return 0;
 }

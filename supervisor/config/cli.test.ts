@@ -29,7 +29,7 @@ test('validate: a good config prints ok with its counts', () => {
   const p = fixturePath('v3', 'every-field.json5');
   assert.deepEqual(run(['validate', p]), { code: 0, stdout: `ok: ${p} (9 jobs, 2 watches)\n`, stderr: '' });
   const one = file('one.json5', '{consul: "c:8500", jobs: [{name: "a", exec: "a"}], watches: [{name: "db", interval: 1}]}');
-  assert.equal(run(['validate', one]).stdout, `ok: ${one} (1 jobs, 1 watches)\n`);
+  assert.equal(run(['validate', one]).stdout, `ok: ${one} (1 job, 1 watch)\n`);
 });
 
 test('validate: every error is printed, one line each, exit 2', () => {
@@ -57,7 +57,7 @@ test('validate: a missing file, and $CONTAINERPILOT when no file is given', () =
   const missing = join(dir, 'nope.json5');
   assert.deepEqual(run(['validate', missing]), { code: 2, stdout: '', stderr: `error: ${missing}: cannot read config: no such file\n` });
   const p = file('env.json5', '{jobs: [{name: "{{ .NAME }}", exec: "a"}]}');
-  assert.deepEqual(run(['validate'], { CONTAINERPILOT: p, NAME: 'worker' }), { code: 0, stdout: `ok: ${p} (1 jobs, 0 watches)\n`, stderr: '' });
+  assert.deepEqual(run(['validate'], { CONTAINERPILOT: p, NAME: 'worker' }), { code: 0, stdout: `ok: ${p} (1 job, 0 watches)\n`, stderr: '' });
   assert.deepEqual(run(['validate']), { code: 2, stdout: '', stderr: 'error: no config given: pass a file or set CONTAINERPILOT\n' });
 });
 

@@ -4,6 +4,7 @@
  * the way ContainerPilot's decoder is: numbers are accepted where strings are expected and
  * numeric strings where integers are expected.
  */
+import { suggest } from '../../base/suggest.js';
 import { shellOperatorIn, splitExecString } from './argv.js';
 import { describe, parseCpDuration } from './duration.js';
 
@@ -12,7 +13,11 @@ export type Raw = Record<string, unknown>;
 export class Issues {
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    /** The tree is the 3.x translation of a 2.x config (what is normal in 2.x is not warned about). */
+    readonly fromV2 = false,
+  ) {}
   error(path: string, message: string): void {
     this.errors.push(`${this.file}: ${path ? path + ': ' : ''}${message}`);
   }
@@ -145,30 +150,4 @@ export function readExec(iss: Issues, path: string, value: unknown): string[] | 
     return undefined;
   }
   return argv;
-}
-
-/** The closest allowed key within edit distance 2, for "did you mean" hints. */
-function suggest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const a of allowed) {
-    const d = editDistance(key.toLowerCase(), a.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = a;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
