@@ -30,3 +30,18 @@ test('an explicitly empty job name: named after its executable, with a warning',
   assert.deepEqual(c.warnings, [`${F}: jobs[0].name: is empty (an unset variable?): the job is named after its executable, "/bin/app" (ContainerPilot 3.8 refuses a blank name)`]);
   assert.deepEqual(load('{ jobs: [{ exec: "/bin/app" }] }').warnings, [], 'no name at all is the documented default: no warning');
 });
+
+test('a 3.x health block without a check loads (ContainerPilot 3.8 heartbeats it), with a warning', () => {
+  const c = load('{ consul: "c:8500", jobs: [{ name: "web", port: 80, exec: "web", health: { interval: 1, ttl: 5 } }] }');
+  assert.deepEqual(c.jobs[0]?.health?.check, { kind: 'none' });
+  assert.equal(c.jobs[0]?.health?.intervalMs, 1000);
+  assert.equal(c.warnings?.length, 1);
+  assert.match(c.warnings![0]!, /^c\.json5: jobs\[0\] \("web"\)\.health: has no check \("exec", "http" or "tcp"\): as in ContainerPilot 3\.8, the service is heartbeated every interval/);
+});
+
+test('a 2.x service without "health" is always passing, as in 2.x: no check, no warning', () => {
+  const c = load('{ consul: "c:8500", services: [{ name: "web", port: 80, poll: 2, ttl: 5 }] }');
+  assert.deepEqual(c.jobs[0]?.health?.check, { kind: 'none' });
+  assert.equal(c.jobs[0]?.health?.intervalMs, 2000);
+  assert.deepEqual(c.warnings, []);
+});

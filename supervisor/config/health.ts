@@ -13,10 +13,22 @@ export function validateHealth(iss: Issues, path: string, value: unknown, advert
   const o = readObject(iss, path, value, HEALTH_KEYS, { tll: 'ttl' });
   if (!o) return undefined;
   const kinds = (['exec', 'http', 'tcp'] as const).filter((k) => o[k] !== undefined);
-  if (kinds.length !== 1) {
-    iss.error(path, kinds.length ? `has ${kinds.map((k) => `"${k}"`).join(' and ')}; exactly one check is allowed` : 'needs a check: "exec", "http" or "tcp"');
-  }
+  if (kinds.length > 1) iss.error(path, `has ${kinds.map((k) => `"${k}"`).join(' and ')}; exactly one check is allowed`);
   let check: HealthConfig['check'] | undefined;
+  if (kinds.length === 0) {
+    // ContainerPilot 3.8 runs it: an advertised job is heartbeated every interval (as its
+    // telemetry service is), so Consul always sees it passing. A 2.x service without `health`
+    // was always passing too, so its translation is not warned about.
+    check = { kind: 'none' };
+    if (!iss.fromV2) {
+      iss.warn(
+        path,
+        advertised
+          ? 'has no check ("exec", "http" or "tcp"): as in ContainerPilot 3.8, the service is heartbeated every interval, so Consul always sees it passing, and the job emits no healthy or unhealthy events'
+          : 'has no check ("exec", "http" or "tcp"): nothing is checked (ContainerPilot 3.8 accepts this too)',
+      );
+    }
+  }
   if (o['exec'] !== undefined) {
     const exec = readExec(iss, child(path, 'exec'), o['exec']);
     if (exec) check = { kind: 'exec', exec };

@@ -65,7 +65,7 @@ export function loadConfigTree(tree: unknown, opts: LoadOptions & { warnings?: s
   const v2 = isV2Config(tree);
   if (opts.command?.length) tree = withCommand(tree as Raw, opts.command, opts.file, v2);
   if (v2) v3 = translateConfigTree(tree as Raw, opts.file).tree;
-  const iss = new Issues(opts.file);
+  const iss = new Issues(opts.file, v2);
   iss.warnings.push(...(opts.warnings ?? []));
   const config = validateConfig(iss, v3, opts.env);
   if (!config) {

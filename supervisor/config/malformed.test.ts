@@ -59,7 +59,7 @@ const cases: Array<[string, string, string[]]> = [
   ['health without interval', '{consul: "c:8500", jobs: [{name: "web", port: 80, health: {exec: "c", ttl: 5}}]}', [`${F}: jobs[0] ("web").health.interval: is required (seconds between checks) when the job has a port`]],
   ['health interval zero', svc('').replace('interval: 5', 'interval: 0'), [`${F}: jobs[0] ("web").health.interval: must be >= 1, got 0`]],
   ['health interval as duration string', svc('').replace('interval: 5', 'interval: "5s"'), [`${F}: jobs[0] ("web").health.interval: expected an integer, got the string "5s"`]],
-  ['health without check', '{consul: "c:8500", jobs: [{name: "web", port: 80, health: {interval: 1, ttl: 2}}]}', [`${F}: jobs[0] ("web").health: needs a check: "exec", "http" or "tcp"`]],
+  // (a health block without a check loads, as in ContainerPilot 3.8: accepts.test.ts)
   ['health with two checks', '{consul: "c:8500", jobs: [{name: "web", port: 80, health: {exec: "c", http: "http://127.0.0.1/", interval: 1, ttl: 2}}]}', [`${F}: jobs[0] ("web").health: has "exec" and "http"; exactly one check is allowed`]],
   ['health http not a URL', '{consul: "c:8500", jobs: [{name: "web", port: 80, health: {http: "localhost/health", interval: 1, ttl: 2}}]}', [`${F}: jobs[0] ("web").health.http: "localhost/health" is not an http:// or https:// URL`]],
   ['health tcp without port', '{consul: "c:8500", jobs: [{name: "web", port: 80, health: {tcp: "127.0.0.1", interval: 1, ttl: 2}}]}', [`${F}: jobs[0] ("web").health.tcp: "127.0.0.1" is not "host:port"`]],

@@ -88,8 +88,17 @@ export interface HealthTcp {
   port: number;
 }
 
+/**
+ * A `health` block without `exec` (ContainerPilot 3.8 accepts it; 2.x services without
+ * `health` translate to it): nothing runs; an advertised job is heartbeated every interval, so
+ * Consul always sees it passing, and no `healthy`/`unhealthy` event is published.
+ */
+export interface HealthNone {
+  kind: 'none';
+}
+
 export interface HealthConfig {
-  check: HealthExec | HealthHttp | HealthTcp;
+  check: HealthExec | HealthHttp | HealthTcp | HealthNone;
   /** Period between checks (`health.interval` seconds; 5 s when a job without a port gives none). */
   intervalMs: number;
   /** TTL of the Consul check; required when the job has a port, 0 when not given on a job without one. */

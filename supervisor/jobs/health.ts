@@ -34,6 +34,8 @@ export async function runCheck(check: HealthConfig['check'], opts: CheckOptions)
       return httpCheck(check.url, opts.timeoutMs);
     case 'tcp':
       return tcpCheck(check.host, check.port, opts.timeoutMs);
+    case 'none':
+      return { passed: true };
   }
 }
 

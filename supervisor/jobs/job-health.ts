@@ -38,6 +38,12 @@ export class HealthLoop {
     const job = this.job;
     if (this.inFlight || this.stopped) return;
     if (job.status === 'idle' || job.status === 'maintenance' || job.status === 'completed') return;
+    if (this.health.check.kind === 'none') {
+      // No check (ContainerPilot 3.8's "non-checked but advertised" service): a heartbeat
+      // every interval, no check events, no health status change.
+      job.ctx.hooks?.onHealthCheck?.(job, true);
+      return;
+    }
     this.inFlight = true;
     const name = `check.${job.name}`;
     const raw = this.health.logging?.raw === true;
