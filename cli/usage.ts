@@ -21,7 +21,8 @@ const didYouMean = (typed: string, candidates: readonly string[]) => {
 
 /** `help`, `help <command>` and `help add <kind>` become the `--help` of what they name. */
 export function helpArgv(argv: readonly string[], commands: readonly string[]): string[] {
-  if (argv[0] !== 'help') return [...argv];
+  // `help --help` is the help of `help` itself: cac shows it.
+  if (argv[0] !== 'help' || argv[1]?.startsWith('-')) return [...argv];
   const topic = argv.slice(1);
   if (topic.length === 0) return ['--help'];
   if (!commands.includes(topic[0]!)) throw unknownCommand(topic[0]!, commands);
@@ -33,9 +34,9 @@ export function unknownCommand(typed: string, commands: readonly string[]): User
   return new UserError(`unknown command "${typed}"${didYouMean(typed, commands)}; see autopilot --help`);
 }
 
-function unknownOption(typed: string, known: readonly string[], command: string): UserError {
-  const where = command ? ` for "autopilot ${command}"` : '';
-  return new UserError(`unknown option "${typed}"${where}${didYouMean(typed, known)}; see autopilot ${command ? `${command} ` : ''}--help`);
+function unknownOption(typed: string, known: readonly string[], topic: string): UserError {
+  const where = topic ? ` for "autopilot ${topic}"` : '';
+  return new UserError(`unknown option "${typed}"${where}${didYouMean(typed, known)}; see autopilot ${topic ? `${topic} ` : ''}--help`);
 }
 
 /** What each command's required arguments are, with an example that supplies them. */
@@ -62,7 +63,7 @@ export function usageError(err: unknown, cli: CAC, args: readonly string[]): unk
   if (unknown) {
     const typed = unknown[1]!.length > 1 ? `--${kebab(unknown[1]!)}` : `-${unknown[1]}`;
     const known = [...(cli.matchedCommand?.options ?? []), ...cli.globalCommand.options].flatMap((o) => o.rawName.split(/[ ,]+/).filter((w) => w.startsWith('-')));
-    return unknownOption(typed, known, command);
+    return unknownOption(typed, known, topic);
   }
   if (err.message.startsWith('missing required args')) return new UserError(`${MISSING[command]?.(args) ?? `${command}: missing an argument`}; ${help}`);
   const noValue = /^option `(-{1,2}[\w-]+)[^`]*` value is missing$/.exec(err.message);
