@@ -10,7 +10,7 @@ import { ConfigError } from './errors.js';
 import { Issues, type Raw } from './fields.js';
 import type { Config } from './model.js';
 import { parseJson5 } from './parse.js';
-import { isV2Config, translateV2, type Translation } from './v2.js';
+import { isV2Config, originalPath, translateV2, type Translation } from './v2.js';
 import { validateConfig } from './validate.js';
 
 export { ConfigError };
@@ -64,15 +64,29 @@ export function loadConfigTree(tree: unknown, opts: LoadOptions & { warnings?: s
   let v3: unknown = tree;
   const v2 = isV2Config(tree);
   if (opts.command?.length) tree = withCommand(tree as Raw, opts.command, opts.file, v2);
-  if (v2) v3 = translateConfigTree(tree as Raw, opts.file).tree;
+  const translation = v2 ? translateConfigTree(tree as Raw, opts.file) : undefined;
+  if (translation) v3 = translation.tree;
   const iss = new Issues(opts.file, v2);
   iss.warnings.push(...(opts.warnings ?? []));
   const config = validateConfig(iss, v3, opts.env);
   if (!config) {
-    const note = v2 ? ' (in the 3.x translation of this 2.x config; `autopilot migrate` shows it)' : '';
-    throw new ConfigError(iss.errors.map((e) => e + note));
+    throw new ConfigError(translation ? iss.errors.map((e) => inUserTerms(e, opts.file, translation)) : iss.errors);
   }
   return config;
+}
+
+/**
+ * An error found in the 3.x translation of a 2.x config, naming the field the user wrote
+ * (`services[1].name`, `backends[0].poll`) where there is one; otherwise said to be in the
+ * translation, which `autopilot migrate` shows.
+ */
+function inUserTerms(error: string, file: string, translation: Translation): string {
+  const prefix = `${file}: `;
+  const body = error.startsWith(prefix) ? error.slice(prefix.length) : undefined;
+  const at = body?.indexOf(': ') ?? -1;
+  const mapped = body && at > 0 ? originalPath(translation.origins, body.slice(0, at)) : undefined;
+  if (mapped !== undefined) return `${prefix}${mapped}${body!.slice(at)}`;
+  return `${error} (in the 3.x translation of this 2.x config; \`autopilot migrate\` shows it)`;
 }
 
 /** A 2.x tree with the command given after `--` as its "command" (a 3.x config takes none). */

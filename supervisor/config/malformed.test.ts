@@ -105,7 +105,15 @@ const cases: Array<[string, string, string[]]> = [
   ['v2 etcd', '{etcd: {endpoints: ["http://127.0.0.1:4001"]}, services: []}', [`${F}: etcd: the etcd discovery backend of ContainerPilot 2.x is not supported; use "consul"`]],
   ['v2 mixed with v3', '{services: [], jobs: []}', [`${F}: mixes ContainerPilot 2.x keys (services) with 3.x keys (jobs); use one format`]],
   ['v2 unknown service key', '{consul: "c:8500", services: [{name: "app", port: 80, health: "c", poll: 1, ttl: 2, check: "x"}]}', [`${F}: services[0] ("app").check: unknown key; expected one of name, port, health, poll, ttl, timeout, interfaces, tags, consul, initial_status`]],
-  ['v2 service without ttl', '{consul: "c:8500", services: [{name: "app", port: 80, health: "c", poll: 1}]}', [`${F}: jobs[0] ("app").health.ttl: is required (seconds a passing check stays valid in Consul) when the job has a port (in the 3.x translation of this 2.x config; \`autopilot migrate\` shows it)`]],
+  // Errors in a 2.x config name the user's own fields, not the 3.x translation's.
+  ['v2 service without ttl', '{consul: "c:8500", services: [{name: "app", port: 80, health: "c", poll: 1}]}', [`${F}: services[0] ("app").ttl: is required (seconds a passing check stays valid in Consul) when the job has a port`]],
+  ['v2 second service with an empty name', '{consul: "c:8500", services: [{name: "web", port: 80, poll: 1, ttl: 5}, {name: "", port: 81, health: "c", poll: 1, ttl: 5}]}', [
+    `${F}: services[1].name: is required (a job without "exec" needs a name)`,
+    `${F}: services[1].name: "" must start with a lower-case letter and contain only letters, digits and "-" (at least 2 characters), as Consul service names require`,
+  ]],
+  ['v2 service poll 0', '{consul: "c:8500", services: [{name: "web", port: 80, health: "c", poll: 0, ttl: 5}]}', [`${F}: services[0] ("web").poll: must be >= 1, got 0`]],
+  ['v2 backend poll not a number', '{consul: "c:8500", backends: [{name: "db", poll: "x", onChange: "c"}]}', [`${F}: backends[0] ("db").poll: expected an integer, got the string "x"`]],
+  ['v2 task frequency too small', '{tasks: [{name: "t", command: "c", frequency: "1ns"}]}', [`${F}: tasks[0] ("t").frequency: "1ns" cannot be less than 1ms`]],
   ['v2 backend without poll', '{consul: "c:8500", backends: [{name: "db", onChange: "x"}]}', [`${F}: backends[0] ("db").poll: is required`]],
 ];
 

@@ -69,7 +69,7 @@ test('migrate refuses a config that is already 3.x', () => {
 test('migrate reports the problems of the 2.x file instead of writing a broken one', () => {
   assert.throws(
     () => migrateText('{"services": [{"name": "app", "port": 80, "health": "c", "poll": 1, "ttl": 2}]}', { file: 'old.json', env }),
-    (e: unknown) => e instanceof ConfigError && /^old\.json: jobs\[0\] \("app"\)\.port: a job with a port is advertised in Consul, but the config has no top-level "consul"/.test(e.message),
+    (e: unknown) => e instanceof ConfigError && /^old\.json: services\[0\] \("app"\)\.port: a job with a port is advertised in Consul, but the config has no top-level "consul"/.test(e.message),
   );
 });
 

@@ -17,6 +17,33 @@ export interface Translation {
   tree: Raw;
   /** Comments keyed by the v3 path they describe ("" for the whole file, "jobs[2]", "watches[0]", "telemetry"). */
   notes: Map<string, string[]>;
+  /**
+   * Where each translated job or watch came from: "jobs[1]" -> the user's 2.x paths, keyed by
+   * the v3 path below it ("" for the job itself, ".name", ".health.interval"...), so an error
+   * in the translation can name the field the user wrote (`services[1].name`, `...poll`).
+   */
+  origins: Map<string, Record<string, string>>;
+}
+
+/** The v3 fields of a job translated from a 2.x service, and the service's keys they came from. */
+const SERVICE_FIELDS: Record<string, string> = {
+  '.name': 'name', '.port': 'port', '.initial_status': 'initial_status', '.interfaces': 'interfaces', '.tags': 'tags', '.consul': 'consul',
+  '.health': '', '.health.exec': 'health', '.health.interval': 'poll', '.health.ttl': 'ttl', '.health.timeout': 'timeout',
+};
+
+/** The user's path for a v3 path (`jobs[1] ("x").health.interval`), or undefined when it has no 2.x counterpart. */
+export function originalPath(origins: Translation['origins'], v3: string): string | undefined {
+  const m = /^((?:jobs|watches)\[\d+\])(?: \("(?:[^"\\]|\\.)*"\))?(.*)$/.exec(v3);
+  if (!m) return undefined;
+  const fields = origins.get(m[1]!);
+  if (!fields) return undefined;
+  let rest = m[2]!;
+  if (fields[rest] !== undefined) return fields[rest];
+  // `.interfaces[0]`, `.tags[2]`: below a field kept under the same name.
+  const base = Object.keys(fields).filter((k) => k !== '' && rest.startsWith(k) && /^[.[]/.test(rest.slice(k.length))).sort((a, b) => b.length - a.length)[0];
+  if (base === undefined) return undefined;
+  rest = rest.slice(base.length);
+  return fields[base] + rest;
 }
 
 /** A 2.x config has 2.x-only top-level keys, or telemetry sensors. */
@@ -43,6 +70,12 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
   if (!top) return undefined;
   const out: Raw = {};
   const notes = new Map<string, string[]>();
+  const origins = new Map<string, Record<string, string>>();
+  const fieldsOf = (path: string, map: Record<string, string>) => {
+    const out: Record<string, string> = { '': path };
+    for (const [v3, v2] of Object.entries(map)) out[v3] = v2 === '' ? path : v2.startsWith('/') ? v2.slice(1) : child(path, v2);
+    return out;
+  };
   const jobs: Raw[] = [];
   const jobNotes: string[][] = [];
   const watches: Raw[] = [];
@@ -87,6 +120,7 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
     }
     Object.assign(job, afterPreStart());
     main ??= job;
+    origins.set(`jobs[${jobs.length}]`, fieldsOf(path, { ...SERVICE_FIELDS, ...(job['exec'] !== undefined ? { '.exec': '/command' } : {}) }));
     addJob(job, note);
   });
   if (!main && top['command'] !== undefined) {
@@ -100,6 +134,7 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
     const job: Raw = { name: unique(nameOr(c['name'], c['command'], 'coprocess')), exec: c['command'] };
     if (c['command'] === undefined) iss.error(child(path, 'command'), 'is required');
     if (c['restarts'] !== undefined) job['restarts'] = c['restarts'];
+    origins.set(`jobs[${jobs.length}]`, fieldsOf(path, { '.name': 'name', '.exec': 'command', '.restarts': 'restarts' }));
     addJob(Object.assign(job, afterPreStart()), [`from ${path}`]);
   });
 
@@ -111,6 +146,7 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
     if (t['frequency'] === undefined) iss.error(child(path, 'frequency'), 'is required');
     const job: Raw = { name: unique(nameOr(t['name'], t['command'], 'task')), exec: t['command'], when: { interval: t['frequency'] } };
     if (t['timeout'] !== undefined) job['timeout'] = t['timeout'];
+    origins.set(`jobs[${jobs.length}]`, fieldsOf(path, { '.name': 'name', '.exec': 'command', '.when.interval': 'frequency', '.timeout': 'timeout' }));
     addJob(job, [`from ${path}: "frequency" became "when.interval"${preStart ? ' (it no longer waits for preStart)' : ''}`]);
   });
 
@@ -122,6 +158,7 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
     if (b['poll'] === undefined) iss.error(child(path, 'poll'), 'is required');
     for (const k of ['tag', 'dc']) if (b[k] !== undefined) watch[k] = b[k];
     notes.set(`watches[${watches.length}]`, [`from ${path}: "poll" became "interval"`]);
+    origins.set(`watches[${watches.length}]`, fieldsOf(path, { '.name': 'name', '.interval': 'poll', '.tag': 'tag', '.dc': 'dc' }));
     watches.push(watch);
     if (b['onChange'] !== undefined) {
       const job: Raw = { name: unique(`onChange-${String(b['name'])}`), exec: b['onChange'], when: { source: `watch.${String(b['name'])}`, each: 'changed' } };
@@ -168,7 +205,7 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
   out['jobs'] = jobs;
   if (watches.length) out['watches'] = watches;
   if (telemetry) out['telemetry'] = telemetry;
-  return iss.errors.length ? undefined : { tree: out, notes };
+  return iss.errors.length ? undefined : { tree: out, notes, origins };
 }
 
 function list(iss: Issues, path: string, value: unknown): unknown[] {
@@ -180,7 +217,7 @@ function list(iss: Issues, path: string, value: unknown): unknown[] {
 
 function label(path: string, i: number, raw: unknown): string {
   const name = raw && typeof raw === 'object' ? (raw as Raw)['name'] : undefined;
-  return typeof name === 'string' ? `${path}[${i}] (${JSON.stringify(name)})` : `${path}[${i}]`;
+  return typeof name === 'string' && name !== '' ? `${path}[${i}] (${JSON.stringify(name)})` : `${path}[${i}]`;
 }
 
 /** A 2.x coprocess or task without a name is named after its executable. */
