@@ -82,7 +82,8 @@ test('new refuses a non-empty directory unless --force, which keeps unrelated fi
 test('new: missing or unknown blueprint and a file in the way are one-line errors', (t) => {
   const cwd = tempDir(t);
   assertOneLineError(runCli(['new'], { cwd }), /which blueprint\? .*hello-world, todo-api/);
-  assertOneLineError(runCli(['new', 'nope', 'x', '--yes'], { cwd }), /unknown blueprint "nope" \(blueprints: hello-world, todo-api\)/);
+  assertOneLineError(runCli(['new', 'nope', 'x', '--yes'], { cwd }), /unknown blueprint "nope"; blueprints: hello-world, todo-api/);
+  assertOneLineError(runCli(['new', 'helo-world', 'x', '--yes'], { cwd }), /unknown blueprint "helo-world" \(did you mean "hello-world"\?\); blueprints: hello-world, todo-api/);
   writeFileSync(join(cwd, 'afile'), '');
   assertOneLineError(runCli(['new', 'hello-world', 'afile', '--yes'], { cwd }), /afile exists and is not a directory/);
   assert.deepEqual(readTree(cwd), { afile: '' });
@@ -122,6 +123,7 @@ test('add backend, twice, add service, and their mistakes, in a generated projec
   assertOneLineError(runCli(['add', 'backend', 'db', '--service', 'nope'], { cwd: app }), /unknown service "nope"/);
   assertOneLineError(runCli(['add', 'backend', 'db'], { cwd: app }), /--service is required/);
   assertOneLineError(runCli(['add', 'thing', 'x'], { cwd: app }), /unknown kind "thing"/);
+  assertOneLineError(runCli(['add', 'servce', 'x'], { cwd: app }), /unknown kind "servce" \(did you mean "service"\?\)/);
   assertOneLineError(runCli(['add', 'backend', 'db', '--service', 'hello'], { cwd }), /no docker-compose\.yml here/);
   assert.deepEqual(readTree(app), { ...afterService, 'shop/index.js': '// mine\n' });
   const forced = runCli(['add', 'service', 'shop', '--port', '3009', '--force'], { cwd: app });

@@ -4,6 +4,7 @@
  * place, keeping comments and formatting, and change nothing when run twice.
  */
 import { basename, resolve } from 'node:path';
+import { suggest } from '../../base/suggest.js';
 import { applyAndReport, ask, canPrompt, printJson, printNextSteps, projectReader, userErrors, type Opts } from '../../generators/cli-support.js';
 import { planAddBackend, planAddService, type AddResult } from '../../generators/plan-add.js';
 import { isVendored, readProject } from '../../generators/project.js';
@@ -45,7 +46,8 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
     result = userErrors(() => planAddService(read, { name, port, ...supervisorSource(Boolean(o['vendor']) || isVendored(read)), project: basename(dir) }));
     steps = [`docker-compose up -d --build ${name}`, `${npxCommand(VERSION)} add backend ${name} --service nginx   # route /${name} through nginx`];
   } else {
-    throw new UserError(`unknown kind "${kind}": use "add backend <name> --service <svc>" or "add service <name> --port <n>"`);
+    const near = suggest(kind, ['backend', 'service']);
+    throw new UserError(`unknown kind "${kind}"${near ? ` (did you mean "${near}"?)` : ''}: use "add backend <name> --service <svc>" or "add service <name> --port <n>"`);
   }
 
   if (!o['json']) process.stdout.write(`${o['dryRun'] ? 'Would add' : 'Adding'} ${kind} ${color.bold(name)}\n`);

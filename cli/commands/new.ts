@@ -4,6 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
+import { suggest } from '../../base/suggest.js';
 import { BLUEPRINTS, findBlueprint } from '../../blueprints/index.js';
 import { applyAndReport, ask, canPrompt, printJson, printNextSteps, userErrors, type Opts } from '../../generators/cli-support.js';
 import { planNew } from '../../generators/plan-new.js';
@@ -37,12 +38,15 @@ export async function newCommand(blueprintArg: string | undefined, dirArg: strin
     });
   }
   const blueprint = findBlueprint(blueprintName);
-  if (!blueprint) throw new UserError(`unknown blueprint "${blueprintName}" (blueprints: ${names()})`);
+  if (!blueprint) {
+    const near = suggest(blueprintName, BLUEPRINTS.map((b) => b.name));
+    throw new UserError(`unknown blueprint "${blueprintName}"${near ? ` (did you mean "${near}"?)` : ''}; blueprints: ${names()}`);
+  }
 
   let dir = dirArg;
   if (dir === undefined) {
     dir = interactive
-      ? await ask<string>({ type: 'text', message: 'Project directory', initial: blueprint.name, validate: (v: string) => (v.trim() ? true : 'a directory name, please') })
+      ? await ask<string>({ type: 'text', message: 'Project directory', initial: blueprint.name, validate: (v: string) => validDirAnswer(v, typeof o['name'] === 'string') })
       : blueprint.name;
     dir = dir.trim();
   }
@@ -60,6 +64,13 @@ export async function newCommand(blueprintArg: string | undefined, dirArg: strin
   if (o['json']) printJson({ command: 'new', dryRun: !written, blueprint: blueprint.name, project, dir: target, files, nextSteps });
   else if (written) printNextSteps(`Done: ${ops.length} files in ${dir}.`, nextSteps);
   return 0;
+}
+
+/** The prompt's check: a directory whose name can be the project's (unless --name gives one). */
+function validDirAnswer(answer: string, named: boolean): true | string {
+  if (!answer.trim()) return 'a directory name, please';
+  const name = basename(resolve(answer.trim()));
+  return named || NAME_PATTERN.test(name) ? true : `lowercase letters, digits and "-", starting with a letter, e.g. ${suggestName(name)}`;
 }
 
 /** Names the valid name to use instead, and how: --name, or a directory of that name. */
