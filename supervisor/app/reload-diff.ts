@@ -11,22 +11,30 @@ export interface JobDiff {
 }
 
 export function diffJobs(current: readonly JobConfig[], next: readonly JobConfig[]): JobDiff {
-  const before = new Map(current.map((j) => [j.name, stableJson(j)]));
+  // Jobs are compared by name; the jobs sharing a name (ContainerPilot runs duplicates) are
+  // kept, or stopped and started, together.
+  const before = byName(current);
+  const after = byName(next);
   const stop: string[] = [];
   const start: JobConfig[] = [];
   const keep: string[] = [];
-  const nextNames = new Set(next.map((j) => j.name));
-  for (const j of current) if (!nextNames.has(j.name)) stop.push(j.name);
-  for (const j of next) {
-    const prev = before.get(j.name);
-    if (prev === undefined) start.push(j);
-    else if (prev === stableJson(j)) keep.push(j.name);
+  for (const name of before.keys()) if (!after.has(name)) stop.push(name);
+  for (const [name, group] of after) {
+    const prev = before.get(name);
+    if (prev === undefined) start.push(...group);
+    else if (stableJson(prev) === stableJson(group)) keep.push(name);
     else {
-      stop.push(j.name);
-      start.push(j);
+      stop.push(name);
+      start.push(...group);
     }
   }
   return { stop, start, keep };
+}
+
+function byName(jobs: readonly JobConfig[]): Map<string, JobConfig[]> {
+  const m = new Map<string, JobConfig[]>();
+  for (const j of jobs) m.set(j.name, [...(m.get(j.name) ?? []), j]);
+  return m;
 }
 
 /** JSON with sorted object keys, so key order never counts as a change. */

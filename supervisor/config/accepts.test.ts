@@ -45,3 +45,10 @@ test('a 2.x service without "health" is always passing, as in 2.x: no check, no 
   assert.equal(c.jobs[0]?.health?.intervalMs, 2000);
   assert.deepEqual(c.warnings, []);
 });
+
+test('duplicate job names load, both jobs kept in order, with a warning (ContainerPilot 3.8 runs both)', () => {
+  const c = load('{ jobs: [{ name: "a", exec: "one" }, { name: "a", exec: "two" }] }');
+  assert.deepEqual(c.jobs.map((j) => [j.name, j.exec]), [['a', ['one']], ['a', ['two']]]);
+  assert.equal(c.warnings?.length, 1);
+  assert.match(c.warnings![0]!, /^c\.json5: jobs\[1\] \("a"\)\.name: duplicate job name "a" \(also jobs\[0\]\): both run, as in ContainerPilot/);
+});

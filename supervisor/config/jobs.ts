@@ -32,7 +32,9 @@ export function validateJobs(iss: Issues, value: unknown, hasConsul: boolean): J
     const job = validateJob(iss, path, raw, hasConsul);
     if (!job) return;
     const prev = seen.get(job.name);
-    if (prev !== undefined) iss.error(child(path, 'name'), `duplicate job name ${JSON.stringify(job.name)} (also jobs[${prev}])`);
+    // ContainerPilot runs both; their events share one source, so a `when` on this name fires
+    // for either (and ContainerPilot even takes one's exit for the other's).
+    if (prev !== undefined) iss.warn(child(path, 'name'), `duplicate job name ${JSON.stringify(job.name)} (also jobs[${prev}]): both run, as in ContainerPilot, but their events share the source ${JSON.stringify(job.name)}, so a job waiting on it starts on either's; and with a port, both register the service ID ${JSON.stringify(`${job.name}-<hostname>`)}`);
     else seen.set(job.name, i);
     jobs.push(job);
   });

@@ -27,7 +27,7 @@ const cases: Array<[string, string, string[]]> = [
   ['exec only spaces (split as ContainerPilot does, nothing is left)', `{jobs: [{name: "app", exec: "  \\t "}]}`, [`${F}: jobs[0] ("app").exec: must name a command (got an empty command)`]],
   ['exec wrong type', `{jobs: [{name: "app", exec: 42}]}`, [`${F}: jobs[0] ("app").exec: expected a command string or an array of strings, got number 42`]],
   ['exec array element object', `{jobs: [{name: "app", exec: ["a", {}]}]}`, [`${F}: jobs[0] ("app").exec[1]: expected a string, got an object`]],
-  ['duplicate job names', '{jobs: [{name: "a", exec: "a"}, {name: "a", exec: "b"}]}', [`${F}: jobs[1] ("a").name: duplicate job name "a" (also jobs[0])`]],
+  // (duplicate job names load with a warning, as ContainerPilot runs them: accepts.test.ts)
   ['once and each', job('when: {source: "db", once: "healthy", each: "healthy"}'), [`${F}: jobs[0] ("app").when: "once" and "each" are exclusive`]],
   ['interval with source', job('when: {interval: "5s", source: "db"}'), [`${F}: jobs[0] ("app").when: "interval" cannot be combined with "source" (an interval job runs on a timer)`]],
   ['interval with once', job('when: {interval: "5s", once: "startup"}'), [`${F}: jobs[0] ("app").when: "interval" cannot be combined with "once" (an interval job runs on a timer)`]],

@@ -20,7 +20,8 @@ export interface JobSetOptions {
 }
 
 export class JobSet {
-  private readonly jobs = new Map<string, Job>();
+  /** In config order. Names may repeat (ContainerPilot runs two jobs of one name; so do we). */
+  private jobs: Job[] = [];
   private shuttingDown = false;
   private sweepQueued = false;
   private allDoneWaiters: Array<() => void> = [];
@@ -33,10 +34,14 @@ export class JobSet {
   }
 
   list(): Job[] {
-    return [...this.jobs.values()];
+    return [...this.jobs];
   }
+  /** The first job of that name (the config's first, where names repeat). */
   get(name: string): Job | undefined {
-    return this.jobs.get(name);
+    return this.jobs.find((j) => j.name === name);
+  }
+  private named(name: string): Job[] {
+    return this.jobs.filter((j) => j.name === name);
   }
   configs(): JobConfig[] {
     return this.list().map((j) => j.config);
@@ -45,21 +50,20 @@ export class JobSet {
   /** Creates and subscribes jobs (call before publishing `startup`). */
   add(configs: readonly JobConfig[]): Job[] {
     const created = configs.map((c) => new Job(c, this.contextFor(c)));
-    for (const job of created) this.jobs.set(job.name, job);
+    this.jobs.push(...created);
     for (const job of created) job.start();
     return created;
   }
 
-  /** Stops and forgets a job (reload removed or changed it). */
+  /** Stops and forgets the jobs of that name (reload removed or changed them). */
   async remove(name: string): Promise<void> {
-    const job = this.jobs.get(name);
-    if (!job) return;
-    await job.stop();
-    if (this.jobs.get(name) === job) this.jobs.delete(name);
+    const jobs = this.named(name);
+    await Promise.all(jobs.map((j) => j.stop()));
+    this.jobs = this.jobs.filter((j) => !jobs.includes(j));
   }
 
   allComplete(): boolean {
-    return this.jobs.size > 0 && this.list().every((j) => j.phase === 'complete');
+    return this.jobs.length > 0 && this.jobs.every((j) => j.phase === 'complete');
   }
 
   /** Resolves once every job has completed (never, for an empty set: nothing would end it). */
@@ -82,12 +86,9 @@ export class JobSet {
       killGraceMs,
       stopSignal,
       hooks: this.opts.hooksFor?.(config),
-      isComplete: (name) => {
-        const j = this.jobs.get(name);
-        return !j || j.phase === 'complete';
-      },
+      isComplete: (name) => this.named(name).every((j) => j.phase === 'complete'),
       stoppingHooks: (name) => stoppingHooksOf(name, this.configs()),
-      stopJob: (name) => void this.jobs.get(name)?.stop(),
+      stopJob: (name) => this.named(name).forEach((j) => void j.stop()),
       onComplete: () => this.onJobComplete(),
     };
   }
@@ -112,7 +113,7 @@ export class JobSet {
       for (const job of this.list()) {
         const w = job.config.when;
         if (w.kind !== 'event' || !isStopHook(w) || !job.isDormant) continue;
-        if (w.sources.every((s) => { const src = this.jobs.get(s); return !src || src.phase === 'complete'; })) {
+        if (w.sources.every((s) => this.named(s).every((src) => src.phase === 'complete'))) {
           this.opts.log.debug(`${job.name}: ${w.sources.join(', ')} completed without triggering it; completing`);
           void job.stop();
         }
