@@ -15,9 +15,12 @@ export type Opts = Record<string, unknown>;
 
 const write = (s: string) => process.stdout.write(s);
 
-/** Prompts only when a person can answer: `--yes`, or stdin/stdout not a terminal, means never. */
+/**
+ * Prompts only when a person can answer: `--yes`, or stdin/stdout not a terminal, means never;
+ * so does `--json`, whose stdout is for a program (a prompt there would break the JSON).
+ */
 export function canPrompt(o: Opts): boolean {
-  return !o['yes'] && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
+  return !o['yes'] && !o['json'] && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
 }
 
 function cancelled(): never {
