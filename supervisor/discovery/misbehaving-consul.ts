@@ -43,6 +43,16 @@ export class MisbehavingConsul {
     return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** When the first request arrived (ms epoch): a window measured from it leaves out start-up. */
+  async firstRequest(timeoutMs = 20_000): Promise<number> {
+    const end = Date.now() + timeoutMs;
+    while (this.requests.length === 0) {
+      if (Date.now() > end) throw new Error(`no request within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.requests[0]!.at;
+  }
+
   /** Requests that arrived at or after `since` (ms epoch). */
   countSince(since: number): number {
     return this.requests.filter((r) => r.at >= since).length;

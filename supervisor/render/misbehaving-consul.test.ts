@@ -23,8 +23,9 @@ async function renderAgainst(mode: Misbehaviour): Promise<{ requests: number; st
   // The renderer's log lines (stdout or stderr, as the runtime's logger writes them).
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.on('data', (d: Buffer) => (stderr += d.toString()));
-  const start = Date.now();
-  await new Promise((r) => setTimeout(r, WINDOW_MS));
+  // The window starts at the first query, so a slow start (busy CI) does not shorten it.
+  const start = await server.firstRequest();
+  await new Promise((r) => setTimeout(r, start + WINDOW_MS - Date.now()));
   const requests = server.countSince(start);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('close', r));

@@ -28,9 +28,9 @@ async function watchFor(mode: Misbehaviour, kind: 'service' | 'kv'): Promise<Out
   const events: SupervisorEvent[] = [];
   const target = kind === 'service' ? { kind: 'service' as const, service: 'web' } : { kind: 'kv' as const, key: 'app/flag', prefix: false };
   const watch = new Watch({ name: 'web', target, intervalMs: INTERVAL_MS }, { client, bus: { publish: (e) => events.push(e) }, log: { debug: () => {}, info: push('info'), warn: push('warn'), error: push('error') }, waitMs: 2_000 });
-  const start = Date.now();
   watch.start();
-  await sleep(WINDOW_MS);
+  const start = await server.firstRequest();
+  await sleep(start + WINDOW_MS - Date.now());
   await watch.stop();
   client.close();
   await server.close();
