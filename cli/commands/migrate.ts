@@ -3,6 +3,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { color } from '../colors.js';
 import { ExitError, UserError } from '../errors.js';
+import { countJobsAndWatches } from './validate.js';
 
 /**
  * `autopilot migrate <v2.json> [-o out.json5] [--force]`: writes the ContainerPilot 3.x
@@ -29,7 +30,7 @@ export async function migrateCommand(file: string, o: Record<string, unknown>): 
     return 0;
   }
   writeAtomically(out, result.text);
-  process.stderr.write(`wrote ${out} (${result.jobs} jobs, ${result.watches} watches)\n`);
+  process.stderr.write(`wrote ${out} (${countJobsAndWatches(result.jobs, result.watches)})\n`);
   return 0;
 }
 

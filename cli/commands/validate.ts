@@ -11,6 +11,8 @@ export interface ValidatedFile {
   errors: string[];
 }
 
+/** `1 job, 2 watches`: how validate and migrate count a config. */
+export const countJobsAndWatches = (jobs: number, watches: number): string => `${count(jobs, 'job', 'jobs')}, ${count(watches, 'watch', 'watches')}`;
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -38,7 +40,7 @@ export async function validateCommand(files: string[], o: Record<string, unknown
     for (const r of results) {
       for (const w of r.warnings) process.stderr.write(`${color.yellow('warning')}: ${w}\n`);
       for (const e of r.errors) process.stderr.write(`${color.red('error')}: ${e}\n`);
-      if (r.valid) process.stdout.write(`ok: ${r.file} (${count(r.jobs, 'job', 'jobs')}, ${count(r.watches, 'watch', 'watches')})\n`);
+      if (r.valid) process.stdout.write(`ok: ${r.file} (${countJobsAndWatches(r.jobs, r.watches)})\n`);
     }
   if (!valid) throw new ExitError(2);
   return 0;

@@ -77,7 +77,7 @@ test('migrate: stdout, -o, refusing to overwrite, --force, and an atomic write',
 
   const out = join(dir, 'nginx.json5');
   const first = run(['migrate', v2, '-o', out]);
-  assert.deepEqual(first, { code: 0, stdout: '', stderr: `wrote ${out} (3 jobs, 1 watches)\n` });
+  assert.deepEqual(first, { code: 0, stdout: '', stderr: `wrote ${out} (3 jobs, 1 watch)\n` });
   assert.equal(readFileSync(out, 'utf8'), toStdout.stdout);
   const v2Model = loadConfigText(readFileSync(v2, 'utf8'), { file: v2, env: {} });
   const v3Model = loadConfigText(readFileSync(out, 'utf8'), { file: out, env: {} });
