@@ -3,7 +3,7 @@
  * stack trace, no "Unhandled 'error' event", exit 0 (cli/closed-pipe.ts says why 0). Two readers:
  * one that reads the first line and then closes (what `head -1` does), and one closed before the
  * command prints anything, so that every write meets a closed pipe whatever the timing.
- * On the Node entry and on the single-file binary.
+ * On Node, Bun, Deno and the single-file binary.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cliRuntime, type RuntimeName } from '../testing/runtimes.js';
+import { cliRuntime, RUNTIME_NAMES } from '../testing/runtimes.js';
 
 type Reader = 'first-line' | 'closed';
 
@@ -55,7 +55,7 @@ function assertQuiet(r: Ended, what: string): void {
 
 const CONFIG = (socket: string) => `{ consul: "127.0.0.1:1", control: { socket: "${socket}" }, jobs: [{ name: "app", exec: ["sleep", "60"] }] }\n`;
 
-for (const runtime of ['node', 'binary'] as RuntimeName[]) {
+for (const runtime of RUNTIME_NAMES) {
   describe(`a closed pipe on ${runtime}`, () => {
     const cli = () => cliRuntime(runtime).argv;
     let dir = '';
@@ -81,9 +81,13 @@ for (const runtime of ['node', 'binary'] as RuntimeName[]) {
       ['validate', ['validate', 'cp.json5', 'proj/hello/containerpilot.json5'], '.'],
       ['render --once', ['render', '--once', '--consul', '127.0.0.1:1', '--template', 't.ctmpl:out.txt:echo rendered'], '.'],
     ];
+    // Watching Consul, render prints a line per render and would run on: a closed pipe stops it.
+    // Only the closed reader: after its one line it prints nothing more to notice a reader leave by.
+    const watching: [string, string[], string] = ['render (watching)', ['render', '--consul', '127.0.0.1:1', '--template', 't.ctmpl:out.txt'], '.'];
     for (const reader of ['first-line', 'closed'] as Reader[]) {
-      test(`${reader}: ${printing.map(([name]) => name).join(', ')} end quietly with exit 0`, async () => {
-        for (const [name, args, cwd] of printing) {
+      const commands = reader === 'closed' ? [...printing, watching] : printing;
+      test(`${reader}: ${commands.map(([name]) => name).join(', ')} end quietly with exit 0`, async () => {
+        for (const [name, args, cwd] of commands) {
           const work = join(dir, `${reader}-${name.replace(/\W+/g, '-')}`);
           cpSync(join(dir, 'base'), work, { recursive: true });
           assertQuiet(await pipeInto([...cli(), ...args], join(work, cwd), reader), name);

@@ -5,15 +5,18 @@
  * command finishes what it was doing (`new` and `add` still write their files atomically rather
  * than die half-way) and exits with the status it would have had, 0 on success, as ripgrep does.
  * Not 141 as git: whether a write meets the closed pipe at all depends on timing (short output
- * fits in the pipe's buffer), so 141 would come and go; 0 is the same every time. A long-running command (`run`,
- * `render` watching Consul) has a SIGTERM handler: it is stopped as by SIGTERM, so a supervisor
- * stops its jobs instead of leaving them behind.
+ * fits in the pipe's buffer), so 141 would come and go; 0 is the same every time. A command that
+ * would otherwise go on forever (`render` watching Consul) asks to be stopped (`whenPipeCloses`).
+ * `run` writes its log lines to the file descriptor itself and drops them on EPIPE
+ * (supervisor/log/sink.ts): a PID 1 keeps supervising when a log reader goes away.
  */
 let closed = false;
+const stoppers = new Set<() => void>();
 
-/** True once stdout or stderr lost its reader. */
-export function pipeClosed(): boolean {
-  return closed;
+/** Runs `stop` when the reader goes away; returns the function that cancels that. */
+export function whenPipeCloses(stop: () => void): () => void {
+  stoppers.add(stop);
+  return () => stoppers.delete(stop);
 }
 
 type Writable = NodeJS.WriteStream & { write: (...args: unknown[]) => boolean };
@@ -26,17 +29,19 @@ function mute(stream: Writable): void {
   };
 }
 
-function onError(this: Writable, err: NodeJS.ErrnoException): void {
-  if (err.code !== 'EPIPE') throw err;
-  if (closed) return;
-  closed = true;
-  mute(process.stdout as Writable);
-  mute(process.stderr as Writable);
-  if (process.listenerCount('SIGTERM') > 0) process.kill(process.pid, 'SIGTERM');
+/** Only the stream that lost its reader goes quiet: with `| head`, errors still reach the terminal. */
+function onError(stream: Writable) {
+  return (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') throw err;
+    mute(stream);
+    if (closed) return;
+    closed = true;
+    for (const stop of stoppers) stop();
+  };
 }
 
 /** Installs the handler on stdout and stderr; call once, before anything is printed. */
 export function quietOnClosedPipe(): void {
-  process.stdout.on('error', onError);
-  process.stderr.on('error', onError);
+  process.stdout.on('error', onError(process.stdout as Writable));
+  process.stderr.on('error', onError(process.stderr as Writable));
 }

@@ -1,4 +1,5 @@
 import { after } from '../../supervisor/timers/timers.js';
+import { whenPipeCloses } from '../closed-pipe.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -35,11 +36,13 @@ export async function renderCommand(o: Record<string, unknown>): Promise<number>
     const onSignal = () => void watch.stop();
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+    const stopWatching = whenPipeCloses(onSignal); // nobody reads the progress lines any more
     try {
       await watch.done;
     } finally {
       process.removeListener('SIGTERM', onSignal);
       process.removeListener('SIGINT', onSignal);
+      stopWatching();
       // An aborted blocking query some runtimes leave open must not hold the exit for its wait.
       after(1000, () => process.exit()).unref();
     }
