@@ -3,7 +3,7 @@
  * `scripts/build-binary.mjs --node-bundle`, compiled with its V8 code cache
  * (`autopilot.cjs.cache`). The bundle is the whole CLI as one CommonJS function; the build
  * replaces the file URLs it would otherwise carry from the build machine by `__distUrl`, and its
- * one dynamic import (koffi, by a computed name) by `require`.
+ * one dynamic import (koffi's addon, by a computed name) by `require`.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -38,14 +38,14 @@ if (!existsSync(bun)) fail(`${bun} is missing: run \`npm ci\` (bun is a devDepen
  * dist/cli/autopilot.cjs: entry.js and everything it imports as one CommonJS function
  * `(exports, require, module, __filename, __dirname, __distUrl)`, plus the V8 code cache of it
  * (warmed by one `autopilot run`: warmCodeCache).
- * koffi stays outside (a native addon, loaded from node_modules when needed).
+ * koffi's addon stays outside (a native addon, loaded from node_modules when needed).
  */
 function buildNodeBundle() {
   const cliDir = join(repoRoot, 'dist', 'cli');
   const work = mkdtempSync(join(cliDir, '.bundle-'));
   try {
     const raw = join(work, 'raw.cjs');
-    const run = spawnSync(bun, ['build', cliEntry, '--target=node', '--format=cjs', `--outfile=${raw}`, '--external', 'koffi'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    const run = spawnSync(bun, ['build', cliEntry, '--target=node', '--format=cjs', `--outfile=${raw}`, '--external', '@koromix/*'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
     if (run.status !== 0) fail(`bun build of the Node bundle failed (${run.error?.message ?? `exit status ${run.status}`})`);
     // The bundler writes each module's import.meta.url as this machine's file URL: make them
     // relative to wherever dist/ is at run time (the loader passes dist/'s URL).
@@ -53,7 +53,7 @@ function buildNodeBundle() {
     let body = readFileSync(raw, 'utf8').replace(/^#!.*\n/, '');
     body = body.split(JSON.stringify(distUrl).slice(0, -1)).join('__distUrl + "');
     if (body.includes(repoRoot)) fail(`the Node bundle still names ${repoRoot}: a path the bundler inlined`);
-    // What stays a dynamic import (koffi, by a computed name) goes through `require`: Node 20
+    // What stays a dynamic import (koffi's addon, by a computed name) goes through `require`: Node 20
     // loses a script's dynamic-import callback when the script comes from a code cache.
     body = body.replace(/\bawait import\((\w+)\)/g, 'await __import($1)');
     if (/\bimport\(/.test(body)) fail('the Node bundle has a dynamic import() that is not `await import(name)`');

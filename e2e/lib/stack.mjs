@@ -87,9 +87,13 @@ export function releasePackages() {
 export const version = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
 
 /** `npx autopilot-pattern@<version> <args>` from the test's registry, with a fresh npm cache: a user's first run. */
-export function npxAutopilot(project, work, args) {
+export async function npxAutopilot(project, work, args) {
   const env = { ...project.env, npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false' };
-  return run('npx', ['--yes', '--registry', env.NPM_CONFIG_REGISTRY, `autopilot-pattern@${version}`, ...args], { cwd: work, env, timeoutMs: 5 * 60_000 });
+  const result = await run('npx', ['--yes', '--registry', env.NPM_CONFIG_REGISTRY, `autopilot-pattern@${version}`, ...args], { cwd: work, env, timeoutMs: 5 * 60_000 });
+  // npm's default policy skips dependencies' install scripts and warns: a user must see neither.
+  const warned = result.stderr.split('\n').filter((line) => /install-scripts|allowScripts/.test(line));
+  if (warned.length > 0) throw new Error(`installing autopilot-pattern printed an install-scripts warning:\n${warned.join('\n')}`);
+  return result;
 }
 
 /** Tears down whatever `startStack` got to, prints the timings, and returns the first failure. */

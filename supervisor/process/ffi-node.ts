@@ -1,20 +1,38 @@
-/** libc through koffi (prebuilt N-API addon from npm). Only imported when running in Node. */
+/**
+ * libc through koffi's prebuilt N-API addon for this platform (`@koromix/koffi-linux-<arch>`, an
+ * optional dependency that npm installs only on its own platform). Depending on the addon
+ * package and not on `koffi` itself keeps installs free of install scripts: koffi's own package
+ * declares one, which npm's default policy skips with a warning. Only imported in Node.
+ */
 import type { Libc } from './ffi.js';
 import { PR_SET_CHILD_SUBREAPER, WNOHANG } from './ffi.js';
 
-type Koffi = typeof import('koffi');
+/** The part of koffi's API the reaper uses. */
+interface Koffi {
+  load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
+}
 
-// A non-literal specifier keeps bundlers (bun build --compile) from pulling koffi's native addon
-// into builds that never run on Node.
-const KOFFI = ['kof', 'fi'].join('');
+/**
+ * The addon package for this machine. Computed, so bundlers (bun build --compile) do not pull a
+ * native addon into builds that never run on Node.
+ */
+export function koffiPackage(arch: string = process.arch): string {
+  return ['@koromix', `koffi-${process.platform}-${arch}`].join('/');
+}
 
 export async function loadNodeLibc(candidates: string[]): Promise<Libc | string> {
-  const imported = (await import(KOFFI)) as Koffi & { default?: Koffi };
-  const koffi = imported.default ?? imported;
+  const name = koffiPackage();
+  let koffi: Koffi;
+  try {
+    const imported = (await import(name)) as Koffi & { default?: Koffi };
+    koffi = imported.default ?? imported;
+  } catch (err) {
+    return `${name} is not installed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+  }
   const errors: string[] = [];
-  for (const name of candidates) {
+  for (const path of candidates) {
     try {
-      const lib = koffi.load(name);
+      const lib = koffi.load(path);
       const waitpid = lib.func('int waitpid(int pid, _Out_ int *status, int options)');
       const prctl = lib.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)');
       return {
@@ -27,7 +45,7 @@ export async function loadNodeLibc(candidates: string[]): Promise<Libc | string>
         setChildSubreaper: () => prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) === 0,
       };
     } catch (err) {
-      errors.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      errors.push(`${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   return `koffi could not open libc (${errors.join('; ')})`;
