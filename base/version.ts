@@ -41,3 +41,9 @@ export function buildCommit(): string {
 export function versionText(): string {
   return `Version: ${VERSION}\nGitHash: ${buildCommit()}\n`;
 }
+
+/** `autopilot --version`: the bare version, with the commit where the build knows it (`0.1.0 (8506824)`). */
+export function bareVersionText(): string {
+  const built = buildCommit();
+  return built === 'unknown' ? `${VERSION}\n` : `${VERSION} (${built})\n`;
+}

@@ -4,8 +4,12 @@ import { translateLegacyArgv } from './legacy-flags.js';
 
 test('ContainerPilot single-dash flags pick the subcommand they imply', () => {
   const cases: [string[], string[]][] = [
-    [['-version'], ['version']],
+    [['-version'], ['version', '--containerpilot']],
+    [['-version=true'], ['version', '--containerpilot']],
+    [['-config', 'c.json5', '-version'], ['version', '--containerpilot']],
     [['--version'], ['version']],
+    [['-v'], ['version']],
+    [['-V'], ['version']],
     [['-config', '/etc/cp.json5'], ['run', '--config', '/etc/cp.json5']],
     [['-config=/etc/cp.json5'], ['run', '--config=/etc/cp.json5']],
     [['-template', '-config', 'c.json5', '-out', 'f'], ['run', '--template', '--config', 'c.json5', '--out', 'f']],
@@ -44,7 +48,7 @@ test('with $CONTAINERPILOT set, `autopilot node app.js` runs the application, as
   const env = { CONTAINERPILOT: '/etc/containerpilot.json' };
   assert.deepEqual(translateLegacyArgv(['node', 'app.js', '-config', 'x'], env), ['run', '--', 'node', 'app.js', '-config', 'x']);
   assert.deepEqual(translateLegacyArgv(['run', '--', 'node'], env), ['run', '--', 'node']);
-  assert.deepEqual(translateLegacyArgv(['-version'], env), ['version']);
+  assert.deepEqual(translateLegacyArgv(['-version'], env), ['version', '--containerpilot']);
   // Without it, an unknown word stays an unknown command (a typo must not run anything).
   assert.deepEqual(translateLegacyArgv(['nwe', 'hello-world'], {}), ['nwe', 'hello-world']);
 });

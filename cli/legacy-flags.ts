@@ -23,6 +23,8 @@ export function translateLegacyArgv(argv: readonly string[], env: NodeJS.Process
   }
   const out: string[] = [];
   let passthrough = false;
+  // Single-dash `-version` is ContainerPilot's, and scripts parse its `Version:`/`GitHash:` lines.
+  let goVersionFlag = false;
   for (const arg of argv) {
     if (passthrough || arg === '--') {
       passthrough = true;
@@ -30,6 +32,7 @@ export function translateLegacyArgv(argv: readonly string[], env: NodeJS.Process
       continue;
     }
     const m = /^--?([a-z]+)(?:=(.*))?$/.exec(arg);
+    if (/^-version(=true)?$/.test(arg)) goVersionFlag = true;
     if (!m || !LEGACY_FLAGS.has(m[1]!)) {
       out.push(arg);
     } else if (m[2] !== undefined && VALUE_CONTROL_FLAGS.has(m[1]!)) {
@@ -43,7 +46,9 @@ export function translateLegacyArgv(argv: readonly string[], env: NodeJS.Process
   }
   const first = out[0];
   if (first !== undefined && SUBCOMMANDS.has(first)) return out;
-  if (first === '--version' || first === '-v') return ['version', ...out.slice(1)];
+  // ContainerPilot answers -version before anything else on its command line.
+  if (goVersionFlag) return ['version', '--containerpilot'];
+  if (first === '--version' || first === '-v' || first === '-V') return ['version', ...out.slice(1)];
   // `containerpilot -reload`, `-putenv K=V`, `-maintenance enable`: control-plane calls.
   for (const flag of CONTROL_FLAGS) {
     const i = out.indexOf(`--${flag}`);

@@ -1,6 +1,6 @@
 import { cac } from 'cac';
 import { translateLegacyArgv } from './legacy-flags.js';
-import { VERSION, versionText } from './version.js';
+import { VERSION, bareVersionText, versionText } from './version.js';
 
 type Opts = Record<string, unknown> & { '--'?: string[] };
 
@@ -114,14 +114,18 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
   // Listed for --help; `help <command>` is turned into `<command> --help` before parsing (usage.ts).
   cli.command('help [command]', 'Show the help of a command, as `autopilot <command> --help` does').example('autopilot help add');
 
-  cli.command('version', 'Print the version and the git commit it was built from').action(
-    action(async () => {
-      process.stdout.write(versionText());
-    }),
-  );
+  cli
+    .command('version', 'Print the version and the git commit it was built from')
+    .option('--containerpilot', 'Print it as `containerpilot -version` does (Version: and GitHash: lines)')
+    .example('autopilot version')
+    .action(
+      action(async (o: Opts) => {
+        process.stdout.write(o['containerpilot'] ? versionText() : bareVersionText());
+      }),
+    );
 
   cli.help();
-  cli.version(VERSION);
+  cli.version(VERSION, '-v, -V, --version');
   const { addKindHelp, commandNames, helpArgv, unknownCommand, usageError } = await import('./usage.js');
   const args = helpArgv(argv, commandNames(cli));
   const kindHelp = addKindHelp(args);

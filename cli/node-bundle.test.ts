@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { versionText } from '../testing/build-version.js';
+import { bareVersionText } from '../testing/build-version.js';
 import { devBin } from '../testing/runtimes.js';
 import { repoRoot } from '../testing/paths.js';
 
@@ -113,7 +113,7 @@ describe('the built Node bundle', () => {
     const cli = join(dir, 'dist', 'cli', 'index.js');
     const version = run([process.execPath, cli, '--version'], dir);
     assert.equal(version.code, 0, version.stderr);
-    assert.equal(version.stdout, versionText, 'package.json and dist/build-info.json, found from the bundle');
+    assert.equal(version.stdout, bareVersionText, 'package.json and dist/build-info.json, found from the bundle');
     const out = join(dir, 'app');
     const created = run([process.execPath, cli, 'new', 'hello-world', out, '--yes'], dir);
     assert.equal(created.code, 0, created.stderr);

@@ -30,7 +30,7 @@ export function helpArgv(argv: readonly string[], commands: readonly string[]): 
 }
 
 export function unknownCommand(typed: string, commands: readonly string[]): UserError {
-  if (typed.startsWith('-')) return unknownOption(typed, ['--help', '--version', '-h', '-v'], '');
+  if (typed.startsWith('-')) return unknownOption(typed, ['--help', '--version', '-h', '-v', '-V'], '');
   return new UserError(`unknown command "${typed}"${didYouMean(typed, commands)}; see autopilot --help`);
 }
 

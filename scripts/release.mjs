@@ -67,8 +67,8 @@ for (const b of bins.filter((x) => x.libc === 'glibc')) {
     continue;
   }
   const r = spawnSync(cmd, [...argv, '--version'], { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0 || !r.stdout.includes(`Version: ${version}\n`) || !r.stdout.includes(`GitHash: ${commit}`)) fail(`${binaryName(b.platform)} --version printed ${JSON.stringify(r.stdout + r.stderr)}, not version ${version} at ${commit}`);
-  process.stdout.write(`${binaryName(b.platform)} --version${cmd === b.path ? '' : ` (${cmd})`}: ${r.stdout.trim().replace(/\n/g, ', ')}\n`);
+  if (r.status !== 0 || r.stdout !== `${version} (${commit})\n`) fail(`${binaryName(b.platform)} --version printed ${JSON.stringify(r.stdout + r.stderr)}, not version ${version} at ${commit}`);
+  process.stdout.write(`${binaryName(b.platform)} --version${cmd === b.path ? '' : ` (${cmd})`}: ${r.stdout.trim()}\n`);
 }
 for (const b of bins) process.stdout.write(`${b.sha256}  ${relative(out, b.path)}\n`);
 

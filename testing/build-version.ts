@@ -1,5 +1,5 @@
 /**
- * What the built CLI should answer to `--version`: package.json's version and the commit
+ * What the built CLI should answer to `--version` and `-version`: package.json's version and the commit
  * `npm run build` recorded in dist/build-info.json (the single-file binary embeds the same one).
  */
 import { readFileSync } from 'node:fs';
@@ -12,3 +12,5 @@ export const builtVersion: string = String(read('package.json')['version']);
 export const builtCommit: string = String(read('dist/build-info.json')['commit']);
 /** `Version: <version>\nGitHash: <commit>\n`, ContainerPilot's `-version` layout. */
 export const versionText = `Version: ${builtVersion}\nGitHash: ${builtCommit}\n`;
+/** `<version> (<commit>)\n`, what `autopilot --version` prints (the commit left out where unknown). */
+export const bareVersionText = builtCommit === 'unknown' ? `${builtVersion}\n` : `${builtVersion} (${builtCommit})\n`;

@@ -13,7 +13,7 @@ import { fixtureFiles, fixturePath } from './config-fixtures.js';
 import { findBlueprint } from '../blueprints/index.js';
 import { planNew } from '../generators/plan-new.js';
 import { repoRoot } from './paths.js';
-import { versionText } from './build-version.js';
+import { bareVersionText, versionText } from './build-version.js';
 import { runCli, type CliResult } from './runtimes-process.js';
 import { cliRuntime, RUNTIME_NAMES, type RuntimeName } from './runtimes.js';
 
@@ -154,10 +154,14 @@ for (const rt of RUNTIME_NAMES.filter((r) => r !== 'node')) {
       answers = await collect(rt);
     });
 
-    it('--version and -version print package.json\'s version and the build\'s commit', async () => {
-      for (const flag of ['--version', '-version', 'version']) {
+    it('--version prints the bare version and commit; -version prints them as ContainerPilot does', async () => {
+      for (const flag of ['--version', '-v', '-V', 'version']) {
         const r = await run(rt, [flag]);
-        assert.deepEqual(shape(r), { code: 0, stdout: versionText, stderr: '' }, flag);
+        assert.deepEqual(shape(r), { code: 0, stdout: bareVersionText, stderr: '' }, flag);
+      }
+      for (const argv of [['-version'], ['version', '--containerpilot']]) {
+        const r = await run(rt, argv);
+        assert.deepEqual(shape(r), { code: 0, stdout: versionText, stderr: '' }, argv.join(' '));
       }
     });
 
