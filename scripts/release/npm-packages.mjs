@@ -51,7 +51,8 @@ function stageMain(stage, repo, pkg, bins, sums) {
   for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE']) copyFileSync(join(repo, f), join(dir, f));
   copyFileSync(sums, join(dir, 'SHA256SUMS'));
   const { name, description, type, bin, engines, dependencies, files, keywords } = pkg;
-  const optionalDependencies = Object.fromEntries(bins.map((b) => [platformPackage(b.platform), pkg.version]));
+  // package.json's own (koffi's addon for the reaper on Node), then the binaries.
+  const optionalDependencies = { ...pkg.optionalDependencies, ...Object.fromEntries(bins.map((b) => [platformPackage(b.platform), pkg.version])) };
   const manifest = { name, ...metadata(pkg), description, keywords, type, bin, engines, files, dependencies, optionalDependencies };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   return dir;
