@@ -34,12 +34,12 @@ function standIns(out: string): Bin[] {
 
 const tarText = (file: string, member: string) => spawnSync('tar', ['-xzOf', file, member], { encoding: 'utf8' }).stdout;
 
-test('release: five npm packages; the platform ones hold their executable binary, the main one names all four at its version', async (t: TestContext) => {
+test('release: six npm packages; the platform ones hold their executable binary, the main one names all four at its version', async (t: TestContext) => {
   const out = tempDir(t, 'autopilot-release-');
   const bins = standIns(out);
   const { buildNpmPackages } = await load('npm-packages.mjs');
   const packages = buildNpmPackages(repoRoot, out, bins) as Pack[];
-  assert.deepEqual(packages.map((p) => p.name).sort(), ['autopilot-pattern', 'autopilot-pattern-linux-arm64', 'autopilot-pattern-linux-arm64-musl', 'autopilot-pattern-linux-x64', 'autopilot-pattern-linux-x64-musl']);
+  assert.deepEqual(packages.map((p) => p.name).sort(), ['autopilot-pattern', 'autopilot-pattern-client', 'autopilot-pattern-linux-arm64', 'autopilot-pattern-linux-arm64-musl', 'autopilot-pattern-linux-x64', 'autopilot-pattern-linux-x64-musl']);
   for (const b of bins) {
     const file = packages.find((p) => p.name === `autopilot-pattern-${b.platform}`)!.file;
     const manifest = JSON.parse(tarText(file, 'package/package.json')) as Record<string, unknown>;
@@ -80,4 +80,20 @@ test('release: the OCI image has linux/amd64 and linux/arm64, skopeo reads both,
   const layer = join(copy, manifest.layers[0]!.digest.replace('sha256:', ''));
   assert.equal(spawnSync('tar', ['-xzOf', layer, './usr/local/bin/autopilot'], { encoding: 'utf8' }).stdout, '#!/bin/sh\necho linux-arm64\n');
   assert.equal(spawnSync('tar', ['-xzOf', layer, './usr/local/bin/autopilot-musl'], { encoding: 'utf8' }).stdout, '#!/bin/sh\necho linux-arm64-musl\n');
+});
+
+test('release: the client package has no dependencies, carries its types, and an app imports it by name', async (t: TestContext) => {
+  const out = tempDir(t, 'autopilot-release-');
+  const { buildNpmPackages } = await load('npm-packages.mjs');
+  const packages = buildNpmPackages(repoRoot, out, standIns(out)) as Pack[];
+  const file = packages.find((p) => p.name === 'autopilot-pattern-client')!.file;
+  const manifest = JSON.parse(tarText(file, 'package/package.json')) as Record<string, unknown>;
+  assert.deepEqual([manifest['version'], manifest['dependencies'], manifest['scripts'], manifest['type']], [VERSION, undefined, undefined, 'module']);
+  assert.match(tarText(file, 'package/index.d.ts'), /export declare function watch\(name: string/);
+  const app = join(out, 'app');
+  mkdirSync(join(app, 'node_modules', 'autopilot-pattern-client'), { recursive: true });
+  assert.equal(spawnSync('tar', ['-xzf', file, '-C', join(app, 'node_modules', 'autopilot-pattern-client'), '--strip-components=1']).status, 0);
+  writeFileSync(join(app, 'app.mjs'), "import { Services, service, watch } from 'autopilot-pattern-client';\nconsole.log(typeof service, typeof watch);\nawait new Services({ address: '127.0.0.1:4' }).services('db').catch((err) => console.log(err.name, err.message));\n");
+  const run = spawnSync(process.execPath, ['app.mjs'], { cwd: app, encoding: 'utf8' });
+  assert.equal(run.stdout, 'function function\nConsulAnswerError Consul at http://127.0.0.1:4 unreachable: ECONNREFUSED\n', run.stderr);
 });

@@ -79,7 +79,7 @@ export async function startStack(phases, stack, dir, work) {
 export function releasePackages() {
   const dir = join(repo, 'release', 'npm');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tgz')) : [];
-  if (files.length !== 5) throw new Error(`${dir} holds ${files.length} npm packages, not 5: run \`npm run release -- --dry-run\` first (npm run e2e does)`);
+  if (files.length !== 6) throw new Error(`${dir} holds ${files.length} npm packages, not 6: run \`npm run release -- --dry-run\` first (npm run e2e does)`);
   return files.map((f) => ({ name: f.replace(/-\d+\.\d+\.\d+.*\.tgz$/, ''), file: join(dir, f) }));
 }
 

@@ -1,17 +1,19 @@
 // The npm packages of a release, staged and packed with `npm pack`: one per platform holding the
-// binary (as esbuild ships its binaries), and autopilot-pattern itself with the four as
-// optionalDependencies at the exact version. Each packed tarball's file list is checked: nothing
-// of the tests, fixtures or source maps, and everything the package needs to run.
+// binary (as esbuild ships its binaries), autopilot-pattern itself with the four as
+// optionalDependencies at the exact version, and the app-side client (client-package.mjs). Each
+// packed tarball's file list is checked: nothing of the tests, fixtures or source maps, and
+// everything the package needs to run.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binaryName } from './binaries.mjs';
+import { REQUIRED_CLIENT, stageClient } from './client-package.mjs';
 
 export const MAIN = 'autopilot-pattern';
 export const platformPackage = (platform) => `${MAIN}-${platform}`;
 
 /** What no published package may hold. */
-const FORBIDDEN = [/\.test\.js$/, /(^|\/)test-[^/]*\.js$/, /(^|\/)testdata\//, /^dist\/testing\//, /^dist\/bin\//, /\.map$/, /\.ts$/, /(^|\/)\.(bundle|entry)-/, /(^|\/)(e2e|bench|fixtures)\//];
+const FORBIDDEN = [/\.test\.js$/, /(^|\/)test-[^/]*\.js$/, /(^|\/)testdata\//, /^dist\/testing\//, /^dist\/bin\//, /\.map$/, /(?<!\.d)\.ts$/, /(^|\/)\.(bundle|entry)-/, /(^|\/)(e2e|bench|fixtures)\//];
 const REQUIRED_MAIN = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'SHA256SUMS', 'dist/cli/index.js', 'dist/cli/autopilot.cjs', 'dist/cli/autopilot.cjs.cache', 'dist/build-info.json', 'templates/autopilot/stage.ejs'];
 const REQUIRED_PLATFORM = ['package.json', 'README.md', 'LICENSE', 'SHA256SUMS', 'bin/autopilot'];
 
@@ -76,7 +78,7 @@ export function contentProblems(report, required) {
   return problems;
 }
 
-/** Stages, packs and checks the five packages; returns [{name, file, size, entryCount}]. */
+/** Stages, packs and checks the six packages (four binaries, the CLI, the client); returns [{name, file, size, entryCount}]. */
 export function buildNpmPackages(repo, out, bins) {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
   const stage = join(out, 'stage');
@@ -87,6 +89,7 @@ export function buildNpmPackages(repo, out, bins) {
   const staged = [
     ...bins.map((b) => ({ dir: stagePlatform(stage, repo, pkg, b, sums), required: REQUIRED_PLATFORM })),
     { dir: stageMain(stage, repo, pkg, bins, sums), required: REQUIRED_MAIN },
+    { dir: stageClient(stage, repo, pkg), required: REQUIRED_CLIENT },
   ];
   const reports = staged.map(({ dir, required }) => ({ report: pack(dir, dest), required }));
   const problems = reports.flatMap(({ report, required }) => contentProblems(report, required));
