@@ -1,7 +1,9 @@
 /** What a blueprint manifest declares: its services, built from components, and its README. */
 
+import type { DatabaseKind } from './databases.js';
+
 /** A folder under templates/ that knows how to render one kind of service. */
-export type Component = 'consul' | 'nginx' | 'node-service' | 'mongo' | 'todo-api';
+export type Component = 'consul' | 'nginx' | 'node-service' | 'mongo' | 'todo-api' | 'database';
 
 export interface ServiceSpec {
   name: string;
@@ -14,6 +16,8 @@ export interface ServiceSpec {
   backends?: string[];
   /** node-service: the word it answers with. */
   word?: string;
+  /** database: which one (blueprints/databases.ts). */
+  database?: DatabaseKind;
 }
 
 export interface Blueprint {

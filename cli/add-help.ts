@@ -31,10 +31,14 @@ function kindsCli(): CAC {
     .example('autopilot add service billing --port 3003')
     .example('autopilot add service billing --dry-run --json   # the plan, for scripts');
   const backend = cli
-    .command('backend <name>', 'Make a service watch <name> in Consul and run its hook when the instances change (nginx: an upstream and a location /<name>)')
-    .option('--service <svc>', 'The service that depends on the backend (asked on a terminal when missing)');
+    .command('backend <name>', 'Give services a backend: create <name> as a supervised database when the project has no such service, then make each dependant start once <name> is healthy in Consul, watch it and run its hook when its instances change (nginx: an upstream and a location /<name>)')
+    .option('--service <svc>', 'A service that depends on the backend; repeatable or comma-separated (default: every app service, offered for choice on a terminal)')
+    .option('--image <kind>', 'The database to create: mongo (default), postgres, mysql or redis (official images, data in a named volume)')
+    .option('--external', 'The backend runs outside this project (registered in the same Consul): create nothing, only wire the services to it');
   common(backend)
     .example('autopilot add backend db --service hello')
+    .example('autopilot add backend cache --image redis --service world')
+    .example('autopilot add backend payments --external --service hello --dry-run')
     .example('autopilot add backend billing --service nginx --dry-run');
   cli.help();
   cli.version(VERSION);

@@ -34,8 +34,10 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .action(action(async (blueprint: string | undefined, dir: string | undefined, o: Opts) => (await import('./commands/new.js')).newCommand(blueprint, dir, o)));
 
   cli
-    .command('add <kind> <name>', 'Add to a generated project: `add backend <name> --service <svc>` or `add service <name> --port <n>` (see autopilot add service --help)')
-    .option('--service <svc>', 'For `add backend`: the service that depends on the backend')
+    .command('add <kind> <name>', 'Add to a generated project: `add backend <name>` (a database, or a service others depend on) or `add service <name> --port <n>` (see autopilot add backend --help)')
+    .option('--service <svc>', 'For `add backend`: a service that depends on the backend (repeatable; default: every app service)')
+    .option('--image <kind>', 'For `add backend`: the database to create: mongo (default), postgres, mysql or redis')
+    .option('--external', 'For `add backend`: the backend runs outside this project; only wire the services to it')
     .option('--port <port>', 'For `add service`: the port the new service listens on')
     .option('--vendor', 'For `add service`: copy this autopilot binary into the build context (the default when the project was made with --vendor)')
     .option('--dir <dir>', 'Project directory', { default: '.' })
@@ -44,6 +46,7 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--dry-run', 'Print the plan; write nothing')
     .option('--json', 'Print the plan (with --dry-run) or the result as JSON (docs/cli-json.md)')
     .example('autopilot add backend db --service hello')
+    .example('autopilot add backend cache --image redis --service world')
     .example('autopilot add service billing --port 3003')
     .example('autopilot add backend billing --service nginx --dry-run')
     .action(action(async (kind: string, name: string, o: Opts) => (await import('./commands/add.js')).addCommand(kind, name, o)));

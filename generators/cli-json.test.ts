@@ -43,9 +43,10 @@ test('add --json: plan, result, and the answer when there is nothing to change',
   assert.equal(plan['dryRun'], true);
   assert.ok((plan['files'] as Array<{ path: string; action: string }>).some((f) => f.path === 'docker-compose.yml' && f.action === 'update'));
   assert.ok((plan['files'] as Array<{ path: string; action: string }>).some((f) => f.path === 'billing/index.js' && f.action === 'create'));
+  assert.equal(runCli(['add', 'service', 'billing', '--port', '3003'], { cwd: dir }).status, 0);
   const backend = json(runCli(['add', 'backend', 'billing', '--service', 'nginx', '--json'], { cwd: dir }).stdout);
   assert.equal(backend['dryRun'], false);
-  assert.deepEqual(backend['nextSteps'], ['docker-compose up -d --build nginx']);
+  assert.deepEqual(backend['nextSteps'], ['docker compose up -d --build nginx']);
   const twice = runCli(['add', 'backend', 'billing', '--service', 'nginx', '--json'], { cwd: dir });
   assert.equal(twice.status, 0, twice.stderr);
   assert.deepEqual(json(twice.stdout)['files'], []);

@@ -95,12 +95,13 @@ test('add backend, twice, add service, and their mistakes, in a generated projec
   const app = join(cwd, 'my-app');
   const first = runCli(['add', 'backend', 'db', '--service', 'hello', '--yes'], { cwd: app });
   assert.equal(first.status, 0, first.stderr);
-  assert.match(first.stdout, /update hello\/containerpilot\.json5\n {2}create hello\/onchange-db\.sh\n/);
+  assert.match(first.stdout, /^Adding backend db\n {2}create db\/Dockerfile\n {2}create db\/containerpilot\.json5\n {2}update docker-compose\.yml\n {2}update hello\/containerpilot\.json5\n {2}create hello\/onchange-db\.sh\n/);
+  assert.match(first.stdout, /db is mongo \(mongo:7\.0\), its data in the volume db-data/);
   const afterFirst = readTree(app);
 
   const again = runCli(['add', 'backend', 'db', '--service', 'hello', '--yes'], { cwd: app });
   assert.equal(again.status, 0);
-  assert.match(again.stdout, /^Nothing to change: hello already watches db/);
+  assert.match(again.stdout, /^Nothing to change: hello already depends on db/);
   assert.deepEqual(readTree(app), afterFirst);
 
   const dry = runCli(['add', 'backend', 'world', '--service', 'hello', '--dry-run', '--dir', app], { cwd });
@@ -121,7 +122,9 @@ test('add backend, twice, add service, and their mistakes, in a generated projec
   assertOneLineError(runCli(['add', 'service', 'shop', '--port', '3001'], { cwd: app }), /^error: port 3001 is already used by hello\n$/);
   assertOneLineError(runCli(['add', 'service', 'shop', '--port', 'abc'], { cwd: app }), /--port abc: expected a number/);
   assertOneLineError(runCli(['add', 'backend', 'db', '--service', 'nope'], { cwd: app }), /unknown service "nope"/);
-  assertOneLineError(runCli(['add', 'backend', 'db'], { cwd: app }), /--service is required/);
+  assertOneLineError(runCli(['add', 'backend', 'db', '--image', 'redis'], { cwd: app }), /^error: --image redis: "db" is already a service of this project, and not redis; /);
+  assertOneLineError(runCli(['add', 'backend', 'cache', '--image', 'redsi'], { cwd: app }), /^error: --image redsi: expected one of mongo, postgres, mysql, redis \(did you mean "redis"\?\)\n$/);
+  assertOneLineError(runCli(['add', 'backend', 'hello', '--external'], { cwd: app }), /^error: --external: "hello" is a service of this project/);
   assertOneLineError(runCli(['add', 'thing', 'x'], { cwd: app }), /unknown kind "thing"/);
   assertOneLineError(runCli(['add', 'servce', 'x'], { cwd: app }), /unknown kind "servce" \(did you mean "service"\?\)/);
   assertOneLineError(runCli(['add', 'backend', 'db', '--service', 'hello'], { cwd }), /no docker-compose\.yml here/);

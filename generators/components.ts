@@ -2,7 +2,7 @@
  * What each component renders: its files, its compose entry, and the hook job it runs when a
  * watched backend changes. Pure: answers in, text out.
  */
-import type { Component, ServiceSpec } from '../blueprints/index.js';
+import { DATABASES, type Component, type ServiceSpec } from '../blueprints/index.js';
 import { DEFAULT_STYLE, formatJson5, indentText } from './json5-format.js';
 import { renderTemplate } from './render.js';
 import { npxCommand, PACKAGE_NAME, PLATFORMS, supervisorLines, VENDORED_BINARY, type Libc, type SupervisorSource } from './supervisor-source.js';
@@ -20,7 +20,7 @@ export interface RenderContext {
 }
 
 /** The C library of each component's base image: the binary must match it. */
-const LIBC: Record<Component, Libc> = { consul: 'glibc', nginx: 'glibc', 'node-service': 'glibc', mongo: 'glibc', 'todo-api': 'glibc' };
+const LIBC: Record<Component, Libc> = { consul: 'glibc', nginx: 'glibc', 'node-service': 'glibc', mongo: 'glibc', 'todo-api': 'glibc', database: 'glibc' };
 
 /** What the project README sees: the version, how to run it, where the binary comes from. */
 export function readmeLocals(ctx: RenderContext) {
@@ -30,9 +30,15 @@ export function readmeLocals(ctx: RenderContext) {
 }
 
 /** What every template sees of the context. */
-function contextLocals(ctx: RenderContext, component: Component) {
-  const lines = supervisorLines(ctx.supervisor, LIBC[component]);
-  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, vendor: ctx.supervisor.vendor } };
+function contextLocals(ctx: RenderContext, spec: ServiceSpec) {
+  const lines = supervisorLines(ctx.supervisor, LIBC[spec.component]);
+  const database = spec.database === undefined ? {} : { db: DATABASES[spec.database], volume: dataVolume(spec.name), list: (v: string[]) => `[${v.map((x) => JSON.stringify(x)).join(', ')}]` };
+  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, vendor: ctx.supervisor.vendor }, ...database };
+}
+
+/** The named volume that holds a database service's data. */
+export function dataVolume(service: string): string {
+  return `${service}-data`;
 }
 
 /** The watch entry added for a backend. */
@@ -91,6 +97,10 @@ const FILES: Record<Component, Array<[out: string, template: string, extra?: Rec
     ['Dockerfile', 'Dockerfile.ejs'],
     ['containerpilot.json5', 'containerpilot.json5.ejs'],
   ],
+  database: [
+    ['Dockerfile', 'Dockerfile.ejs'],
+    ['containerpilot.json5', 'containerpilot.json5.ejs'],
+  ],
   'todo-api': [
     ['Dockerfile', 'Dockerfile.ejs'],
     ['.dockerignore', 'dockerignore'],
@@ -107,7 +117,7 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
   const backends = spec.backends ?? [];
   const service = { ...spec, backends };
   const base = {
-    ...contextLocals(ctx, spec.component),
+    ...contextLocals(ctx, spec),
     service,
     consul: CONSUL_ADDRESS,
     hookJobs: arrayItems(backends.map((b) => hookJob(spec, b))),
@@ -130,5 +140,5 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
 /** The body of the service's docker-compose entry, as YAML text. */
 export function composeFragment(spec: ServiceSpec, ctx: RenderContext, legacy = false): string {
   // The legacy (version 1) format has `links` where the current one has `depends_on`.
-  return renderTemplate(spec.component, 'compose.yml.ejs', { ...contextLocals(ctx, spec.component), service: { ...spec, backends: spec.backends ?? [] }, consul: CONSUL_ADDRESS, legacy });
+  return renderTemplate(spec.component, 'compose.yml.ejs', { ...contextLocals(ctx, spec), service: { ...spec, backends: spec.backends ?? [] }, consul: CONSUL_ADDRESS, legacy });
 }

@@ -18,7 +18,7 @@ function lineIndent(text: string, offset: number): string {
 const sameLine = (text: string, a: number, b: number): boolean => !text.slice(a, b).includes('\n');
 
 /** Inserts `item` (formatted at column 0) as the last item of `c`. */
-function appendItem(text: string, c: Container, item: string, style: Json5Style): string {
+export function appendItem(text: string, c: Container, item: string, style: Json5Style): string {
   const closeIndent = lineIndent(text, c.open);
   const last = c.items[c.items.length - 1];
   if (sameLine(text, c.open, c.close)) {
@@ -40,7 +40,7 @@ function appendItem(text: string, c: Container, item: string, style: Json5Style)
   return out;
 }
 
-function describe(text: string, file: string, err: unknown): Json5PatchError {
+export function describe(text: string, file: string, err: unknown): Json5PatchError {
   if (err instanceof Json5ScanError) {
     const { line, column } = lineCol(text, err.offset);
     return new Json5PatchError(`${file}:${line}:${column}: ${err.message}`);

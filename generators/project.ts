@@ -2,7 +2,7 @@
  * Reads what `add` needs to know about an existing project: its services, what each one is, and
  * the ports in use. Through a ReadFile, so planning stays free of disk access.
  */
-import type { Component, ServiceSpec } from '../blueprints/index.js';
+import { DATABASES, type Component, type ServiceSpec } from '../blueprints/index.js';
 import { composePublishedPorts, composeServiceNames } from './compose-patch.js';
 import { GeneratorError } from './errors.js';
 import { parseJson5 } from './json5-patch.js';
@@ -63,6 +63,9 @@ export function readServiceConfig(read: ReadFile, service: string): ServiceConfi
 export function detectComponent(read: ReadFile, service: string): Component {
   if (read(`${service}/nginx.conf.ctmpl`) !== undefined) return 'nginx';
   if (read(`${service}/reconnect.js`) !== undefined) return 'todo-api';
+  // A database is built FROM its official image (blueprints/databases.ts).
+  const images = [...(read(`${service}/Dockerfile`) ?? '').matchAll(/^FROM\s+(\S+)\s*$/gm)].map((m) => m[1]);
+  if (images.some((image) => Object.values(DATABASES).some((db) => db.image === image))) return 'database';
   return 'node-service';
 }
 

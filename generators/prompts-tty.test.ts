@@ -84,17 +84,21 @@ test('on a terminal, new hello-world my-app asks nothing', async (t) => {
   assert.ok('docker-compose.yml' in readTree(join(cwd, 'my-app')));
 });
 
-test('add backend without --service offers the project services', async (t) => {
+test('add backend without --service offers the app services, all preselected', async (t) => {
   const cwd = tempDir(t);
   const setup = spawnSync(process.execPath, [cliPath, 'new', 'hello-world', 'app', '--yes'], { cwd, encoding: 'utf8', timeout: 30_000 });
   assert.equal(setup.status, 0, setup.stderr);
   writeFileSync(join(cwd, 'app', 'notes.txt'), '');
   const term = startTerminal(t, join(cwd, 'app'), 'add backend db');
-  const menu = await term.waitFor(/Which service should watch db/);
-  assert.match(menu, /nginx[\s\S]*hello[\s\S]*world/);
-  assert.doesNotMatch(menu, /consul/, 'consul has no containerpilot.json5 to edit');
-  term.keys('Down', 'Enter');
+  const menu = await term.waitFor(/Which services depend on db/);
+  assert.match(menu, /hello[\s\S]*world/);
+  assert.doesNotMatch(menu.slice(menu.indexOf('Which services')), /nginx|consul/, 'only the apps: not nginx, not consul');
+  // Space takes world out of the selection (the cursor starts on hello; Down moves to world).
+  term.keys('Down', 'Space', 'Enter');
   const done = await term.waitFor(/EXIT=\d+/);
   assert.match(done, /EXIT=0/);
-  assert.match(readTree(join(cwd, 'app'))['hello/containerpilot.json5']!, /name: "onchange-db"/);
+  const tree = readTree(join(cwd, 'app'));
+  assert.match(tree['hello/containerpilot.json5']!, /when: \{ source: "watch\.db", once: "healthy" \}/);
+  assert.doesNotMatch(tree['world/containerpilot.json5']!, /watch\.db/);
+  assert.ok('db/Dockerfile' in tree);
 });

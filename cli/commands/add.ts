@@ -6,13 +6,38 @@
 import { basename, resolve } from 'node:path';
 import { suggest } from '../../base/suggest.js';
 import { applyAndReport, ask, canPrompt, printJson, printNextSteps, projectReader, userErrors, type Opts } from '../../generators/cli-support.js';
-import { planAddBackend, planAddService, type AddResult } from '../../generators/plan-add.js';
-import { isVendored, readProject } from '../../generators/project.js';
+import { planAddService, type AddResult } from '../../generators/plan-add.js';
+import { appServices, planBackend } from '../../generators/plan-backend.js';
+import { shellQuote } from '../../generators/shell-quote.js';
+import type { ReadFile } from '../../generators/types.js';
+import { DATABASE_KINDS, isDatabaseKind, type DatabaseKind } from '../../blueprints/index.js';
+import { isVendored } from '../../generators/project.js';
 import { color } from '../colors.js';
 import { UserError } from '../errors.js';
 import { npxCommand } from '../../generators/supervisor-source.js';
 import { supervisorSource } from '../supervisor-source.js';
 import { VERSION } from '../version.js';
+
+function parseImage(value: unknown): DatabaseKind | undefined {
+  if (value === undefined) return undefined;
+  const kind = String(value);
+  if (isDatabaseKind(kind)) return kind;
+  const near = suggest(kind, DATABASE_KINDS);
+  throw new UserError(`--image ${kind}: expected one of ${DATABASE_KINDS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`);
+}
+
+/**
+ * Who depends on the backend: --service (repeatable, or comma-separated); else, on a terminal, the
+ * app services to pick from, all preselected; else every app service, said out loud.
+ */
+async function chooseDependants(read: ReadFile, backend: string, o: Opts): Promise<{ dependants: string[]; chosen: boolean }> {
+  const given = ([] as unknown[]).concat(o['service'] ?? []).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  if (given.length > 0) return { dependants: [...new Set(given)], chosen: false };
+  const apps = userErrors(() => appServices(read, backend));
+  if (apps.length === 0 || !canPrompt(o)) return { dependants: apps, chosen: apps.length > 0 };
+  const picked = await ask<string[]>({ type: 'multiselect', message: `Which services depend on ${backend}?`, choices: apps.map((s) => ({ title: s, value: s, selected: true })), instructions: false });
+  return { dependants: picked, chosen: false };
+}
 
 function parsePort(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -27,18 +52,15 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
   let result: AddResult;
   let steps: string[];
   if (kind === 'backend') {
-    let service = o['service'] === undefined ? undefined : String(o['service']);
-    if (service === undefined) {
-      const services = userErrors(() => readProject(read)).services.filter((s) => s !== name && read(`${s}/containerpilot.json5`) !== undefined);
-      if (!canPrompt(o) || services.length === 0) throw new UserError(`--service is required: the service that should watch ${name} (e.g. --service ${services[0] ?? 'nginx'})`);
-      service = await ask<string>({ type: 'select', message: `Which service should watch ${name}?`, choices: services.map((s) => ({ title: s, value: s })) });
-    }
-    const svc = service;
-    result = userErrors(() => planAddBackend(read, { name, service: svc }));
-    steps = [`docker-compose up -d --build ${svc}`];
+    const image = parseImage(o['image']);
+    const { dependants, chosen } = await chooseDependants(read, name, o);
+    result = userErrors(() => planBackend(read, { name, dependants, image, external: Boolean(o['external']), context: { ...supervisorSource(isVendored(read)), project: basename(dir) } }));
+    if (chosen && !o['json']) process.stdout.write(`${dependants.join(', ')} will depend on ${name} (choose with --service)\n`);
+    const created = result.ops.some((op) => op.path === `${name}/Dockerfile`);
+    steps = [`docker compose up -d --build ${[...(created ? [name] : []), ...dependants].map(shellQuote).join(' ')}`];
     if (result.ops.length === 0) {
       if (o['json']) return report({ kind, name, dir, dryRun: Boolean(o['dryRun']), files: [], notes: result.notes, nextSteps: [] });
-      process.stdout.write(`Nothing to change: ${svc} already watches ${name} (${result.notes.join('; ')}).\n`);
+      process.stdout.write(`Nothing to change: ${dependants.join(', ') || 'nothing'} already depend${dependants.length === 1 ? 's' : ''} on ${name} (${result.notes.join('; ')}).\n`);
       return 0;
     }
   } else if (kind === 'service') {

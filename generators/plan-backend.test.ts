@@ -1,0 +1,103 @@
+/**
+ * `add backend` as users type it: a real database when the project lacks one, every app waiting
+ * for it, `--external`, and what each created config and compose file must pass (`validate`,
+ * `docker-compose config -q`).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import JSON5 from 'json5';
+import { parse } from 'yaml';
+import { DATABASES, DATABASE_KINDS, findBlueprint } from '../blueprints/index.js';
+import { memReader, opsToFiles, readTree, released, runCli, tempDir } from './helpers.test.js';
+import { planBackend } from './plan-backend.js';
+import { planNew } from './plan-new.js';
+
+const context = { project: 'my-app', supervisor: released('1.2.3') };
+const hello = () => opsToFiles(planNew({ blueprint: findBlueprint('hello-world')!, project: 'my-app', supervisor: released('1.2.3') }));
+type Job = { name: string; exec: string[]; port: number; when?: unknown; health: { exec: string[] }; stopTimeout: number };
+
+for (const kind of DATABASE_KINDS) {
+  test(`add backend db --image ${kind}: the official image, a query as health check, a named volume`, () => {
+    const files = hello();
+    const { ops, notes } = planBackend(memReader(files), { name: 'db', dependants: ['hello'], image: kind, context });
+    const after = { ...files, ...opsToFiles(ops) };
+    const db = DATABASES[kind];
+    assert.match(after['db/Dockerfile']!, new RegExp(`^FROM ${db.image.replace('.', '\\.')}$`, 'm'));
+    const cfg = JSON5.parse(after['db/containerpilot.json5']!) as { consul: string; jobs: Job[] };
+    assert.equal(cfg.consul, 'consul:8500');
+    const [job] = cfg.jobs;
+    assert.deepEqual([job!.name, job!.port, job!.exec], ['db', db.port, db.exec]);
+    assert.deepEqual(job!.health.exec, ['/bin/sh', '-c', db.check]);
+    assert.ok(!/curl|wget/.test(db.check), 'no curl in the image');
+    assert.ok(job!.stopTimeout >= 20);
+    const compose = parse(after['docker-compose.yml']!) as { services: Record<string, { volumes?: string[]; environment?: Record<string, string> }>; volumes: Record<string, null> };
+    assert.deepEqual(compose.services['db']!.volumes, [`db-data:${db.dataDir}`]);
+    assert.deepEqual(compose.services['db']!.environment ?? {}, db.environment);
+    assert.deepEqual(compose.volumes, { 'db-data': null });
+    assert.deepEqual(notes, [`db is ${kind} (${db.image}), its data in the volume db-data`]);
+  });
+}
+
+test('add backend db: each dependant watches db, runs its hook when it changes, and starts once db is healthy', () => {
+  const files = hello();
+  const { ops } = planBackend(memReader(files), { name: 'db', dependants: ['hello', 'world'], context });
+  const after = { ...files, ...opsToFiles(ops) };
+  for (const svc of ['hello', 'world']) {
+    const cfg = JSON5.parse(after[`${svc}/containerpilot.json5`]!) as { jobs: Job[]; watches: Array<{ name: string }> };
+    assert.deepEqual(cfg.jobs.find((j) => j.name === svc)!.when, { source: 'watch.db', once: 'healthy' });
+    assert.deepEqual(cfg.jobs.find((j) => j.name === 'onchange-db')!.when, { source: 'watch.db', each: 'changed' });
+    assert.deepEqual(cfg.watches.map((w) => w.name), ['db']);
+    // The user's text is kept: the comment heading the file and every original line.
+    for (const line of files[`${svc}/containerpilot.json5`]!.split('\n').filter((l) => l.trim() !== '' && !/^\s*\]|^\}/.test(l))) assert.ok(after[`${svc}/containerpilot.json5`]!.includes(line), line);
+  }
+  assert.equal(after['nginx/containerpilot.json5'], files['nginx/containerpilot.json5'], 'nginx does not depend on a database');
+  const again = planBackend(memReader(after), { name: 'db', dependants: ['hello', 'world'], context });
+  assert.deepEqual(again, { ops: [], notes: again.notes }, 'a second run changes nothing');
+});
+
+test('add backend with a second backend: a job has one `when`, so the note says it waits for the first only', () => {
+  const files = hello();
+  const first = { ...files, ...opsToFiles(planBackend(memReader(files), { name: 'db', dependants: ['hello'], context }).ops) };
+  const second = planBackend(memReader(first), { name: 'cache', dependants: ['hello'], image: 'redis', context });
+  assert.ok(second.notes.includes('hello already waits for watch.db, so it does not wait for cache (hello/containerpilot.json5)'), second.notes.join('\n'));
+  const cfg = JSON5.parse(opsToFiles(second.ops)['hello/containerpilot.json5']!) as { watches: Array<{ name: string }> };
+  assert.deepEqual(cfg.watches.map((w) => w.name), ['db', 'cache']);
+});
+
+test('add backend --external wires the dependants and creates nothing; mistakes are refused', () => {
+  const files = hello();
+  const { ops } = planBackend(memReader(files), { name: 'payments', dependants: ['world'], external: true, context });
+  assert.deepEqual(ops.map((op) => op.path).sort(), ['world/containerpilot.json5', 'world/onchange-payments.sh']);
+  assert.throws(() => planBackend(memReader(files), { name: 'hello', dependants: [], external: true, context }), /^GeneratorError: --external: "hello" is a service of this project/);
+  assert.throws(() => planBackend(memReader(files), { name: 'db', dependants: ['nope'], context }), /^GeneratorError: unknown service "nope" \(docker-compose\.yml has: consul, nginx, hello, world\)$/);
+  assert.throws(() => planBackend(memReader(files), { name: 'world', dependants: ['hello'], image: 'redis', context }), /"world" is already a service of this project, and not redis/);
+  const legacy = { ...files, 'docker-compose.yml': 'consul:\n  image: consul\nhello:\n  build: hello/\n' };
+  assert.throws(() => planBackend(memReader(legacy), { name: 'db', dependants: ['hello'], context }), /legacy format .* no named volumes/);
+});
+
+test('add backend in a project: without a terminal every app depends on it, and every file it writes passes validate and docker-compose config', (t) => {
+  const cwd = tempDir(t);
+  assert.equal(runCli(['new', 'hello-world', 'p', '--yes'], { cwd }).status, 0);
+  const dir = join(cwd, 'p');
+  const db = runCli(['add', 'backend', 'db'], { cwd: dir });
+  assert.equal(db.status, 0, db.stderr);
+  assert.match(db.stdout, /^hello, world will depend on db \(choose with --service\)\n/);
+  assert.match(db.stdout, /\n {2}docker compose up -d --build db hello world\n$/);
+  for (const [name, image, service] of [['cache', 'redis', 'world'], ['pg', 'postgres', 'hello'], ['sql', 'mysql', 'hello']]) {
+    const r = runCli(['add', 'backend', name!, '--image', image!, '--service', service!], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const tree = readTree(dir);
+  const configs = Object.keys(tree).filter((f) => f.endsWith('containerpilot.json5'));
+  assert.equal(configs.length, 7);
+  const validate = runCli(['validate', ...configs], { cwd: dir });
+  assert.equal(validate.status, 0, validate.stdout + validate.stderr);
+  const compose = spawnSync('docker-compose', ['config', '-q'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(compose.status, 0, compose.stderr);
+  const services = spawnSync('docker-compose', ['config', '--services'], { cwd: dir, encoding: 'utf8' }).stdout.trim().split('\n').sort();
+  assert.deepEqual(services, ['cache', 'consul', 'db', 'hello', 'nginx', 'pg', 'sql', 'world']);
+  const volumes = spawnSync('docker-compose', ['config', '--volumes'], { cwd: dir, encoding: 'utf8' }).stdout.trim().split('\n').sort();
+  assert.deepEqual(volumes, ['cache-data', 'db-data', 'pg-data', 'sql-data']);
+});

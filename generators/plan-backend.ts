@@ -1,0 +1,109 @@
+/**
+ * `autopilot add backend <name>` as a whole: creates <name> as a supervised database when the
+ * project lacks it (unless it is `--external`), then makes each dependant watch it, run its hook
+ * when it changes, and start only once it is healthy. Pure, like every planner.
+ */
+import { DATABASES, type DatabaseKind, type ServiceSpec } from '../blueprints/index.js';
+import { composeFragment, dataVolume, serviceFiles, type RenderContext } from './components.js';
+import { addComposeService, isLegacyCompose } from './compose-patch.js';
+import { addComposeVolume } from './compose-volumes.js';
+import { GeneratorError } from './errors.js';
+import { addJobMember } from './json5-job-patch.js';
+import { parseJson5 } from './json5-patch.js';
+import { planAddBackend, type AddResult } from './plan-add.js';
+import { checkName, detectComponent, readProject, readServiceConfig } from './project.js';
+import type { FileOp, ReadFile } from './types.js';
+
+export interface BackendArgs {
+  name: string;
+  /** The services that depend on the backend. */
+  dependants: string[];
+  /** The database to create when the project has no service <name> (default mongo). */
+  image?: DatabaseKind;
+  /** <name> lives outside the project: wire the dependants to it, create nothing. */
+  external?: boolean;
+  context: RenderContext;
+}
+
+/** The services that can depend on a backend: the apps (not nginx, consul or a database). */
+export function appServices(read: ReadFile, except?: string): string[] {
+  return readProject(read).services.filter((s) => s !== except && readServiceConfig(read, s) !== undefined && isApp(read, s));
+}
+
+function isApp(read: ReadFile, service: string): boolean {
+  const component = detectComponent(read, service);
+  return component === 'node-service' || component === 'todo-api';
+}
+
+export function planBackend(read: ReadFile, a: BackendArgs): AddResult {
+  checkName('backend', a.name);
+  const project = readProject(read);
+  const exists = project.services.includes(a.name);
+  if (exists && a.external) throw new GeneratorError(`--external: "${a.name}" is a service of this project (docker-compose.yml); leave --external out`);
+  if (exists && a.image !== undefined && databaseImage(read, a.name) !== DATABASES[a.image].image) throw new GeneratorError(`--image ${a.image}: "${a.name}" is already a service of this project, and not ${a.image}; --image chooses the database \`add backend\` creates`);
+  const plan = new Plan(read);
+  if (!exists && !a.external) plan.add(createDatabase(read, a.name, a.image ?? 'mongo', a.context));
+  for (const service of a.dependants) {
+    if (!project.services.includes(service)) throw new GeneratorError(`unknown service "${service}" (docker-compose.yml has: ${project.services.join(', ') || 'none'})`);
+    plan.add(planAddBackend(plan.reader, { name: a.name, service }));
+    if (isApp(plan.reader, service)) plan.add(gate(plan.reader, service, a.name));
+  }
+  if (a.dependants.length === 0) plan.notes.push(`no service depends on ${a.name} yet: add one with --service`);
+  return plan.result();
+}
+
+function createDatabase(read: ReadFile, name: string, kind: DatabaseKind, ctx: RenderContext): AddResult {
+  const project = readProject(read);
+  if (isLegacyCompose(project.compose)) throw new GeneratorError(`docker-compose.yml has the legacy format (services at the top level), which has no named volumes: move the services under "services:" to add a database`);
+  const db = DATABASES[kind];
+  const spec: ServiceSpec = { name, component: 'database', database: kind, port: db.port };
+  let compose = addComposeService(project.compose, name, composeFragment(spec, ctx));
+  compose = addComposeVolume(compose, dataVolume(name));
+  const ops: FileOp[] = [...serviceFiles(spec, ctx), { path: 'docker-compose.yml', content: compose, action: 'update', previous: project.compose }];
+  return { ops, notes: [`${name} is ${kind} (${db.image}), its data in the volume ${dataVolume(name)}`] };
+}
+
+/** The official image a service's Dockerfile builds from, when it is one of the databases. */
+function databaseImage(read: ReadFile, service: string): string | undefined {
+  const images = new Set(Object.values(DATABASES).map((db) => db.image));
+  return [...(read(`${service}/Dockerfile`) ?? '').matchAll(/^FROM\s+(\S+)\s*$/gm)].map((m) => m[1]!).find((image) => images.has(image));
+}
+
+/**
+ * The dependant's own job starts once the backend is healthy. A ContainerPilot job has one
+ * `when`: one that already waits for something else is left alone, and the note says so.
+ */
+function gate(read: ReadFile, service: string, backend: string): AddResult {
+  const cfg = readServiceConfig(read, service)!;
+  const when = { source: `watch.${backend}`, once: 'healthy' };
+  const text = addJobMember(cfg.text, service, 'when', when, cfg.path);
+  if (text === undefined) {
+    const jobs = (parseJson5(cfg.text, cfg.path) as { jobs: Array<{ name?: unknown; when?: { source?: unknown } }> }).jobs;
+    const current = jobs.find((j) => j.name === service)?.when?.source;
+    return { ops: [], notes: current === when.source ? [] : [`${service} already waits for ${String(current)}, so it does not wait for ${backend} (${cfg.path})`] };
+  }
+  return { ops: [{ path: cfg.path, content: text, action: 'update', previous: cfg.text }], notes: [] };
+}
+
+/** Steps planned one after another, each reading the files as the steps before left them. */
+class Plan {
+  private readonly ops = new Map<string, FileOp>();
+  readonly notes: string[] = [];
+  readonly reader: ReadFile;
+
+  constructor(private readonly read: ReadFile) {
+    this.reader = (path) => this.ops.get(path)?.content ?? this.read(path);
+  }
+
+  add(step: AddResult): void {
+    for (const op of step.ops) {
+      const earlier = this.ops.get(op.path);
+      this.ops.set(op.path, earlier ? { ...op, action: earlier.action, previous: earlier.previous } : op);
+    }
+    this.notes.push(...step.notes);
+  }
+
+  result(): AddResult {
+    return { ops: [...this.ops.values()], notes: this.notes };
+  }
+}
