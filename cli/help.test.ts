@@ -15,7 +15,7 @@ import { configFixturesDir } from '../testing/config-fixtures.js';
 import { cliPath, repoRoot } from '../testing/paths.js';
 import { cliRuntime } from '../testing/runtimes.js';
 
-const COMMANDS = ['new', 'add', 'ctl', 'status', 'validate', 'migrate', 'run', 'render', 'help', 'version'];
+const COMMANDS = ['new', 'add', 'ctl', 'status', 'validate', 'migrate', 'run', 'render', 'completion', 'help', 'version'];
 const TOPICS: string[][] = [[], ...COMMANDS.map((c) => [c]), ['add', 'service'], ['add', 'backend']];
 const snapshotDir = join(repoRoot, 'cli', 'testdata', 'help');
 const snapshotName = (topic: string[]) => `${topic.length ? topic.join('-') : 'autopilot'}.txt`;
@@ -78,11 +78,19 @@ chmodSync(join(bin, 'nginx'), 0o755);
 const env = { ...process.env, PATH: `${bin}:${process.env['PATH']}`, NO_COLOR: '1', CONTAINERPILOT: '' };
 let dirs = 0;
 
-/** A fresh folder with what an example of `command` needs; `stop` ends what it started. */
-async function contextFor(command: string): Promise<{ cwd: string; stop: () => Promise<void> }> {
+/**
+ * A fresh folder with what an example of `command` needs; `stop` ends what it started; `env`,
+ * when set, replaces the examples' environment.
+ */
+async function contextFor(command: string): Promise<{ cwd: string; stop: () => Promise<void>; env?: NodeJS.ProcessEnv }> {
   const cwd = join(work, `ex-${++dirs}`);
   mkdirSync(cwd);
   const none = { cwd, stop: async () => {} };
+  if (command === 'completion') {
+    // The examples append to ~/.bashrc and write into the shells' completion folders: a home of their own.
+    for (const dir of ['.zfunc', '.config/fish/completions']) mkdirSync(join(cwd, dir), { recursive: true });
+    return { ...none, env: { ...env, HOME: cwd } };
+  }
   if (command === 'add' || command === 'validate') {
     assert.equal(spawnSync('autopilot', ['new', 'hello-world', 'proj', '--yes'], { cwd, env }).status, 0);
     const proj = join(cwd, 'proj');
@@ -117,7 +125,7 @@ test('every example of every help text runs, as printed, with exit 0', async () 
     for (const example of examplesOf(helpOf(node, [...topic, '--help']))) {
       const context = await contextFor(topic[0] === 'help' ? 'help' : (topic[0] ?? ''));
       try {
-        const r = spawnSync('bash', ['-c', example], { cwd: context.cwd, env, encoding: 'utf8', timeout: 60_000 });
+        const r = spawnSync('bash', ['-c', example], { cwd: context.cwd, env: context.env ?? env, encoding: 'utf8', timeout: 60_000 });
         assert.equal(r.status, 0, `${example}\n${r.stdout}${r.stderr}`);
         assert.doesNotMatch(r.stderr, /error/i, example);
         ran++;

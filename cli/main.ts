@@ -114,6 +114,13 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .example('autopilot render --once --consul consul:8500 --template "nginx.conf.ctmpl:nginx.conf:nginx -s reload"')
     .action(action(async (o: Opts) => (await import('./commands/render.js')).renderCommand(o)));
 
+  cli
+    .command('completion [shell]', 'Print the completion script of a shell (bash, zsh or fish): commands, options, blueprints and the services of the project in the current folder')
+    .example('autopilot completion bash >> ~/.bashrc')
+    .example('autopilot completion zsh > ~/.zfunc/_autopilot   # ~/.zshrc: fpath+=(~/.zfunc) before compinit')
+    .example('autopilot completion fish > ~/.config/fish/completions/autopilot.fish')
+    .action(action(async (shell: string | undefined) => (await import('./commands/completion.js')).completionCommand(shell, cli)));
+
   // Listed for --help; `help <command>` is turned into `<command> --help` before parsing (usage.ts).
   cli.command('help [command]', 'Show the help of a command, as `autopilot <command> --help` does').example('autopilot help add');
 
@@ -129,6 +136,8 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
 
   cli.help();
   cli.version(VERSION, '-v, -V, --version');
+  // The shells' completion scripts call this, hidden from --help, with the words being completed.
+  if (rawArgv[0] === '__complete') return (await import('./commands/completion.js')).completeCommand(rawArgv.slice(1), cli);
   const { addKindHelp, commandNames, helpArgv, unknownCommand, usageError } = await import('./usage.js');
   const args = helpArgv(argv, commandNames(cli));
   const kindHelp = addKindHelp(args);

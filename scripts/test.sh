@@ -3,8 +3,8 @@
 #   - Debian packages: nginx (the real reverse proxy), docker-compose (compose files validated by
 #     `docker-compose config -q`), tmux (the prompts in a real terminal), util-linux (unshare: a
 #     PID 1 of our own), openssl (certificates for Consul's TLS), shellcheck (actionlint reads the
-#     workflows' scripts with it), skopeo (reads the release's OCI image back). Installed with
-#     apt-get when missing, which needs root.
+#     workflows' scripts with it), skopeo (reads the release's OCI image back), zsh and fish (the
+#     completion scripts run in them). Installed with apt-get when missing, which needs root.
 #   - Consul, consul-template and actionlint, built from source through the Go module proxy once
 #     and cached in $AUTOPILOT_CACHE (default ~/.cache/autopilot); needs Go.
 # Run `npm ci` first (the README's first command does).
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 [[ -d node_modules ]] || { echo "npm test: node_modules is missing: run \`npm ci\` first" >&2; exit 1; }
 
-declare -A provides=([nginx]=nginx [docker-compose]=docker-compose [tmux]=tmux [unshare]=util-linux [openssl]=openssl [shellcheck]=shellcheck [skopeo]=skopeo)
+declare -A provides=([nginx]=nginx [docker-compose]=docker-compose [tmux]=tmux [unshare]=util-linux [openssl]=openssl [shellcheck]=shellcheck [skopeo]=skopeo [zsh]=zsh [fish]=fish)
 need=()
 for cmd in "${!provides[@]}"; do
   command -v "$cmd" >/dev/null || [[ -x "/usr/sbin/$cmd" ]] || need+=("${provides[$cmd]}")
