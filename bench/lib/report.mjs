@@ -84,7 +84,8 @@ export function machineInfo() {
  *              goal?: { text: '<= 50 ms', stat: 'median'|'p99'|'max', limit: 50, better: 'lower'|'higher' } }],
  *     series?: [{ title, x: 'label of x', unit: 'unit of y', logX?: true,
  *                 lines: [{ label, points: [[x, y], ...] }] }],
- *     notes?: ['markdown line', ...] }
+ *     notes?: ['markdown line', ...],
+ *     sideBySide?: ['markdown line', ...] (printed at the head of REPORT.md, before the summary) }
  * Every figure must come from this run's measurements.
  */
 export function writeResult(name, result) {

@@ -101,6 +101,8 @@ export async function buildReport(results) {
     '',
     'Medians and p99 are over the samples counted in column n (nearest-rank p99: with fewer than 100 samples it is the largest or second largest). Each section links its detail report, which gives the method and what the measured span includes.',
     '',
+    // What users compare first: the side-by-side table against ContainerPilot, before the absolute figures.
+    ...results.filter((r) => r.sideBySide).flatMap((r) => [`## ${r.title}`, '', ...r.sideBySide, '']),
     '## Summary',
     '',
     '| # | measurement | n | median | p99 | goal | |',
