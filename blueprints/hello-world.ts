@@ -12,5 +12,5 @@ export const helloWorld: Blueprint = {
   ],
   readme: 'hello-world.md.ejs',
   scaleExample: '--scale hello=10 --scale world=6',
-  nextSteps: ['docker-compose up -d --build', 'curl http://localhost/hello', 'docker-compose up -d --scale hello=10 --scale world=6'],
+  nextSteps: ['docker compose up -d --build', 'curl http://localhost/hello', 'docker compose up -d --scale hello=10 --scale world=6'],
 };

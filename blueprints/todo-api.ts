@@ -12,5 +12,5 @@ export const todoApi: Blueprint = {
   ],
   readme: 'todo-api.md.ejs',
   scaleExample: '--scale api=3',
-  nextSteps: ['docker-compose up -d --build', 'curl -X POST -H "content-type: application/json" -d \'{"title":"try autopilot"}\' http://localhost/api/todos', 'curl http://localhost/api/todos'],
+  nextSteps: ['docker compose up -d --build', 'curl -X POST -H "content-type: application/json" -d \'{"title":"try autopilot"}\' http://localhost/api/todos', 'curl http://localhost/api/todos'],
 };

@@ -1,12 +1,15 @@
 // The hello-world blueprint end to end, as a user runs it: `autopilot new hello-world`,
-// `docker-compose build`, `up -d`, scale, pause, stop, on a Docker daemon this test starts
-// itself (e2e/setup/). Every phase is timed; a failing phase is named, with its containers' logs.
-import { join } from 'node:path';
+// `docker compose build`, `up -d`, scale, pause, stop, on a Docker daemon this test starts
+// itself (e2e/setup/); then up and scale again under Compose v1 (`docker-compose`). Every phase
+// is timed; a failing phase is named, with its containers' logs.
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
-import { passing, upstreams } from './lib/checks.mjs';
+import { passing } from './lib/checks.mjs';
+import { composeV1Scale } from './lib/compose-v1.mjs';
 import { answeringHosts, converge } from './lib/converge.mjs';
 import { run, waitFor } from './lib/sh.mjs';
 import { Project } from './lib/docker.mjs';
+import { hostnames, scaleAction, scaleUpAndCheck } from './lib/scale.mjs';
 import { checkImageBinary, checkPinned, loadOciImage, releaseSums, runContainerPilotImage } from './lib/release-checks.mjs';
 import { npxAutopilot, withStack } from './lib/stack.mjs';
 import { composeStop } from './lib/stop.mjs';
@@ -14,20 +17,21 @@ import { composeStop } from './lib/stop.mjs';
 const APP = ['hello', 'world', 'nginx'];
 const ALL = ['consul', ...APP];
 
-test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 * 60_000 }, () => withStack('hello-world', async ({ project, phases, dir, work, registry }) => {
+test('hello-world blueprint: new, build, up, scale, pause, stop (Compose v2); up, scale (v1)', { timeout: 45 * 60_000 }, () => withStack('hello-world', async ({ project, phases, dir, work, registry }) => {
   const env = project.env;
+  const cli = project.composeCommand;
 
   await phases.run('npx autopilot-pattern new hello-world (from the registry)', [], async () => {
     await npxAutopilot(project, work, ['new', 'hello-world', dir, '--yes']);
     await checkPinned(join(dir, 'hello', 'Dockerfile'));
   });
-  await phases.run('docker-compose build', [], () => project.compose(['build'], { timeoutMs: 10 * 60_000 }));
-  await phases.run('docker-compose up -d', ALL, () => project.compose(['up', '-d'], { timeoutMs: 5 * 60_000 }));
+  await phases.run(`${cli} build`, [], () => project.compose(['build'], { timeoutMs: 10 * 60_000 }));
+  await phases.run(`${cli} up -d`, ALL, () => project.compose(['up', '-d'], { timeoutMs: 5 * 60_000 }));
 
   const consulIp = await project.ip('consul');
   const nginxIp = await project.ip('nginx');
   const [nginxId] = await project.ids('nginx');
-  const ctx = { consulIp, nginxId };
+  const ctx = { consulIp, nginxId, nginxIp };
 
   await phases.run('hello, world, nginx passing in Consul', ALL, () =>
     waitFor('hello, world and nginx passing in Consul', async () => {
@@ -60,31 +64,10 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
     phases.note('containerpilot image: docker stop -> exited 0', stopMs);
   });
 
-  const scale = (label, counts) => async () => {
-    const t = performance.now();
-    await project.compose(['scale', ...counts], { timeoutMs: 5 * 60_000 });
-    phases.note(`${label}: docker-compose scale ${counts.join(' ')}`, performance.now() - t);
-  };
+  await phases.run(`${cli} scale hello=10 world=6`, APP, () => scaleUpAndCheck(project, phases, ctx));
 
-  await phases.run('scale hello=10 world=6', APP, async () => {
-    const r = await converge(project, { ...ctx, want: { hello: 10, world: 6 }, action: scale('scale up', ['hello=10', 'world=6']) });
-    phases.note('scale up: all 10 + 6 passing in Consul (from scale start)', r.consulAt);
-    phases.note('scale up: last instance passing -> nginx serving it', r.lastLag);
-    phases.note('scale up: slowest instance passing -> nginx serving it', r.maxLag);
-    const conf = await project.readContainerFile(nginxId, '/etc/nginx/nginx.conf');
-    const up = upstreams(conf);
-    if (up.hello.length + up.world.length !== 16) throw new Error(`nginx lists ${up.hello.length} + ${up.world.length} upstreams, not 16`);
-    const helloHosts = await hostnames(project, 'hello');
-    const { hosts, bad } = await answeringHosts(nginxIp, 'hello', 'Hello', { max: 100, enough: 10 });
-    const known = [...hosts].filter((h) => helloHosts.has(h));
-    if (known.length < 10) {
-      throw new Error(`100 requests to /hello were answered by ${known.length} distinct hello containers, not 10 ` +
-        `(${[...hosts].join(' ')}${bad.length ? `; other answers: ${bad.join(' | ')}` : ''})`);
-    }
-  });
-
-  await phases.run('scale hello=2 world=1', APP, async () => {
-    const r = await converge(project, { ...ctx, want: { hello: 2, world: 1 }, action: scale('scale down', ['hello=2', 'world=1']) });
+  await phases.run(`${cli} scale hello=2 world=1`, APP, async () => {
+    const r = await converge(project, { ...ctx, want: { hello: 2, world: 1 }, action: scaleAction(project, phases, 'scale down', ['hello=2', 'world=1']) });
     phases.note('scale down: last instance gone from Consul -> nginx drops it', r.lastLag);
     phases.note('scale down: slowest instance gone from Consul -> nginx drops it', r.maxLag);
     for (const [service, word, n] of [['hello', 'Hello', 2], ['world', 'World', 1]]) {
@@ -122,16 +105,19 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
     }
   });
 
-  await phases.run('docker-compose stop: deregistered, clean exits, stop hooks', ALL, () =>
+  await phases.run(`${cli} stop: deregistered, clean exits, stop hooks`, ALL, () =>
     composeStop(project, phases, { consulIp, all: ALL, app: APP }));
+
+  await phases.run('Compose v1: docker-compose up -d, docker-compose scale hello=10 world=6, nginx follows', ALL, () =>
+    composeV1Scale(project, phases, { name: basename(dir), built: APP, app: APP }));
 
   // Air-gapped builds: `new --vendor` (run while the registry is up, as npx needs it), then the
   // registry goes away and the vendored project still builds, with the release's binary inside.
-  await phases.run('new --vendor: builds with no registry at all', [], async () => {
+  await phases.run('new --vendor: builds with no registry at all (docker-compose build, Compose v1)', [], async () => {
     const vendored = join(work, 'vendored');
     await npxAutopilot(project, work, ['new', 'hello-world', vendored, '--yes', '--vendor']);
     await registry.stop();
-    const offline = new Project(vendored, project.env.DOCKER_HOST);
+    const offline = new Project(vendored, project.env.DOCKER_HOST, { compose: 'v1' });
     offline.env.NPM_CONFIG_REGISTRY = 'http://10.232.0.1:4873/';
     await offline.compose(['build', 'hello'], { timeoutMs: 10 * 60_000 });
     const { stdout } = await offline.docker(['run', '--rm', '--entrypoint', 'sha256sum', 'vendored_hello', '/usr/local/bin/autopilot']);
@@ -141,9 +127,3 @@ test('hello-world blueprint: new, build, up, scale, pause, stop', { timeout: 45 
     if (twice.code !== 0 || twice.stdout.split('\n').includes('autopilot')) throw new Error(`/opt/hello in the vendored image: ${twice.stdout.trim()} ${twice.stderr.trim()} (the binary must be in the image once, not also beside the app)`);
   });
 }));
-
-/** Hostnames (Docker sets them to the short container ID) of a service's containers. */
-async function hostnames(project, service) {
-  const infos = await project.inspect(await project.ids(service));
-  return new Set(infos.filter((i) => i.State.Running).map((i) => i.Config.Hostname));
-}

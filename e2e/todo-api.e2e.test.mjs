@@ -1,4 +1,4 @@
-// The todo-api blueprint end to end, as a user runs it: `autopilot new todo-api`, `docker-compose
+// The todo-api blueprint end to end, as a user runs it: `autopilot new todo-api`, `docker compose
 // build`, `up -d`, todos through nginx, a mongo restart, stop; on a Docker daemon this test starts
 // itself (e2e/setup/). mongo:7.0 is a stand-in: FerretDB (a MongoDB-wire-compatible server, SQLite
 // backend) behind a `mongod` command. Every phase is timed; a failing phase is named, with logs.
@@ -17,8 +17,8 @@ test('todo-api blueprint: new, build, up, todos through nginx, mongo restart, st
 
   await phases.run('npx autopilot-pattern new todo-api (from the registry)', [], () => npxAutopilot(project, work, ['new', 'todo-api', dir, '--yes']));
   // Builds the api's `RUN npm ci` offline, from the warm npm cache of the node stand-in.
-  await phases.run('docker-compose build', [], () => project.compose(['build'], { timeoutMs: 10 * 60_000 }));
-  await phases.run('docker-compose up -d', ALL, () => project.compose(['up', '-d'], { timeoutMs: 5 * 60_000 }));
+  await phases.run(`${project.composeCommand} build`, [], () => project.compose(['build'], { timeoutMs: 10 * 60_000 }));
+  await phases.run(`${project.composeCommand} up -d`, ALL, () => project.compose(['up', '-d'], { timeoutMs: 5 * 60_000 }));
 
   const consulIp = await project.ip('consul');
   const nginxIp = await project.ip('nginx');
@@ -64,11 +64,11 @@ test('todo-api blueprint: new, build, up, todos through nginx, mongo restart, st
     await expectTodo(nginxIp, created, 10_000);
   });
 
-  await phases.run('docker-compose restart mongo: the api reconnects, the todo is still there', ['consul', 'mongo', 'api', 'nginx'], async () => {
+  await phases.run(`${project.composeCommand} restart mongo: the api reconnects, the todo is still there`, ['consul', 'mongo', 'api', 'nginx'], async () => {
     const [apiId] = await project.ids('api');
     const t0 = Date.now();
     await project.compose(['restart', 'mongo'], { timeoutMs: 60_000 });
-    phases.note('docker-compose restart mongo', Date.now() - t0);
+    phases.note(`${project.composeCommand} restart mongo`, Date.now() - t0);
     await waitFor('mongo passing in Consul again', async () => ((await passing(consulIp, 'mongo')).length === 1 ? true : undefined),
       { timeoutMs: 60_000, describe: describePassing });
     phases.note('restart: mongo passing in Consul again (from restart)', Date.now() - t0);
@@ -86,7 +86,7 @@ test('todo-api blueprint: new, build, up, todos through nginx, mongo restart, st
     await expectTodo(nginxIp, created, 30_000);
   });
 
-  await phases.run('docker-compose stop: deregistered, clean exits, stop hooks', ALL, () =>
+  await phases.run(`${project.composeCommand} stop: deregistered, clean exits, stop hooks`, ALL, () =>
     composeStop(project, phases, { consulIp, all: ALL, app: APP, oneEach: true }));
 }));
 

@@ -121,6 +121,8 @@ function colorDiff(line: string): string {
 }
 
 export function printNextSteps(title: string, steps: string[]): void {
-  write(`\n${color.bold(title)}\n\nNext steps:\n`);
+  // The steps speak Compose v2; v1 is still installed on many machines and reads the same file.
+  const v1 = steps.some((s) => s.startsWith('docker compose ')) ? `${color.dim('Compose v1: type docker-compose where a step says docker compose.')}\n` : '';
+  write(`\n${color.bold(title)}\n${v1}\nNext steps:\n`);
   for (const s of steps) write(`  ${color.cyan(s)}\n`);
 }

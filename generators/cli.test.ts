@@ -26,7 +26,7 @@ test('new hello-world my-app: without --yes and without a terminal it asks nothi
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(readTree(join(cwd, 'my-app')), opsToFiles(planNew({ blueprint: findBlueprint('hello-world')!, project: 'my-app', supervisor: { version: VERSION, sha256: {}, vendor: false } })));
   assert.match(r.stdout, /Done: 13 files in my-app\./);
-  assert.match(r.stdout, /Next steps:\n {2}cd my-app\n {2}docker-compose up -d --build\n/);
+  assert.match(r.stdout, /\nCompose v1: type docker-compose where a step says docker compose\.\n\nNext steps:\n {2}cd my-app\n {2}docker compose up -d --build\n/);
   assert.doesNotMatch(r.stdout + r.stderr, ANSI);
 });
 
@@ -47,7 +47,7 @@ test('new into the current (empty) directory takes its name and skips the cd ste
   const r = runCli(['new', 'hello-world', '.', '--yes'], { cwd });
   assert.equal(r.status, 0, r.stderr);
   assert.match(readTree(cwd)['README.md']!, /^# shop-front\n/);
-  assert.match(r.stdout, /Next steps:\n {2}docker-compose up -d --build\n/);
+  assert.match(r.stdout, /Next steps:\n {2}docker compose up -d --build\n/);
 });
 
 test('new into a directory whose parents do not exist yet creates them', (t) => {

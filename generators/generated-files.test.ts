@@ -156,5 +156,5 @@ test('add backend writes its hook script executable', () => {
 
 test('README explains run, scale (both forms) and verify with exact commands', () => {
   const readme = generate('hello-world')['README.md']!;
-  for (const cmd of ['docker-compose up -d --build', 'docker-compose up -d --scale hello=10 --scale world=6', 'docker-compose scale hello=10 world=6', 'curl http://localhost/hello', 'curl http://localhost/world']) assert.ok(readme.includes(cmd), cmd);
+  for (const cmd of ['docker compose up -d --build', 'docker compose up -d --scale hello=10 --scale world=6', 'docker compose scale hello=10 world=6', 'type `docker-compose` wherever this says `docker compose`', 'curl http://localhost/hello', 'curl http://localhost/world']) assert.ok(readme.includes(cmd), cmd);
 });

@@ -20,9 +20,7 @@ echo "setup-consul: building Consul $version from source (first run only; about 
 # Consul's own go.mod: its submodules (api, sdk, ...) are `replace`d with local directories,
 # which a dependent module ignores, so require them at the versions it names instead; its
 # non-local replace and exclude lines are also ignored in a dependency, so copy them.
-upstream_mod="$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/hashicorp/consul@$version" \
-  | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
-[[ -f "$upstream_mod" ]] || { echo "setup-consul: could not download github.com/hashicorp/consul@$version" >&2; exit 1; }
+upstream_mod="$(upstream_gomod "github.com/hashicorp/consul@$version")"
 
 {
   echo "module autopilot.local/consul-build"
@@ -36,13 +34,7 @@ upstream_mod="$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com
     | awk '{ print "\t" $1 " " $2 }' | sort -u
   echo ")"
   echo
-  # replace/exclude blocks or single lines, minus local (./ or ../) replacements.
-  awk '
-    /^(replace|exclude) \($/ { block = $1; next }
-    block != "" && /^\)$/ { block = ""; next }
-    block != "" { if (!(block == "replace" && $0 ~ /=>[[:space:]]*\.\.?\//)) print block " " $0; next }
-    /^(replace|exclude) / { if (!($1 == "replace" && $0 ~ /=>[[:space:]]*\.\.?\//)) print }
-  ' "$upstream_mod" | sed 's/[[:space:]]\/\/.*$//; s/^\(replace\|exclude\)[[:space:]]\+/\1 /'
+  inherited_directives "$upstream_mod"
 } >"$work/go.mod"
 
 # -mod=mod lets the go command fill in go.sum (verified against the checksum database).

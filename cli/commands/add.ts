@@ -66,7 +66,7 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
   } else if (kind === 'service') {
     const port = parsePort(o['port']);
     result = userErrors(() => planAddService(read, { name, port, ...supervisorSource(Boolean(o['vendor']) || isVendored(read)), project: basename(dir) }));
-    steps = [`docker-compose up -d --build ${name}`, `${npxCommand(VERSION)} add backend ${name} --service nginx   # route /${name} through nginx`];
+    steps = [`docker compose up -d --build ${name}`, `${npxCommand(VERSION)} add backend ${name} --service nginx   # route /${name} through nginx`];
   } else {
     const near = suggest(kind, ['backend', 'service']);
     throw new UserError(`unknown kind "${kind}"${near ? ` (did you mean "${near}"?)` : ''}: use "add backend <name> --service <svc>" or "add service <name> --port <n>"`);

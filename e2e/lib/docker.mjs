@@ -1,18 +1,22 @@
 // The e2e's own Docker daemon and the compose project under test, driven through Debian's
 // clients (/usr/bin/docker, /usr/bin/docker-compose): a newer CLI earlier in PATH is not used.
+// Compose v2 is Debian's docker with the `docker compose` plugin that scripts/setup-compose.sh
+// installs; v1 is Debian's docker-compose. Users have either, so the e2e runs both.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from './sh.mjs';
 
 export const DOCKER = '/usr/bin/docker';
 export const COMPOSE = '/usr/bin/docker-compose';
+const CLIS = { v2: [DOCKER, 'compose'], v1: [COMPOSE] };
 
 const NOISE = /\[(DEBUG|TRACE)\]|no live upstreams while connecting to upstream/;
 
 export class Project {
-  /** dir: the generated project; dockerHost: unix://... of the e2e daemon. */
-  constructor(dir, dockerHost) {
+  /** dir: the generated project; dockerHost: unix://... of the e2e daemon; compose: 'v2' or 'v1'. */
+  constructor(dir, dockerHost, { compose = 'v2' } = {}) {
     this.dir = dir;
+    this.composeVersion = compose;
     this.env = { ...process.env, DOCKER_HOST: dockerHost, PATH: `/usr/bin:${process.env.PATH}` };
     // Compose's interactive output is noise in a log.
     this.env.COMPOSE_INTERACTIVE_NO_CLI = '1';
@@ -25,12 +29,28 @@ export class Project {
   }
 
   compose(args, opts = {}) {
-    return run(COMPOSE, ['--ansi', 'never', ...args], { env: this.env, cwd: this.dir, ...opts });
+    const [cmd, ...pre] = CLIS[this.composeVersion];
+    return run(cmd, [...pre, '--ansi', 'never', ...args], { env: this.env, cwd: this.dir, ...opts });
+  }
+
+  /** The command a user types: `docker compose` or `docker-compose`. */
+  get composeCommand() {
+    return this.composeVersion === 'v2' ? 'docker compose' : 'docker-compose';
+  }
+
+  /** Fails, saying how to fix it, unless `docker compose` (v2) runs. */
+  async requireComposeV2() {
+    const r = await run(DOCKER, ['compose', 'version'], { env: this.env, allowFail: true, timeoutMs: 30_000 });
+    if (r.code !== 0 || !/version v?[2-9]/i.test(r.stdout)) {
+      throw new Error('Compose v2 (`docker compose`) is not installed: run `bash scripts/setup-compose.sh` ' +
+        `(builds it from source and installs the docker CLI plugin). ${DOCKER} compose version said: ${(r.stdout + r.stderr).trim().slice(0, 200)}`);
+    }
+    return r.stdout.trim();
   }
 
   /** Container IDs of a service (running or not). */
   async ids(service) {
-    const { stdout } = await this.compose(['ps', '-q', service], { timeoutMs: 30_000 });
+    const { stdout } = await this.compose(['ps', '-a', '-q', service], { timeoutMs: 30_000 });
     return stdout.split('\n').map((s) => s.trim()).filter(Boolean);
   }
 

@@ -44,6 +44,9 @@ export function run(cmd, args, opts = {}) {
         resolve(result);
       }
     });
+    // A command that exits without reading its input (`docker tag`, `docker compose version`) may
+    // close the pipe first: that EPIPE is no failure of the command, whose exit code tells.
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }

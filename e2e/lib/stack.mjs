@@ -51,6 +51,8 @@ export async function startStack(phases, stack, dir, work) {
   janitor.unref();
   stack.janitor = janitor;
   await phases.run('install docker.io, docker-compose', [], () => script('install-docker.sh', 15 * 60_000));
+  // Compose v2 is built from source by a script of ours, not installed here: say so, don't skip.
+  await phases.run('Compose v2 (docker compose) installed', [], () => new Project(dir, '').requireComposeV2());
   const dockerHost = await phases.run('start dockerd', [], async () => {
     const { stdout } = await script('start-dockerd.sh', 60_000);
     return stdout.trim().split('\n').pop().replace(/^DOCKER_HOST=/, '');

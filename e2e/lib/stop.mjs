@@ -1,9 +1,9 @@
-// `docker-compose stop` of a blueprint, checked: every container exits within Docker's stop window
+// `docker compose stop` (or v1's `docker-compose stop`) of a blueprint, checked: every container exits within Docker's stop window
 // without a SIGKILL and with the expected code, and every service is deregistered, in Consul's log
 // and by its own stop hook.
 import { registered } from './checks.mjs';
 
-// Docker's default stop window (docker-compose stop -t 10).
+// Docker's default stop window (docker compose stop -t 10).
 const STOP_WINDOW_MS = 10_000;
 
 /**
@@ -17,7 +17,7 @@ export async function composeStop(project, phases, { consulIp, all, app, oneEach
   if (oneEach && serviceIds.length !== app.length) throw new Error(`Consul lists ${serviceIds.join(', ')}; want one each of ${app.join(', ')}`);
   const t0 = Date.now();
   await project.compose(['stop'], { timeoutMs: 60_000 });
-  phases.note('docker-compose stop', Date.now() - t0);
+  phases.note(`${project.composeCommand} stop`, Date.now() - t0);
   const events = await stopEvents(project, t0);
   const problems = [];
   for (const service of all) {

@@ -47,3 +47,26 @@ cached_build_finish() {
   echo "$_label: built $dest in $((SECONDS - _start)) s" >&2
   echo "$dest"
 }
+
+# Downloads module@version through the module proxy; prints the path of its go.mod.
+upstream_gomod() {
+  local mod
+  mod="$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "$1" \
+    | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
+  [[ -f "$mod" ]] || { echo "$_label: could not download $1" >&2; exit 1; }
+  echo "$mod"
+}
+
+# The directives of a go.mod that a module depending on it would ignore: its exclude lines and its
+# non-local replace lines, one per line. A throw-away module that builds the tool copies them, since
+# `go install module@version` refuses modules that have them. Comments and blank lines are dropped.
+inherited_directives() {
+  sed 's/[[:space:]]*\/\/.*$//' "$1" | awk '
+    /^(replace|exclude)[[:space:]]*\($/ { block = $1; next }
+    block != "" && /^[[:space:]]*\)$/ { block = ""; next }
+    block != "" && /[^[:space:]]/ { line = block " " $0 }
+    block == "" && /^(replace|exclude) / { line = $0 }
+    line != "" && !(line ~ /^replace/ && line ~ /=>[[:space:]]*\.\.?\//) { print line }
+    { line = "" }
+  ' | sed 's/^\(replace\|exclude\)[[:space:]]\+/\1 /'
+}
