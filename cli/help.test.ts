@@ -15,7 +15,7 @@ import { configFixturesDir } from '../testing/config-fixtures.js';
 import { cliPath, repoRoot } from '../testing/paths.js';
 import { cliRuntime } from '../testing/runtimes.js';
 
-const COMMANDS = ['new', 'add', 'ctl', 'status', 'validate', 'migrate', 'run', 'render', 'completion', 'help', 'version'];
+const COMMANDS = ['new', 'add', 'ctl', 'status', 'health', 'validate', 'migrate', 'run', 'render', 'completion', 'help', 'version'];
 const TOPICS: string[][] = [[], ...COMMANDS.map((c) => [c]), ['add', 'service'], ['add', 'backend']];
 const snapshotDir = join(repoRoot, 'cli', 'testdata', 'help');
 const snapshotName = (topic: string[]) => `${topic.length ? topic.join('-') : 'autopilot'}.txt`;
@@ -103,11 +103,13 @@ async function contextFor(command: string): Promise<{ cwd: string; stop: () => P
     writeFileSync(join(cwd, 'containerpilot.json5'), '{ consul: "127.0.0.1:1", jobs: [{ name: "app", exec: ["true"] }] }\n');
     writeFileSync(join(cwd, 'server.js'), 'console.log("served");\n');
   }
-  if (command !== 'ctl' && command !== 'status') return none;
+  if (command !== 'ctl' && command !== 'status' && command !== 'health') return none;
   const socket = join(cwd, 'cp.socket');
-  writeFileSync(join(cwd, 'containerpilot.json5'), `{ consul: "127.0.0.1:1", control: { socket: "${socket}" }, jobs: [{ name: "app", exec: ["sleep", "60"] }] }\n`);
+  writeFileSync(join(cwd, 'containerpilot.json5'), `{ consul: "127.0.0.1:1", control: { socket: "${socket}" }, jobs: [{ name: "app", exec: ["sleep", "60"], health: { exec: "true", interval: 1, ttl: 5 } }] }\n`);
   const supervisor: ChildProcess = spawn('autopilot', ['run', '--config', 'containerpilot.json5'], { cwd, env, stdio: 'ignore' });
   for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 100));
+  // `health` answers 0 once the first check has passed.
+  for (let i = 0; command === 'health' && i < 100 && spawnSync('autopilot', ['health', '--socket', socket], { env }).status !== 0; i++) await new Promise((r) => setTimeout(r, 100));
   return {
     cwd,
     stop: () =>

@@ -7,7 +7,7 @@ const LEGACY_FLAGS = new Set(['config', 'consul', 'once', 'template', 'out', 're
 const CONTROL_FLAGS = ['reload', 'ping', 'putenv', 'putmetric', 'maintenance'] as const;
 const VALUE_CONTROL_FLAGS = new Set(['putenv', 'putmetric', 'maintenance']);
 const BOOL_CONTROL_FLAGS = new Set(['reload', 'ping']);
-export const SUBCOMMANDS = new Set(['new', 'add', 'run', 'validate', 'migrate', 'render', 'status', 'ctl', 'version', 'help']);
+export const SUBCOMMANDS = new Set(['new', 'add', 'run', 'validate', 'migrate', 'render', 'status', 'health', 'ctl', 'version', 'help', 'completion']);
 
 export function translateLegacyArgv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   // ContainerPilot 2.x images run `CMD containerpilot node app.js` with the config in

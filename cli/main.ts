@@ -69,6 +69,13 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .action(action(async (o: Opts) => (await import('./commands/status.js')).statusCommand(o)));
 
   cli
+    .command('health [job]', "Exit 0 when the running supervisor's health-checked jobs (or the job named) are healthy, 1 if not: for Docker's HEALTHCHECK")
+    .option('--config <file>', 'Config whose control.socket to use (default: $CONTAINERPILOT)')
+    .option('--socket <path>', 'Control socket path (default: /var/run/containerpilot.socket)')
+    .example('autopilot health --config containerpilot.json5')
+    .action(action(async (job: string | undefined, o: Opts) => (await import('./commands/health.js')).healthCommand(job, o)));
+
+  cli
     .command('validate [...files]', 'Check ContainerPilot configs (3.x, or 2.x via its translation) and report every problem (default: $CONTAINERPILOT)')
     .option('--json', 'Print each file\'s result as JSON (docs/cli-json.md)')
     .example('autopilot validate containerpilot.json5')

@@ -33,8 +33,15 @@ export function readmeLocals(ctx: RenderContext) {
 function contextLocals(ctx: RenderContext, spec: ServiceSpec) {
   const lines = supervisorLines(ctx.supervisor, LIBC[spec.component]);
   const database = spec.database === undefined ? {} : { db: DATABASES[spec.database], volume: dataVolume(spec.name), list: (v: string[]) => `[${v.map((x) => JSON.stringify(x)).join(', ')}]` };
-  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, vendor: ctx.supervisor.vendor }, ...database };
+  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, vendor: ctx.supervisor.vendor, healthcheck: HEALTHCHECK }, ...database };
 }
+
+/**
+ * Every image's Docker HEALTHCHECK: the supervisor's own view of its health-checked jobs, over
+ * its control socket, so `docker ps`, swarm's rolling updates and `depends_on: condition:
+ * service_healthy` see what Consul sees, without curl in the image.
+ */
+const HEALTHCHECK = '# Docker sees the health Consul sees: `autopilot health` asks the supervisor (no curl needed).\nHEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["autopilot", "health"]\n';
 
 /** The named volume that holds a database service's data. */
 export function dataVolume(service: string): string {
