@@ -93,7 +93,7 @@ for (const [label, make] of Object.entries(PROJECTS)) {
     }
   });
 
-  test(`${label}: Dockerfiles: the pinned autopilot install stage, then only FROM, COPY, ENV, EXPOSE, STOPSIGNAL, CMD (npm ci for the api)`, () => {
+  test(`${label}: Dockerfiles: the pinned autopilot install stage, then only FROM, COPY, ENV, EXPOSE, STOPSIGNAL, HEALTHCHECK, CMD (npm ci for the api)`, () => {
     const stage = supervisorLines(released('1.2.3'), 'glibc').stage;
     for (const p of paths.filter((x) => x.endsWith('Dockerfile'))) {
       const text = files[p]!;
@@ -102,11 +102,12 @@ for (const [label, make] of Object.entries(PROJECTS)) {
       assert.ok(text.slice(0, at).split('\n').every((l) => l === '' || l.startsWith('#')), `${p}: nothing before the stage but comments`);
       const instructions = text.slice(at + stage.length).split('\n').filter((l) => l.trim() && !l.startsWith('#'));
       for (const line of instructions) {
-        const ok = /^(FROM|COPY|ENV|EXPOSE|STOPSIGNAL|CMD) /.test(line) || (p === 'api/Dockerfile' && /^(WORKDIR \/opt\/api|RUN npm ci --omit=dev|ARG NPM_CONFIG_REGISTRY=https:\/\/registry\.npmjs\.org\/)$/.test(line));
+        const ok = /^(FROM|COPY|ENV|EXPOSE|STOPSIGNAL|CMD) /.test(line) || line === 'HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["autopilot", "health"]' || (p === 'api/Dockerfile' && /^(WORKDIR \/opt\/api|RUN npm ci --omit=dev|ARG NPM_CONFIG_REGISTRY=https:\/\/registry\.npmjs\.org\/)$/.test(line));
         assert.ok(ok, `${p}: "${line}" is not allowed after the stage`);
       }
       assert.match(text, /^COPY --from=autopilot \/autopilot\/package\/bin\/autopilot \/usr\/local\/bin\/autopilot$/m, p);
       assert.match(text, /^CMD \["autopilot", "run", "--config", "[^"]+containerpilot\.json5"\]$/m, p);
+      assert.match(text, /^HEALTHCHECK .* CMD \["autopilot", "health"\]$/m, `${p}: Docker asks the supervisor for its health`);
       assert.doesNotMatch(instructions.join('\n'), /curl|consul-template|apt-get|apk /, p);
     }
   });
