@@ -55,6 +55,12 @@ test('hello-world blueprint: new, build, up, scale, pause, stop (Compose v2); up
     }
   });
 
+  await phases.run('Docker sees hello, world, nginx healthy (HEALTHCHECK: autopilot health)', APP, async () => {
+    const ids = (await Promise.all(APP.map((s) => project.ids(s)))).flat();
+    const health = async () => (await project.inspect(ids)).map((c) => `${c.Name}=${c.State.Health?.Status ?? 'no healthcheck'}`);
+    await waitFor('every container healthy in docker inspect', async () => ((await health()).every((h) => h.endsWith('=healthy')) ? true : undefined), { timeoutMs: 90_000, everyMs: 1000, describe: async () => (await health()).join(' ') });
+  });
+
   await phases.run('the images run the release\'s binary', APP, async () => {
     for (const service of APP) await checkImageBinary(project, (await project.ids(service))[0]);
   });
