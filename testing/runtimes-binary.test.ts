@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, it } from 'node:test';
-import { versionText } from './build-version.js';
+import { bareVersionText, versionText } from './build-version.js';
 import { repoRoot } from './paths.js';
 import { consulGet, startConsulAgent, type HealthServiceEntry } from './consul-agent.js';
 import { binaryPath, cliRuntime, muslBinaryPath, type CliRuntime } from './runtimes.js';
@@ -62,7 +62,9 @@ it('the binary, away from the repository, prints the version and commit and scaf
   mkdirSync(join(work, 'bin'));
   mkdirSync(join(work, 'node'));
   const v = await runCli(hiddenRepoRuntime(), ['--version']);
-  assert.deepEqual([v.code, v.stdout, v.stderr], [0, versionText, ''], 'the version and commit embedded at build time');
+  assert.deepEqual([v.code, v.stdout, v.stderr], [0, bareVersionText, ''], 'the version and commit embedded at build time');
+  const cp = await runCli(hiddenRepoRuntime(), ['-version']);
+  assert.deepEqual([cp.code, cp.stdout, cp.stderr], [0, versionText, ''], 'ContainerPilot\'s -version: the same, in its layout');
 
   const made = await runCli(hiddenRepoRuntime(), ['new', 'todo-api', 'my-app', '--yes'], { cwd: join(work, 'bin') });
   assert.equal(made.code, 0, made.stderr);
