@@ -67,7 +67,7 @@ for (const rt of RUNTIMES) {
       assert.equal(r.code, 3, r.stdout + r.stderr);
       const missing = await containerpilot(rt, [`-config=${join(work, rt, 'none.json5')}`]);
       assert.deepEqual([missing.code, missing.stderr], [1, '']);
-      assert.match(missing.stdout, FATAL('.*none\\.json5: cannot read config: .*'));
+      assert.match(missing.stdout, FATAL('config not found: .*none\\.json5'));
     });
 
     it('arguments after the flags: the application of a 2.x config (as 2.x ran it); beside a 3.x config ignored, as ContainerPilot 3 does', async () => {

@@ -66,7 +66,7 @@ test('validate takes many files (and shell globs), says "1 job", and has --json'
   assert.deepEqual(r.files[0], { file: 'one.json5', valid: true, jobs: 1, watches: 0, warnings: [], errors: [] });
   assert.equal(r.files[1]!['valid'], false);
   assert.match((r.files[1]!['errors'] as string[])[0]!, /colour/);
-  assert.deepEqual(r.files[2]!['errors'], ['nope.json5: cannot read config: no such file']);
+  assert.deepEqual(r.files[2]!['errors'], ['config not found: nope.json5']);
 });
 
 test('new checks the project name as add checks a service name, and suggests a valid one', (t) => {

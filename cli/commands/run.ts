@@ -4,6 +4,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readFailure } from '../../base/os-errors.js';
 import { after } from '../../supervisor/timers/timers.js';
 import { UserError } from '../errors.js';
 
@@ -32,7 +33,7 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new UserError(`${path}: cannot read config: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new UserError(readFailure('config', path, err));
     }
     let rendered = '';
     try {

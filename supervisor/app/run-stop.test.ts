@@ -56,7 +56,7 @@ test('a preStop that hangs is bounded by the job stopTimeout: the app is still s
   const exit = await cp.waitExit(20_000);
   assert.equal(exit.code, 0, cp.output);
   assert.deepEqual(dir.lines('order'), ['prestop-hangs', 'app-term', 'poststop']);
-  assert.match(cp.output, /preStop exited with error: signal: terminated/);
+  assert.match(cp.output, /preStop stopped \(SIGTERM\)/);
   assert.match(cp.output, /app: stopping hooks preStop still running after 300ms; stopping them and continuing/);
 });
 
@@ -184,4 +184,22 @@ test('the exit code rule is documented the same way in `autopilot run --help` an
     assert.ok(flat(help.stdout).includes(clause), `run --help lacks "${clause}":\n${help.stdout}`);
     assert.ok(flat(readme).replace(/`/g, '').includes(clause), `supervisor/jobs/README.md lacks "${clause}"`);
   }
+});
+
+test('a stop by signal is logged as a stop, not an error; a job killed by a signal the supervisor did not send still is an error', async (t) => {
+  const dir = new TempDir();
+  const config = dir.config('cp.json5', `{ jobs: [
+    { name: "sleeper", exec: ["sleep", "60"] },
+    { name: "shot", exec: ["sh", "-c", "kill -TERM $$"], restarts: "never" },
+  ] }`);
+  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  await cp.waitFor('shot exited with error: signal: terminated');
+  cp.signal('SIGINT');
+  assert.equal((await cp.waitExit()).code, 0, cp.output);
+  assert.match(cp.output, /sleeper stopped \(SIGTERM\)/);
+  assert.doesNotMatch(cp.output, /sleeper exited with error/);
 });

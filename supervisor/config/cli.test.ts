@@ -55,7 +55,7 @@ test('validate: syntax errors point at line and column', () => {
 
 test('validate: a missing file, and $CONTAINERPILOT when no file is given', () => {
   const missing = join(dir, 'nope.json5');
-  assert.deepEqual(run(['validate', missing]), { code: 2, stdout: '', stderr: `error: ${missing}: cannot read config: no such file\n` });
+  assert.deepEqual(run(['validate', missing]), { code: 2, stdout: '', stderr: `error: config not found: ${missing}\n` });
   const p = file('env.json5', '{jobs: [{name: "{{ .NAME }}", exec: "a"}]}');
   assert.deepEqual(run(['validate'], { CONTAINERPILOT: p, NAME: 'worker' }), { code: 0, stdout: `ok: ${p} (1 job, 0 watches)\n`, stderr: '' });
   assert.deepEqual(run(['validate']), { code: 2, stdout: '', stderr: 'error: no config given: pass a file or set CONTAINERPILOT\n' });

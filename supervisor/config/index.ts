@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readFailure } from '../../base/os-errors.js';
 import { renderTemplate, TemplateError } from '../template/index.js';
 import { ConfigError } from './errors.js';
 import { Issues, type Raw } from './fields.js';
@@ -121,9 +122,7 @@ export function readConfigSource(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
-    throw new ConfigError([`${path}: cannot read config: ${why}`]);
+    throw new ConfigError([readFailure('config', path, err)]);
   }
 }
 

@@ -84,6 +84,8 @@ const cases: Array<[string, string, string[]]> = [
   ['watch blocking not a bool', '{consul: "c:8500", watches: [{interval: 5, blocking: 0}]}', [`${F}: watches[0].name: is required`, `${F}: watches[0].blocking: expected true or false, got number 0`]],
   ['named watch blocking a word', '{consul: "c:8500", watches: [{name: "db", interval: 5, blocking: "never"}]}', [`${F}: watches[0] ("db").blocking: expected true or false, got the string "never"`]],
   ['consul bad address', '{consul: "consul:port"}', [`${F}: consul: "consul:port" is not "host:port" (for example "localhost:8500")`]],
+  ['consul a port number', '{consul: 8500}', [`${F}: consul: expected "host:port" (a string, e.g. "consul:8500") or an object { address, scheme, token, tls }, got number 8500`]],
+  ['consul a list', '{consul: ["c:8500"]}', [`${F}: consul: expected "host:port" (a string, e.g. "consul:8500") or an object { address, scheme, token, tls }, got an array`]],
   ['consul object without address', '{consul: {scheme: "https"}}', [`${F}: consul.address: is required (host:port of the Consul agent)`]],
   ['consul bad scheme', '{consul: {address: "c:8500", scheme: "ftp"}}', [`${F}: consul.scheme: expected "http" or "https", got "ftp"`]],
   ['consul tls unknown key', '{consul: {address: "c:8500", tls: {cert: "x"}}}', [`${F}: consul.tls.cert: unknown key; expected one of cafile, capath, clientcert, clientkey, servername, verify`]],

@@ -175,8 +175,8 @@ test('sources: a path, a file:// URL, $CONTAINERPILOT; unreadable ones are Confi
     assert.equal(loadConfigFile(file, {}).jobs[0]!.name, 'a');
     assert.equal(loadConfigFile(pathToFileURL(file).href, {}).jobs.length, 1);
     assert.equal(loadConfigFile('', { CONTAINERPILOT: file }).jobs.length, 1);
-    assert.throws(() => loadConfigFile(join(dir, 'missing.json5'), {}), (e: unknown) => e instanceof ConfigError && e.message === `${join(dir, 'missing.json5')}: cannot read config: no such file`);
-    assert.throws(() => loadConfigFile(dir, {}), (e: unknown) => e instanceof ConfigError && e.message === `${dir}: cannot read config: is a directory`);
+    assert.throws(() => loadConfigFile(join(dir, 'missing.json5'), {}), (e: unknown) => e instanceof ConfigError && e.message === `config not found: ${join(dir, 'missing.json5')}`);
+    assert.throws(() => loadConfigFile(dir, {}), (e: unknown) => e instanceof ConfigError && e.message === `cannot read config ${dir}: is a directory`);
     assert.throws(() => loadConfigFile('', {}), (e: unknown) => e instanceof ConfigError && e.message === 'no config given: pass a file or set CONTAINERPILOT');
   } finally {
     rmSync(dir, { recursive: true, force: true });

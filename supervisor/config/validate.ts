@@ -1,5 +1,6 @@
 /** Validation of a parsed v3 config tree into the model (top level, consul, logging, control). */
 import type { Config, ConsulConfig, JobConfig, ConsulTlsConfig, LogFormat, LoggingConfig, LogLevel } from './model.js';
+import { describe } from './duration.js';
 import { child, Issues, readBool, readDuration, readObject, readString } from './fields.js';
 import { validateJobs } from './jobs.js';
 import { validateTelemetry } from './telemetry.js';
@@ -85,7 +86,11 @@ function validateConsul(iss: Issues, value: unknown, env: Env): ConsulConfig | u
   let token: string | undefined;
   let tls: ConsulTlsConfig | undefined;
   if (typeof value === 'string') address = value;
-  else {
+  else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    // The two forms ContainerPilot takes, named: `consul: 8500` is a common slip for "host:8500".
+    iss.error('consul', `expected "host:port" (a string, e.g. "consul:8500") or an object { address, scheme, token, tls }, got ${describe(value)}`);
+    return undefined;
+  } else {
     const o = readObject(iss, 'consul', value, ['address', 'scheme', 'token', 'tls']);
     if (!o) return undefined;
     if (o['address'] === undefined) iss.error('consul.address', 'is required (host:port of the Consul agent)');

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFailure } from '../../base/os-errors.js';
 import type { ConsulTlsSettings } from './settings.js';
 
 export interface NodeTlsOptions {
@@ -22,7 +23,7 @@ function read(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConsulTlsError(`consul tls: cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new ConsulTlsError(`consul tls: ${readFailure(what, path, err)}`);
   }
 }
 
@@ -35,7 +36,7 @@ export function loadTlsFiles(tls: ConsulTlsSettings): NodeTlsOptions {
     try {
       names = readdirSync(tls.caPath).sort();
     } catch (err) {
-      throw new ConsulTlsError(`consul tls: cannot read CA directory ${tls.caPath}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new ConsulTlsError(`consul tls: ${readFailure('CA directory', tls.caPath, err)}`);
     }
     for (const name of names) {
       const p = join(tls.caPath, name);

@@ -25,10 +25,12 @@ export async function runStopSequence(job: Job): Promise<void> {
   if (child?.isRunning()) {
     const sig = job.ctx.stopSignal?.() ?? 'SIGTERM';
     log.debug(`terminating command '${job.name}' at pid: ${child.pid}`, undefined);
+    job.stopSignalSent = sig;
     child.signal(sig);
     const grace = job.ctx.killGraceMs();
     if (!(await within(child.exited, grace))) {
       log.warn(`${job.name} did not stop within ${grace}ms of ${sig}; killing it`);
+      job.stopSignalSent = 'SIGKILL';
       child.signal('SIGKILL');
       await within(child.exited, AFTER_KILL_MS);
     }

@@ -7,6 +7,7 @@ import type { JobConfig } from '../config/model.js';
 import type { SupervisorEvent } from '../events/bus.js';
 import type { ChildHandle, ExitInfo } from '../process/spawn.js';
 import { spawnProcess } from '../process/spawn.js';
+import { signalExitCode, type SignalName } from '../process/signal-group.js';
 import { currentTelemetry } from '../telemetry/current.js';
 import { after, every, type Timer } from '../timers/timers.js';
 import { RestartBackoff } from './backoff.js';
@@ -26,6 +27,8 @@ export class Job implements JobInfo {
   runs = 0;
   restarts = 0;
   lastExit: ExitInfo | undefined;
+  /** The signal the stop sequence sent its process, if it sent one: an exit by it is a stop. */
+  stopSignalSent: SignalName | undefined;
 
   child: ChildHandle | undefined;
   private readonly budget: StartBudget;
@@ -179,6 +182,7 @@ export class Job implements JobInfo {
     this.lastExit = exit;
     const log = this.ctx.log;
     if (exit.startError) log.error(`unable to start ${this.name}: ${exit.startError}`);
+    else if (this.stoppedBySupervisor(exit)) log.info(`${this.name} stopped (${this.stopSignalSent})`);
     else if (exit.status !== 0) log.error(`${this.name} exited with error: ${exitText(exit)}`);
     else log.debug(`${this.name} exited without error`);
     this.ctx.bus.publish({ code: exit.status === 0 ? 'exitSuccess' : 'exitFailed', source: this.name });
@@ -205,6 +209,15 @@ export class Job implements JobInfo {
     log.debug(`job exited but restart not permitted: ${this.name}`);
     this.status = 'unknown';
     void this.stop();
+  }
+
+  /**
+   * True when the process ended by the signal the stop sequence sent (or with the shell's code for
+   * it, 128+N): a stop, which the log reports as one and not as an error.
+   */
+  private stoppedBySupervisor(exit: ExitInfo): boolean {
+    const sent = this.stopSignalSent;
+    return sent !== undefined && this.phase !== 'active' && (exit.signal === sent || (exit.signal === null && exit.status === signalExitCode(sent)));
   }
 
   private clearRestart(): void {

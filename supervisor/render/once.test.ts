@@ -147,7 +147,7 @@ test('a key that does not exist, a missing template file and a missing destinati
   assert.equal(r.stderr, 'error: key "app/nope" does not exist in Consul (use keyOrDefault for an optional key)\n');
   const missing = await runRender(['-once', '-consul', agent.address, '-template', `${join(dir, 'absent.ctmpl')}:${join(dir, 'x')}`]);
   assert.equal(missing.status, 2);
-  assert.equal(missing.stderr, `error: ${join(dir, 'absent.ctmpl')}: cannot read template (ENOENT)\n`);
+  assert.equal(missing.stderr, `error: template not found: ${join(dir, 'absent.ctmpl')}\n`);
   const nodest = await runRender(['-once', '-template', tpl]);
   assert.equal(nodest.status, 2);
   assert.match(nodest.stderr, /^error: -template ".*": no destination/);

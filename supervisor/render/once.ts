@@ -3,6 +3,7 @@
  * is unreachable), render each template to its fixed point, write what changed, run commands.
  */
 import { readFileSync } from 'node:fs';
+import { readFailure } from '../../base/os-errors.js';
 import { describeSettings } from '../discovery/settings.js';
 import { applyRendered, type Rendered } from './apply.js';
 import type { RenderConsul } from './consul-api.js';
@@ -28,8 +29,7 @@ export function readTemplate(spec: TemplateSpec): string {
   try {
     return readFileSync(spec.source, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new RenderError(`${spec.source}: cannot read template (${code})`, 2);
+    throw new RenderError(readFailure('template', spec.source, err), 2);
   }
 }
 
