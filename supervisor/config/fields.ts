@@ -2,7 +2,7 @@
  * Typed field readers over parsed JSON5. Each reader records a problem (naming the field path)
  * instead of throwing, so validation reports every error in one pass. Inputs are "weakly typed"
  * the way ContainerPilot's decoder is: numbers are accepted where strings are expected and
- * numeric strings where integers are expected.
+ * numeric strings where integers are expected (readString's `strict` opts out).
  */
 import { suggest } from '../../base/suggest.js';
 import { shellOperatorIn, splitExecString } from './argv.js';
@@ -54,10 +54,15 @@ export function readObject(
   return out;
 }
 
-export function readString(iss: Issues, path: string, value: unknown, opts: { nonEmpty?: boolean } = {}): string | undefined {
+/**
+ * `strict` refuses numbers and booleans where ContainerPilot's weak decoding would take them but
+ * they are surely a slip: a name or a token (a numeric token loses its leading zeros and, past
+ * 2^53, its digits on the way through a float).
+ */
+export function readString(iss: Issues, path: string, value: unknown, opts: { nonEmpty?: boolean; strict?: boolean } = {}): string | undefined {
   let s: string;
   if (typeof value === 'string') s = value;
-  else if (typeof value === 'number' || typeof value === 'boolean') s = String(value);
+  else if (!opts.strict && (typeof value === 'number' || typeof value === 'boolean')) s = String(value);
   else {
     iss.error(path, `expected a string, got ${describe(value)}`);
     return undefined;

@@ -46,8 +46,9 @@ function validateJob(iss: Issues, path: string, value: unknown, hasConsul: boole
   const o = readObject(iss, path, value, JOB_KEYS, { restart: 'restarts' });
   if (!o) return undefined;
   const exec = o['exec'] !== undefined ? readExec(iss, child(path, 'exec'), o['exec']) : undefined;
-  let name = o['name'] !== undefined ? readString(iss, child(path, 'name'), o['name']) : undefined;
-  if (name === '' || name === undefined) {
+  let name = o['name'] !== undefined ? readString(iss, child(path, 'name'), o['name'], { strict: true }) : undefined;
+  // A name of the wrong type has its error already; naming the job after its executable would add noise.
+  if (name === '' || (name === undefined && o['name'] === undefined)) {
     // ContainerPilot names an unnamed job after its executable.
     if (exec) {
       name = exec[0]!;

@@ -1,10 +1,11 @@
 /** Validation of a parsed v3 config tree into the model (top level, consul, logging, control). */
-import type { Config, ConsulConfig, JobConfig, ConsulTlsConfig, LogFormat, LoggingConfig, LogLevel } from './model.js';
+import type { Config, ConsulConfig, ConsulTlsConfig, LogFormat, LoggingConfig, LogLevel } from './model.js';
 import { describe } from './duration.js';
 import { child, Issues, readBool, readDuration, readObject, readString } from './fields.js';
 import { validateJobs } from './jobs.js';
 import { validateTelemetry } from './telemetry.js';
 import { validateWatches } from './watches.js';
+import { checkWhenSources } from './when-sources.js';
 
 export const TOP_KEYS = ['consul', 'logging', 'stopTimeout', 'jobs', 'watches', 'telemetry', 'control'];
 type Env = Record<string, string | undefined>;
@@ -28,27 +29,12 @@ export function validateConfig(iss: Issues, tree: unknown, env: Env): Config | u
   const telemetry = validateTelemetry(iss, top['telemetry']);
   if (iss.errors.length) return undefined;
 
-  checkSources(iss, jobs, watches.map((w) => w.name), !!telemetry);
+  checkWhenSources(iss, jobs, watches.map((w) => w.name), !!telemetry);
   // ContainerPilot treats a zero stopTimeout as "use the default".
   const config: Config = { logging: logging!, stopTimeoutMs: stopTimeoutMs || 5000, control: { socket }, jobs, watches, warnings: iss.warnings };
   if (consul) config.consul = consul;
   if (telemetry) config.telemetry = telemetry;
   return config;
-}
-
-/** A `when.source` naming nothing that exists loads (as in ContainerPilot) but is worth a warning. */
-function checkSources(iss: Issues, jobs: JobConfig[], watchNames: string[], telemetry: boolean): void {
-  const known = new Set(['global', 'SIGHUP', 'SIGUSR2', ...jobs.map((j) => j.name), ...watchNames.map((w) => `watch.${w}`)]);
-  if (telemetry) known.add('containerpilot');
-  // Called only when every job validated, so jobs[i] is the i-th job of the file.
-  jobs.forEach((job, i) => {
-    if (job.when.kind !== 'event') return;
-    for (const s of job.when.sources) {
-      if (known.has(s)) continue;
-      const hint = !s.startsWith('watch.') && watchNames.includes(s) ? ` (did you mean "watch.${s}"?)` : '';
-      iss.warn(`jobs[${i}] (${JSON.stringify(job.name)}).when.source`, `${JSON.stringify(s)} is not a job or watch in this config, so this job may never start${hint}`);
-    }
-  });
 }
 
 const LEVELS: Record<string, LogLevel> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', warning: 'WARN', error: 'ERROR', fatal: 'FATAL', panic: 'PANIC' };
@@ -99,7 +85,7 @@ function validateConsul(iss: Issues, value: unknown, env: Env): ConsulConfig | u
       scheme = readString(iss, 'consul.scheme', o['scheme']);
       if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') iss.error('consul.scheme', `expected "http" or "https", got ${JSON.stringify(scheme)}`);
     }
-    if (o['token'] !== undefined) token = readString(iss, 'consul.token', o['token']);
+    if (o['token'] !== undefined) token = readString(iss, 'consul.token', o['token'], { strict: true });
     if (o['tls'] !== undefined) tls = validateTls(iss, o['tls']);
   }
   if (address === undefined) return undefined;
