@@ -1,5 +1,6 @@
 import { cac } from 'cac';
 import { translateLegacyArgv } from './legacy-flags.js';
+import { rawFlagValue } from './raw-flag.js';
 import { VERSION, bareVersionText, versionText } from './version.js';
 
 type Opts = Record<string, unknown> & { '--'?: string[] };
@@ -49,7 +50,7 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .example('autopilot add backend cache --image redis --service world')
     .example('autopilot add service billing --port 3003')
     .example('autopilot add backend billing --service nginx --dry-run')
-    .action(action(async (kind: string, name: string, o: Opts) => (await import('./commands/add.js')).addCommand(kind, name, o)));
+    .action(action(async (kind: string, name: string, o: Opts) => (await import('./commands/add.js')).addCommand(kind, name, { ...o, port: rawFlagValue(argv, '--port') ?? o['port'] })));
 
   cli
     .command('ctl <action> [...args]', 'Talk to a running supervisor: reload, ping, putenv K=V..., putmetric name=value..., maintenance enable|disable')

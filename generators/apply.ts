@@ -4,10 +4,10 @@
  * staged are they renamed into place, so an error or Ctrl-C before that leaves nothing behind.
  */
 import { constants } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { copyFile, link, lstat, mkdir, open, readFile, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { diffLines } from './diff.js';
-import { GeneratorError, InterruptedError } from './errors.js';
+import { GeneratorError, InterruptedError, WriteError } from './errors.js';
 import type { FileOp } from './types.js';
 
 export interface ApplyOptions {
@@ -54,11 +54,30 @@ async function missingDirs(path: string): Promise<string[]> {
   return out;
 }
 
+/** Where `path` really is: its deepest existing ancestor with links resolved, plus the rest. */
+async function realPlace(path: string): Promise<string> {
+  let d = path;
+  while (d !== dirname(d) && !(await exists(d))) d = dirname(d);
+  return join(await realpath(d), relative(d, path));
+}
+
+/** Refuses a file whose folder is a link out of the project: writing there would touch the user's other files. */
+async function checkInside(root: string, op: FileOp): Promise<void> {
+  const [home, place] = await Promise.all([realPlace(root), realPlace(dirname(join(root, op.path)))]);
+  if (place !== home && !place.startsWith(home + sep)) throw new GeneratorError(`${op.path}: ${dirname(op.path)} leads out of the project (to ${place}); nothing was written`);
+}
+
+/** An OS error while writing `path` becomes a WriteError naming it (not the temp file's name). */
+const naming = (path: string) => (err: unknown): never => {
+  throw WriteError.from(err, path) ?? err;
+};
+
 export async function applyPlan(ops: FileOp[], o: ApplyOptions): Promise<{ written: string[] }> {
   // The checks are independent: run them together (one file-system round trip, not one per file).
   const checks = await Promise.allSettled(
     ops.map(async (op) => {
       const target = join(o.dir, op.path);
+      await checkInside(o.dir, op);
       if (op.action === 'update') {
         const now = await readFile(target, 'utf8').catch(() => undefined);
         if (now !== op.previous) throw new GeneratorError(`${op.path} changed while planning; run the command again`);
@@ -122,11 +141,11 @@ export async function applyPlan(ops: FileOp[], o: ApplyOptions): Promise<{ writt
     for (const op of ops) {
       if (interrupted) throw new InterruptedError('interrupted');
       for (const d of await missingDirs(join(o.dir, op.path))) {
-        await mkdir(d);
+        await mkdir(d).catch(naming(d));
         createdDirs.push(d);
       }
     }
-    const failed = (await Promise.allSettled(ops.map(stage))).find((r) => r.status === 'rejected');
+    const failed = (await Promise.allSettled(ops.map((op, i) => stage(op, i).catch(naming(join(o.dir, op.path)))))).find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     await o.onStaged?.();
     // Give a pending signal its turn before the point of no return.
@@ -139,7 +158,7 @@ export async function applyPlan(ops: FileOp[], o: ApplyOptions): Promise<{ writt
     throw err;
   }
   // Renames are quick and each is atomic; once started they all run.
-  const renamed = await Promise.allSettled(staged.map((s) => s && rename(s.tmp, s.target)));
+  const renamed = await Promise.allSettled(staged.map((s) => s && rename(s.tmp, s.target).catch(naming(s.target))));
   // A signal that arrived during the renames came too late to cancel: the work is complete.
   for (const s of signals) process.off(s, onSignal);
   const renameFailed = renamed.find((r) => r.status === 'rejected');

@@ -8,7 +8,7 @@ import type { PromptObject } from 'prompts';
 import { color } from '../cli/colors.js';
 import { ExitError, UserError } from '../cli/errors.js';
 import { applyPlan } from './apply.js';
-import { GeneratorError, InterruptedError } from './errors.js';
+import { GeneratorError, InterruptedError, WriteError } from './errors.js';
 import type { FileOp, ReadFile } from './types.js';
 
 export type Opts = Record<string, unknown>;
@@ -92,6 +92,7 @@ export async function applyAndReport(ops: FileOp[], o: Opts & { dir: string }): 
   } catch (err) {
     if (err instanceof InterruptedError) cancelled();
     if (err instanceof GeneratorError) throw new UserError(err.message);
+    if (err instanceof WriteError) throw new UserError(err.message, err.exitCode);
     throw err;
   }
   // describePlan writes one head line per op, in order, starting with its verb.

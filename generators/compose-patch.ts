@@ -135,8 +135,8 @@ export interface ComposeServiceEntry {
 /**
  * Adds service `name` whose body is the YAML mapping `fragment`. The entry is spliced into the
  * text at the end of the services (found through the Document API's node ranges), so every other
- * byte stays as the user wrote it; when the layout is unusual (flow style) the document is
- * re-printed by `yaml`, which still keeps comments.
+ * byte stays as the user wrote it (a flow-style map gets flow entries); when the layout is
+ * unusual the document is re-printed by `yaml`, which still keeps comments.
  */
 export function addComposeService(text: string, name: string, fragment: string, file = 'docker-compose.yml'): string {
   return addComposeServices(text, [{ name, fragment }], file);
@@ -154,15 +154,10 @@ export function addComposeServices(text: string, entries: readonly ComposeServic
     names.push(name);
     return load(fragment, `${name} compose fragment`).contents;
   });
-  const spot = findSpot(doc, text);
-  if (spot) {
-    const head = text.slice(0, spot.at) + (spot.at > 0 && !text.slice(0, spot.at).endsWith('\n') ? '\n' : '');
-    // After the first entry the file has services in the detected layout: each further one
-    // follows the previous, after a blank line.
-    const block = entries
-      .map(({ name, fragment }, i) => `${i === 0 && !spot.blankLine ? '' : '\n'}${i === 0 ? spot.prefix : ''}${spot.indent}${name}:\n${reindent(fragment, spot.indent + spot.unit, spot.unit)}\n`)
-      .join('');
-    const out = head + block + text.slice(spot.at);
+  const flow = flowSplice(doc, text, entries.map(({ name }, i) => [name, (bodies[i] as { toJSON(): unknown }).toJSON()]));
+  const spot = flow === undefined ? findSpot(doc, text) : undefined;
+  if (flow !== undefined || spot) {
+    const out = flow ?? blockSplice(text, spot!, entries);
     // Keep the splice only if it means exactly "the old file plus these services".
     const expected = servicesJson(doc);
     entries.forEach(({ name }, i) => (expected[name] = (bodies[i] as { toJSON(): unknown }).toJSON()));
@@ -176,6 +171,36 @@ export function addComposeServices(text: string, entries: readonly ComposeServic
     services.set(key, bodies[i]);
   });
   return doc.toString({ lineWidth: 0 });
+}
+
+function blockSplice(text: string, spot: Spot, entries: readonly ComposeServiceEntry[]): string {
+  const head = text.slice(0, spot.at) + (spot.at > 0 && !text.slice(0, spot.at).endsWith('\n') ? '\n' : '');
+  // After the first entry the file has services in the detected layout: each further one
+  // follows the previous, after a blank line.
+  const block = entries
+    .map(({ name, fragment }, i) => `${i === 0 && !spot.blankLine ? '' : '\n'}${i === 0 ? spot.prefix : ''}${spot.indent}${name}:\n${reindent(fragment, spot.indent + spot.unit, spot.unit)}\n`)
+    .join('');
+  return head + block + text.slice(spot.at);
+}
+
+/** A flow-style `services: {...}` gets the new services as flow entries (JSON is flow YAML). */
+function flowSplice(doc: Document, text: string, entries: Array<[string, unknown]>): string | undefined {
+  const map = servicesMap(doc, false);
+  if (!map?.flow) return undefined;
+  return insertIntoFlowMap(text, map, entries.map(([name, body]) => `${name}: ${JSON.stringify(body)}`));
+}
+
+/**
+ * Adds `entries` (flow YAML `key: value` text) to the flow map `map` right after its last entry,
+ * or just inside its `{` when empty, so the user's text (comments inside included) stays as written.
+ */
+export function insertIntoFlowMap(text: string, map: YAMLMap, entries: string[]): string | undefined {
+  if (!map.range) return undefined;
+  const last = map.items[map.items.length - 1];
+  const lastEnd = last && ((last.value as { range?: number[] } | null)?.range?.[1] ?? (last.key as { range?: number[] }).range?.[1]);
+  if (lastEnd !== undefined) return `${text.slice(0, lastEnd)}, ${entries.join(', ')}${text.slice(lastEnd)}`;
+  const open = text.indexOf('{', map.range[0]);
+  return `${text.slice(0, open + 1)} ${entries.join(', ')}${text.slice(open + 1)}`;
 }
 
 function servicesJson(doc: Document): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * and falls back to a re-print by `yaml` (comments kept) only for layouts it cannot splice.
  */
 import { isMap, isScalar, parseDocument, type Document, type YAMLMap } from 'yaml';
-import { ComposeError } from './compose-patch.js';
+import { ComposeError, insertIntoFlowMap } from './compose-patch.js';
 
 type Range = [number, number, number];
 
@@ -29,7 +29,9 @@ export function addComposeVolume(text: string, name: string, file = 'docker-comp
   let out: string | undefined;
   if (volumes === undefined) {
     out = `${text}${text.endsWith('\n') || text === '' ? '' : nl}${nl}volumes:${nl}  ${name}:${nl}`;
-  } else if (isMap(volumes) && !volumes.flow && volumes.items.length > 0) {
+  } else if (isMap(volumes) && volumes.flow) {
+    out = insertIntoFlowMap(text, volumes, [`${name}: null`]);
+  } else if (isMap(volumes) && volumes.items.length > 0) {
     const first = (volumes.items[0]!.key as { range?: Range }).range;
     const last = volumes.items[volumes.items.length - 1]!;
     const end = (last.value as { range?: Range } | null)?.range?.[1] ?? (last.key as { range?: Range }).range?.[2];

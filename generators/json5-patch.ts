@@ -3,6 +3,7 @@
  * a top-level array (`jobs`, `watches`), creating the array when the key is missing.
  */
 import JSON5 from 'json5';
+import { findDuplicateKey } from '../supervisor/config/duplicate-keys.js';
 import { GeneratorError } from './errors.js';
 import { detectStyle, formatJson5, formatKey, indentText, type Json5Style } from './json5-format.js';
 import { type Container, Json5ScanError, lineCol, scanContainer, scanRoot, skipTrivia } from './json5-scan.js';
@@ -24,6 +25,10 @@ export function appendItem(text: string, c: Container, item: string, style: Json
   if (sameLine(text, c.open, c.close)) {
     // A one-line container takes a one-line item in place; otherwise it is opened up.
     if (last && !item.includes('\n')) return `${text.slice(0, last.end)}, ${item}${text.slice(last.end)}`;
+    // A comment between the brackets (`[ /* none yet */ ]`) is the user's: it stays, first.
+    const trivia = c.items.reduce((t, s) => t.replace(text.slice(s.start, s.end), ''), text.slice(c.open + 1, c.close)).replace(/[\s,]+/g, ' ').trim();
+    if (last && trivia !== '') return `${text.slice(0, last.end)},\n${indentText(item, closeIndent + style.indent)}${text.slice(last.end)}`;
+    if (trivia !== '') return `${text.slice(0, c.open + 1)} ${text.slice(c.open + 1, c.close).trim()}\n${indentText(item + (style.trailingCommas ? ',' : ''), closeIndent + style.indent)}\n${closeIndent}${text.slice(c.close)}`;
     const inner = c.items.map((s) => text.slice(s.start, s.end)).concat(item);
     const body = inner.map((t, i) => indentText(t + (i < inner.length - 1 || style.trailingCommas ? ',' : ''), closeIndent + style.indent));
     return `${text.slice(0, c.open + 1)}\n${body.join('\n')}\n${closeIndent}${text.slice(c.close)}`;
@@ -52,11 +57,16 @@ export function describe(text: string, file: string, err: unknown): Json5PatchEr
 
 /** Parses JSON5 text, with errors that name the file, line and column. */
 export function parseJson5(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON5.parse(text);
+    value = JSON5.parse(text);
   } catch (err) {
     throw describe(text, file, err);
   }
+  // A patch of the copy JSON5.parse drops would be lost; refuse rather than guess.
+  const dup = findDuplicateKey(text);
+  if (dup) throw describe(text, file, new Json5ScanError(`duplicate key "${dup.key}"`, dup.offset));
+  return value;
 }
 
 /** Appends `value` to the top-level array `key`, creating `key: [value]` when absent. */

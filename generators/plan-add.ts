@@ -94,6 +94,8 @@ export function planAddService(read: ReadFile, a: { name: string; port?: number;
   checkName('service', a.name);
   const project = readProject(read);
   if (project.services.includes(a.name)) throw new GeneratorError(`service "${a.name}" already exists in docker-compose.yml`);
+  // The new service depends on consul: without one the file would no longer load.
+  if (!project.services.includes('consul')) throw new GeneratorError(`docker-compose.yml has no "consul" service, which ${a.name} would depend on: add one first`);
   // Files already in <name>/ are the applier's business: it refuses to overwrite them without --force.
   const used = usedPorts(read, project);
   let port = a.port;

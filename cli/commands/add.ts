@@ -8,6 +8,7 @@ import { suggest } from '../../base/suggest.js';
 import { applyAndReport, ask, canPrompt, printJson, printNextSteps, projectReader, userErrors, type Opts } from '../../generators/cli-support.js';
 import { planAddService, type AddResult } from '../../generators/plan-add.js';
 import { appServices, planBackend } from '../../generators/plan-backend.js';
+import { keepLineEndings } from '../../generators/line-endings.js';
 import { shellQuote } from '../../generators/shell-quote.js';
 import type { ReadFile } from '../../generators/types.js';
 import { DATABASE_KINDS, isDatabaseKind, type DatabaseKind } from '../../blueprints/index.js';
@@ -41,14 +42,17 @@ async function chooseDependants(read: ReadFile, backend: string, o: Opts): Promi
 
 function parsePort(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(`--port ${String(value)}: expected a number from 1 to 65535`);
+  // The text as typed (cli/raw-flag.ts): decimal digits only, as Number() would also take 0x10 and 1e3.
+  const raw = String(value);
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(`--port ${raw}: expected a number from 1 to 65535 (decimal digits)`);
   return n;
 }
 
 export async function addCommand(kind: string, name: string, o: Opts): Promise<number> {
   const dir = resolve(String(o['dir'] ?? '.'));
-  const read = projectReader(dir);
+  const eol = keepLineEndings(projectReader(dir));
+  const read = eol.read;
   let result: AddResult;
   let steps: string[];
   if (kind === 'backend') {
@@ -72,6 +76,7 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
     throw new UserError(`unknown kind "${kind}"${near ? ` (did you mean "${near}"?)` : ''}: use "add backend <name> --service <svc>" or "add service <name> --port <n>"`);
   }
 
+  result = { ...result, ops: eol.restore(result.ops) };
   if (!o['json']) process.stdout.write(`${o['dryRun'] ? 'Would add' : 'Adding'} ${kind} ${color.bold(name)}\n`);
   const { written, files } = await applyAndReport(result.ops, { ...o, dir });
   if (o['json']) return report({ kind, name, dir, dryRun: !written, files, notes: result.notes, nextSteps: steps });

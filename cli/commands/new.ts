@@ -21,7 +21,8 @@ function isNonEmptyDir(path: string): boolean {
     if (!statSync(path).isDirectory()) throw new UserError(`${path} exists and is not a directory`);
     return readdirSync(path).length > 0;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    // ENOTDIR (a parent is a file): the applier's mkdir reports it as a write error, exit 73.
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
     throw err;
   }
 }

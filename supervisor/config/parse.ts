@@ -1,9 +1,11 @@
 /**
  * JSON5 parsing with errors as `file:line:col: message`. ContainerPilot's own example configs
  * omit commas between values on separate lines; such a missing comma is accepted (with a
- * warning) by inserting it and parsing again. Anything else is reported at its original place.
+ * warning) by inserting it and parsing again. Anything else is reported at its original place,
+ * and so is a key repeated in one object (JSON5.parse would keep only the last).
  */
 import JSON5 from 'json5';
+import { findDuplicateKey } from './duplicate-keys.js';
 
 interface Json5Error extends SyntaxError {
   lineNumber: number;
@@ -28,6 +30,11 @@ export function parseJson5(text: string): ParseResult {
   for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
     try {
       const value: unknown = JSON5.parse(current);
+      const dup = findDuplicateKey(text);
+      if (dup) {
+        const [line, column] = lineCol(text, dup.offset);
+        return { line, column, message: `duplicate key "${dup.key}" (the earlier value would be lost)` };
+      }
       return { value, insertedCommas: inserted.map((off) => lineCol(text, off)) };
     } catch (err) {
       if (!isJson5Error(err)) throw err;
