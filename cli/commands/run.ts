@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readFailure } from '../../base/os-errors.js';
 import { after } from '../../supervisor/timers/timers.js';
 import { UserError } from '../errors.js';
+import { startHeapProbe } from './heap-probe.js';
 
 export interface RunOptions {
   config?: string;
@@ -71,6 +72,7 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
     const exitWithJob = attach ? mainJobName(config.jobs) : undefined;
     app = new App({ config, loadConfig: load, parts: await loadParts(config), exitWithJob, killLeftovers: true });
   }
+  startHeapProbe(env);
   const code = await app.run();
   // Exit now even if some handle (a grandchild's pipe, a part's socket) would keep us alive.
   after(200, () => process.exit(code)).unref();
