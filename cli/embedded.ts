@@ -1,2 +1,2 @@
 /** The embedded assets live in the base folder (base/embedded.ts); the CLI modules import them from here too. */
-export { EMBEDDED_KEY, embeddedAssets, type EmbeddedAssets } from '../base/embedded.js';
+export { embeddedAssets } from '../base/embedded.js';

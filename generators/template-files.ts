@@ -2,7 +2,7 @@
  * The one place that reads template files. Everything else asks this module, so the single-file
  * binary swaps the folder for an embedded map without touching the planners.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedAssets } from '../base/embedded.js';
@@ -31,13 +31,3 @@ export function readTemplate(component: string, file: string): string {
   return readFileSync(join(templatesDir, component, file), 'utf8');
 }
 
-/** The file names of one component's folder, sorted (for tests and listings). */
-export function listTemplates(component: string): string[] {
-  const embedded = embeddedAssets()?.templates;
-  if (embedded) {
-    const prefix = `${component}/`;
-    return Object.keys(embedded).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
-  }
-  templatesDir ??= findTemplatesDir();
-  return readdirSync(join(templatesDir, component)).sort();
-}

@@ -7,6 +7,7 @@
 #     completion scripts run in them). Installed with apt-get when missing, which needs root.
 #   - Consul, consul-template and actionlint, built from source through the Go module proxy once
 #     and cached in $AUTOPILOT_CACHE (default ~/.cache/autopilot); needs Go.
+#   - The structure first (`npm run lint:structure`): layer rules and unused code fail the run.
 # Run `npm ci` first (the README's first command does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,5 +37,6 @@ AUTOPILOT_CONSUL_TEMPLATE_BIN="${AUTOPILOT_CONSUL_TEMPLATE_BIN:-$(bash scripts/s
 AUTOPILOT_ACTIONLINT_BIN="${AUTOPILOT_ACTIONLINT_BIN:-$(bash scripts/setup-actionlint.sh | tail -n 1)}"
 export AUTOPILOT_CONSUL_BIN AUTOPILOT_CONSUL_TEMPLATE_BIN AUTOPILOT_ACTIONLINT_BIN
 
+npm run --silent lint:structure
 npm run --silent build:binary
 exec node --test --test-concurrency=2 dist/

@@ -12,7 +12,7 @@ import { ConsulRequestError } from './errors.js';
 import type { Logger } from './log.js';
 import { checkIdFor, isLostCheck, registrationBody, type CheckStatus, type ServiceApi, type ServiceDefinition } from './registration.js';
 
-export { checkIdFor, isLostCheck, registrationBody, ttlString, type CheckStatus, type ServiceApi, type ServiceDefinition } from './registration.js';
+export { isLostCheck, registrationBody, ttlString, type CheckStatus, type ServiceApi, type ServiceDefinition } from './registration.js';
 
 const noop = (): void => undefined;
 

@@ -18,11 +18,6 @@ export function isStopHook(when: WhenConfig): boolean {
   return when.kind === 'event' && (when.event === 'stopping' || when.event === 'stopped');
 }
 
-/** True when the job starts with the global `startup` event (the default `when`, and interval jobs). */
-export function startsAtStartup(when: WhenConfig): boolean {
-  return when.kind === 'interval' || (when.sources.includes(GLOBAL) && when.event === 'startup');
-}
-
 export function matchesStart(when: WhenConfig, e: SupervisorEvent): boolean {
   if (when.kind === 'interval') return e.source === GLOBAL && e.code === 'startup';
   if (!when.sources.includes(e.source)) return false;

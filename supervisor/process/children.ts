@@ -17,8 +17,3 @@ export function untrackChild(pid: number): void {
 export function isTrackedChild(pid: number): boolean {
   return tracked.has(pid);
 }
-
-/** Pids currently tracked (diagnostics and tests). */
-export function trackedChildren(): number[] {
-  return [...tracked];
-}

@@ -10,9 +10,7 @@
  */
 export { RenderConsul } from './consul-api.js';
 export { RenderError } from './errors.js';
-export { renderOnce, type RenderRunOptions } from './once.js';
-export { RenderWatch, type WatchOptions } from './watch.js';
-export { parseTemplateSpec, SpecError, type TemplateSpec } from './spec.js';
-export { renderPass, type Brain } from './pass.js';
-export { writeIfChanged } from './write.js';
+export { renderOnce } from './once.js';
+export { RenderWatch } from './watch.js';
+export { parseTemplateSpec, SpecError } from './spec.js';
 export { parseWait, WaitError } from './wait.js';

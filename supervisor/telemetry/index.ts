@@ -13,7 +13,7 @@ import { startTelemetryServer, type TelemetryServer } from './server.js';
 import { UserMetrics } from './user-metrics.js';
 
 export { fullMetricName } from './user-metrics.js';
-export { noopRecorder, type TelemetryHandle, type TelemetryRecorder, type TelemetryService } from './types.js';
+export { type TelemetryHandle, type TelemetryRecorder, type TelemetryService } from './types.js';
 export type { TelemetryServer } from './server.js';
 
 export interface StartOptions {

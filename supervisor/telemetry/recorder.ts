@@ -7,7 +7,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { TelemetryRecorder } from './types.js';
 
-export { noopRecorder, type TelemetryRecorder } from './types.js';
+export type { TelemetryRecorder } from './types.js';
 
 export function createRecorder(registry: Registry): TelemetryRecorder {
   const registers = [registry];

@@ -10,9 +10,9 @@ import { parse } from './parser.js';
 import { NO_VALUE } from './values.js';
 
 export { TemplateError };
-export { FuncError, withSig, type FuncSig, type ParamType, type TemplateFunc } from './func-types.js';
-export { GoComplex, GoFloat, goStruct, typedSlice } from './values.js';
-export { lazyStructs, type LazyStructType } from './lazy-struct.js';
+export { FuncError, withSig, type TemplateFunc } from './func-types.js';
+export { GoFloat, goStruct, typedSlice } from './values.js';
+export { lazyStructs } from './lazy-struct.js';
 
 export interface RenderOptions {
   /** Name used in error messages (usually the file name). */

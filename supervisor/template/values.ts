@@ -146,7 +146,6 @@ export function mapGet(m: unknown, key: unknown): unknown {
 
 const encoder = new TextEncoder();
 export const utf8Bytes = (s: string): Uint8Array => encoder.encode(s);
-export const utf8Length = (s: string): number => encoder.encode(s).length;
 
 /** Go's truth: false, 0, nil, and empty strings, slices and maps are false; structs are true. */
 export function isTrue(v: unknown): boolean {

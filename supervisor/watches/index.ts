@@ -18,8 +18,7 @@
 import type { WatchConfig } from '../config/model.js';
 import { Watch, type WatchDeps } from './watch.js';
 
-export { Watch, watchKey, type Publisher, type WatchDeps, type WatchQueries } from './watch.js';
-export type { Instance } from './state.js';
+export { Watch, type WatchDeps, type WatchQueries } from './watch.js';
 
 export interface WatchSet {
   readonly watches: readonly Watch[];
