@@ -15,7 +15,7 @@ import { within } from '../timers/timers.js';
 import { HOOK_TIMEOUT_MS, type JobInfo } from '../jobs/types.js';
 import { killLeftovers, snapshotDescendants, type Snapshot } from '../process/leftovers.js';
 import type { SignalName } from '../process/signal-group.js';
-import type { AppContext, AppPart, AppParts } from './parts.js';
+import type { AppContext, AppPart, AppParts } from './part-types.js';
 import { installSignalHandlers } from './signals.js';
 import { diffJobs } from './reload-diff.js';
 import { startReaper, type ReaperHandle } from './reaper.js';

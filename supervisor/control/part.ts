@@ -8,7 +8,7 @@
  * A socket taken by another live supervisor (or not creatable) is logged as an error and the
  * supervisor runs on without a control plane: its jobs matter more than its remote control.
  */
-import type { AppContext, AppPart } from '../app/parts.js';
+import type { AppContext, AppPart } from '../app/part-types.js';
 import type { Config } from '../config/model.js';
 import { currentTelemetry } from '../telemetry/current.js';
 import { VERSION } from '../../base/version.js';

@@ -1,6 +1,6 @@
 /** Builds the status snapshot (control socket `/v3/status`, telemetry `/status`) from the app context. */
 import { hostname } from 'node:os';
-import type { AppContext } from '../app/parts.js';
+import type { AppContext } from '../app/part-types.js';
 import { resolveInterfaceIp } from '../discovery/interfaces.js';
 import type { JobInfo } from '../jobs/types.js';
 import type { JobHealth, JobStatus, StatusSnapshot, WatchStatus } from './status.js';

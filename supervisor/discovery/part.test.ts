@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startConsulAgent } from '../../testing/consul-agent.js';
-import type { AppContext } from '../app/parts.js';
+import type { AppContext } from '../app/part-types.js';
 import type { Config, JobConfig } from '../config/model.js';
 import { EventBus } from '../events/bus.js';
 import type { JobInfo } from '../jobs/types.js';

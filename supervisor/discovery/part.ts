@@ -10,7 +10,7 @@
  * - CONTAINERPILOT_<JOB>_IP is set in our environment, which every child inherits.
  * Nothing here throws into the app or a job: Consul problems are logged.
  */
-import type { AppContext, DiscoveryPart as AppDiscoveryPart } from '../app/parts.js';
+import type { AppContext, DiscoveryPart as AppDiscoveryPart } from '../app/part-types.js';
 import type { Config, ConsulConfig, JobConfig } from '../config/model.js';
 import { STOP_HOOK_TIMEOUT_MS, type JobHooks } from '../jobs/types.js';
 import { currentTelemetry } from '../telemetry/current.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import type { AppContext } from '../app/parts.js';
+import type { AppContext } from '../app/part-types.js';
 import type { Config, TelemetryConfig } from '../config/model.js';
 import { EventBus } from '../events/bus.js';
 import { currentTelemetry } from './current.js';

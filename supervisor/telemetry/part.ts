@@ -6,7 +6,7 @@
  * and the supervisor runs on without the endpoint. The prom-client-backed `Telemetry` (index.ts)
  * is imported only when a `telemetry` block asks for it: without one, a start loads none of it.
  */
-import type { AppContext, AppPart } from '../app/parts.js';
+import type { AppContext, AppPart } from '../app/part-types.js';
 import type { Config, TelemetryConfig } from '../config/model.js';
 import { buildStatus, followMaintenance } from '../control/snapshot.js';
 import { resolveInterfaceIp } from '../discovery/interfaces.js';

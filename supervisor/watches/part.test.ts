@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startConsulAgent } from '../../testing/consul-agent.js';
-import type { AppContext } from '../app/parts.js';
+import type { AppContext } from '../app/part-types.js';
 import type { Config, WatchConfig } from '../config/model.js';
 import { EventBus, type SupervisorEvent } from '../events/bus.js';
 import type { JobInfo } from '../jobs/types.js';

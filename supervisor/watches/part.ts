@@ -4,7 +4,7 @@
  * is unchanged (and their state, so no spurious `changed`), stops the removed or changed ones and
  * starts the new ones. Instance counts go to telemetry.
  */
-import type { AppContext, AppPart } from '../app/parts.js';
+import type { AppContext, AppPart } from '../app/part-types.js';
 import type { Config, ConsulConfig, WatchConfig } from '../config/model.js';
 import { ConsulClient } from '../discovery/client.js';
 import { resolveConsulSettings } from '../discovery/settings.js';
