@@ -8,7 +8,7 @@ import { runCli } from '../../testing/runtimes-process.js';
 import { cliRuntime } from '../../testing/runtimes.js';
 import { RecordingHandlers } from './recording-handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
-import type { StatusSnapshot } from './status.js';
+import type { StatusSnapshot } from '../status/types.js';
 
 /** Runs the built CLI on Node to completion (async: the control server may live in this process). */
 const autopilot = (args: string[], env: Record<string, string> = {}) =>

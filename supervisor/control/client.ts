@@ -4,7 +4,7 @@
  */
 import { request } from 'node:http';
 import { ControlRequestError, ControlUnreachableError } from './errors.js';
-import type { StatusSnapshot } from './status.js';
+import type { StatusSnapshot } from '../status/types.js';
 
 export interface ControlResponse {
   status: number;

@@ -1,4 +1,4 @@
-import type { StatusSnapshot } from './status.js';
+import type { StatusSnapshot } from '../status/types.js';
 
 type MaybePromise<T> = T | Promise<T>;
 

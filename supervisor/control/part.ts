@@ -15,7 +15,7 @@ import { VERSION } from '../../base/version.js';
 import { RejectedRequest } from './errors.js';
 import type { ControlHandlers } from './handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
-import { buildStatus, followMaintenance, type StatusContext } from './snapshot.js';
+import { buildStatus, followMaintenance, type StatusContext } from '../status/snapshot.js';
 import { sleep } from '../timers/timers.js';
 
 export class ControlPart implements AppPart {

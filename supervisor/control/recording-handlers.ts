@@ -4,7 +4,7 @@
  */
 import { RejectedRequest } from './errors.js';
 import type { ControlHandlers } from './handlers.js';
-import type { StatusSnapshot } from './status.js';
+import type { StatusSnapshot } from '../status/types.js';
 
 export type RecordedCall = { call: 'putEnv'; vars: Record<string, string> } | { call: 'reload' } | { call: 'putMetric'; values: Record<string, number> } | { call: 'setMaintenance'; on: boolean } | { call: 'status' };
 

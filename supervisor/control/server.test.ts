@@ -8,7 +8,7 @@ import { RejectedRequest } from './errors.js';
 import type { ControlHandlers } from './handlers.js';
 import { RecordingHandlers } from './recording-handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
-import type { StatusSnapshot } from './status.js';
+import type { StatusSnapshot } from '../status/types.js';
 
 const snapshot: StatusSnapshot = {
   version: '1.2.3',

@@ -2,7 +2,7 @@
  * Renders a StatusSnapshot as the readable tables `autopilot status` prints. `paint` colours a
  * health word (the CLI passes kleur, honouring NO_COLOR); alignment is computed on plain text.
  */
-import type { JobStatus, StatusSnapshot, WatchStatus } from './status.js';
+import type { JobStatus, StatusSnapshot, WatchStatus } from '../status/types.js';
 
 export type Paint = (word: string, kind: 'good' | 'bad' | 'dim') => string;
 const plain: Paint = (w) => w;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlClient } from '../control/client.js';
 import { startControlServer, type ControlServer } from '../control/server.js';
-import type { StatusSnapshot } from '../control/status.js';
+import type { StatusSnapshot } from '../status/types.js';
 import { Telemetry, type TelemetryServer } from './index.js';
 import { parsePrometheusText } from './prometheus-text.js';
 

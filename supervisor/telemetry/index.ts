@@ -5,7 +5,7 @@
  */
 import { Registry } from 'prom-client';
 import type { TelemetryConfig } from '../config/model.js';
-import type { StatusSnapshot } from '../control/status.js';
+import type { StatusSnapshot } from '../status/types.js';
 import { RejectedRequest } from '../control/errors.js';
 import { createRecorder } from './recorder.js';
 import { noopRecorder, type TelemetryHandle, type TelemetryRecorder, type TelemetryService } from './types.js';

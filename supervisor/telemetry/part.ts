@@ -8,7 +8,7 @@
  */
 import type { AppContext, AppPart } from '../app/part-types.js';
 import type { Config, TelemetryConfig } from '../config/model.js';
-import { buildStatus, followMaintenance } from '../control/snapshot.js';
+import { buildStatus, followMaintenance } from '../status/snapshot.js';
 import { resolveInterfaceIp } from '../discovery/interfaces.js';
 import { VERSION } from '../../base/version.js';
 import { setCurrentTelemetry } from './current.js';

@@ -5,7 +5,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { StatusSnapshot } from '../control/status.js';
+import type { StatusSnapshot } from '../status/types.js';
 import { after } from '../timers/timers.js';
 
 export interface TelemetryServerOptions {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { AppContext } from '../app/part-types.js';
 import { resolveInterfaceIp } from '../discovery/interfaces.js';
 import type { JobInfo } from '../jobs/types.js';
-import type { JobHealth, JobStatus, StatusSnapshot, WatchStatus } from './status.js';
+import type { JobHealth, JobStatus, StatusSnapshot, WatchStatus } from './types.js';
 
 export type StatusContext = AppContext;
 
