@@ -5,7 +5,7 @@
  * parses and runs `add` itself.
  */
 import { cac, type CAC } from 'cac';
-import { VERSION } from './version.js';
+import { VERSION } from '../base/version.js';
 
 export const ADD_KINDS: readonly string[] = ['service', 'backend'];
 

@@ -9,9 +9,9 @@
  */
 import { formatEntry } from '../supervisor/log/format.js';
 import type { RunOptions } from './commands/run.js';
-import { ExitError, UserError } from './errors.js';
+import { ExitError, UserError } from '../base/errors.js';
 import { goUsage, parseGoFlags, type GoFlag } from './go-flags.js';
-import { versionText } from './version.js';
+import { versionText } from '../base/version.js';
 
 /** flag.Value's Set of ContainerPilot's MultiFlag: `key=val`, split at the first `=`. */
 const keyValue = (value: string): string | undefined => (value.includes('=') ? undefined : `flag value '${value}' was not in the format 'key=val'`);

@@ -1,7 +1,7 @@
 import { cac } from 'cac';
 import { translateLegacyArgv } from './legacy-flags.js';
 import { rawFlagValue } from './raw-flag.js';
-import { VERSION, bareVersionText, versionText } from './version.js';
+import { VERSION, bareVersionText, versionText } from '../base/version.js';
 
 type Opts = Record<string, unknown> & { '--'?: string[] };
 

@@ -1,5 +1,5 @@
-import { color } from './colors.js';
-import { ExitError, UserError } from './errors.js';
+import { color } from '../base/colors.js';
+import { ExitError, UserError } from '../base/errors.js';
 
 /** Prints an error the way its kind deserves and returns the exit code. */
 export function reportError(err: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {

@@ -12,9 +12,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PLATFORMS, platformPackage, releaseBinary, type Platform, type SupervisorSource } from '../generators/supervisor-source.js';
-import { embeddedAssets } from './embedded.js';
-import { UserError } from './errors.js';
-import { VERSION } from './version.js';
+import { embeddedAssets } from '../base/embedded.js';
+import { UserError } from '../base/errors.js';
+import { VERSION } from '../base/version.js';
 
 /** `<sha256>  autopilot-<platform>` lines (sha256sum's format) -> checksum by platform. */
 export function parseChecksums(text: string): Partial<Record<Platform, string>> {

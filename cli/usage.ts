@@ -6,7 +6,7 @@
 import type { CAC } from 'cac';
 import { suggest } from '../base/suggest.js';
 import { ADD_KINDS, addKindHelp } from './add-help.js';
-import { UserError } from './errors.js';
+import { UserError } from '../base/errors.js';
 
 export { addKindHelp };
 

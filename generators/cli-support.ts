@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PromptObject } from 'prompts';
-import { color } from '../cli/colors.js';
-import { ExitError, UserError } from '../cli/errors.js';
+import { color } from '../base/colors.js';
+import { ExitError, UserError } from '../base/errors.js';
 import { applyPlan } from './apply.js';
 import { GeneratorError, InterruptedError, WriteError } from './errors.js';
 import type { FileOp, ReadFile } from './types.js';

@@ -13,11 +13,11 @@ import { shellQuote } from '../../generators/shell-quote.js';
 import type { ReadFile } from '../../generators/types.js';
 import { DATABASE_KINDS, isDatabaseKind, type DatabaseKind } from '../../blueprints/index.js';
 import { isVendored } from '../../generators/project.js';
-import { color } from '../colors.js';
-import { UserError } from '../errors.js';
+import { color } from '../../base/colors.js';
+import { UserError } from '../../base/errors.js';
 import { npxCommand } from '../../generators/supervisor-source.js';
 import { supervisorSource } from '../supervisor-source.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../base/version.js';
 
 function parseImage(value: unknown): DatabaseKind | undefined {
   if (value === undefined) return undefined;

@@ -9,7 +9,7 @@ import { SHELLS, completionScript, isShell } from '../completion/index.js';
 import { programName } from '../completion/program.js';
 import { diskSources } from '../completion/sources.js';
 import { cliSpec } from '../completion/spec.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import { invokedPath } from '../invoked-name.js';
 
 export async function completionCommand(shell: string | undefined, cli: CAC): Promise<number> {

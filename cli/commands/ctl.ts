@@ -7,7 +7,7 @@ import { ControlClient } from '../../supervisor/control/client.js';
 import { ControlRequestError, ControlUnreachableError } from '../../supervisor/control/errors.js';
 import { locateControlSocket } from '../../supervisor/control/locate.js';
 import { ConfigError } from '../../supervisor/config/errors.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 
 type Opts = Record<string, unknown>;
 const ACTIONS = 'reload, ping, putenv K=V..., putmetric name=value..., maintenance enable|disable';

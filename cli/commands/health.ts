@@ -4,7 +4,7 @@
  * generated images' Docker HEALTHCHECK runs, so `docker ps`, swarm's rolling updates and
  * `depends_on: condition: service_healthy` see the health Consul sees, with no curl in the image.
  */
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import { withControl } from './ctl.js';
 
 export async function healthCommand(job: string | undefined, o: Record<string, unknown> = {}): Promise<number> {

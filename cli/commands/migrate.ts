@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { color } from '../colors.js';
-import { ExitError, UserError } from '../errors.js';
+import { color } from '../../base/colors.js';
+import { ExitError, UserError } from '../../base/errors.js';
 import { countJobsAndWatches } from './validate.js';
 
 /**

@@ -10,8 +10,8 @@ import { applyAndReport, ask, canPrompt, printJson, printNextSteps, userErrors, 
 import { planNew } from '../../generators/plan-new.js';
 import { NAME_PATTERN, suggestName } from '../../generators/project.js';
 import { shellQuote } from '../../generators/shell-quote.js';
-import { color } from '../colors.js';
-import { UserError } from '../errors.js';
+import { color } from '../../base/colors.js';
+import { UserError } from '../../base/errors.js';
 import { supervisorSource } from '../supervisor-source.js';
 
 const names = () => BLUEPRINTS.map((b) => b.name).join(', ');

@@ -1,6 +1,6 @@
 import { after } from '../../supervisor/timers/timers.js';
 import { whenPipeCloses } from '../closed-pipe.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 
 /**
  * `autopilot render -consul host:port -template "in.ctmpl:out.conf:cmd" [-template ...] [-once] [-wait min[:max]]`:

@@ -6,7 +6,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readFailure } from '../../base/os-errors.js';
 import { after } from '../../supervisor/timers/timers.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import { startHeapProbe } from './heap-probe.js';
 
 export interface RunOptions {

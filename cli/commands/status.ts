@@ -1,6 +1,6 @@
 /** `autopilot status`: jobs, health, restarts, watches and instances of a running supervisor. */
 import { formatStatus, type Paint } from '../../supervisor/control/status-table.js';
-import { color } from '../colors.js';
+import { color } from '../../base/colors.js';
 import { withControl } from './ctl.js';
 
 const paint: Paint = (word, kind) => (kind === 'good' ? color.green(word) : kind === 'bad' ? color.red(word) : color.dim(word));

@@ -1,5 +1,5 @@
-import { color } from '../colors.js';
-import { ExitError } from '../errors.js';
+import { color } from '../../base/colors.js';
+import { ExitError } from '../../base/errors.js';
 
 /** What `validate --json` reports for one file (docs/cli-json.md). */
 export interface ValidatedFile {
