@@ -2,7 +2,7 @@
  * Validation of the control endpoints' JSON bodies. Each parser returns the typed value or
  * throws RejectedRequest with a one-line reason (answered as 422, ContainerPilot's status).
  */
-import { RejectedRequest } from './errors.js';
+import { RejectedRequest } from '../../base/errors.js';
 
 function parseObject(text: string, what: string): Record<string, unknown> {
   let value: unknown;

@@ -1,16 +1,4 @@
-/**
- * Errors of the control plane. A handler throws RejectedRequest to answer a client mistake with a
- * 4xx (default 422, ContainerPilot's status for bad bodies) instead of a 500.
- */
-export class RejectedRequest extends Error {
-  constructor(
-    message: string,
-    readonly status = 422,
-  ) {
-    super(message);
-    this.name = 'RejectedRequest';
-  }
-}
+/** Errors of the control plane (a client mistake is base/errors.ts's RejectedRequest). */
 
 /** The socket path is taken: a live supervisor answers there, or it is not a socket at all. */
 export class ControlSocketInUseError extends Error {

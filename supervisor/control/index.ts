@@ -2,5 +2,6 @@ export { startControlServer, type ControlServer, type ControlServerOptions } fro
 export type { ControlHandlers } from './handlers.js';
 export type { StatusSnapshot, JobStatus, JobHealth, WatchStatus, WatchInstance } from '../status/types.js';
 export { ControlClient } from './client.js';
-export { RejectedRequest, ControlSocketInUseError, ControlUnreachableError, ControlRequestError } from './errors.js';
+export { RejectedRequest } from '../../base/errors.js';
+export { ControlSocketInUseError, ControlUnreachableError, ControlRequestError } from './errors.js';
 export { DEFAULT_SOCKET_PATH, locateControlSocket } from './locate.js';

@@ -12,7 +12,7 @@ import type { AppContext, AppPart } from '../app/part-types.js';
 import type { Config } from '../config/model.js';
 import { currentTelemetry } from '../telemetry/current.js';
 import { VERSION } from '../../base/version.js';
-import { RejectedRequest } from './errors.js';
+import { RejectedRequest } from '../../base/errors.js';
 import type { ControlHandlers } from './handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
 import { buildStatus, followMaintenance, type StatusContext } from '../status/snapshot.js';

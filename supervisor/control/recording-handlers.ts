@@ -2,7 +2,7 @@
  * ControlHandlers that record every call and keep a little state (env, metrics, maintenance).
  * Used by the tests of the control plane and its CLI; handy for trying clients by hand.
  */
-import { RejectedRequest } from './errors.js';
+import { RejectedRequest } from '../../base/errors.js';
 import type { ControlHandlers } from './handlers.js';
 import type { StatusSnapshot } from '../status/types.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlClient } from './client.js';
-import { RejectedRequest } from './errors.js';
+import { RejectedRequest } from '../../base/errors.js';
 import type { ControlHandlers } from './handlers.js';
 import { RecordingHandlers } from './recording-handlers.js';
 import { startControlServer, type ControlServer } from './server.js';

@@ -5,7 +5,8 @@
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ControlSocketInUseError, RejectedRequest } from './errors.js';
+import { RejectedRequest } from '../../base/errors.js';
+import { ControlSocketInUseError } from './errors.js';
 import type { ControlHandlers } from './handlers.js';
 import { ROUTES } from './routes.js';
 import { listenOwnerOnly, type ClaimedSocket } from './socket.js';

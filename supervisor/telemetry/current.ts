@@ -5,7 +5,7 @@
  * the telemetry part installs a configured instance. Loads no prom-client: every `autopilot run`
  * imports this before its first spawn, with or without telemetry.
  */
-import { RejectedRequest } from '../control/errors.js';
+import { RejectedRequest } from '../../base/errors.js';
 import { noopRecorder, type TelemetryHandle } from './types.js';
 
 /** Telemetry off: what `new Telemetry(undefined)` does, without loading prom-client. */

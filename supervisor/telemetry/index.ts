@@ -6,7 +6,7 @@
 import { Registry } from 'prom-client';
 import type { TelemetryConfig } from '../config/model.js';
 import type { StatusSnapshot } from '../status/types.js';
-import { RejectedRequest } from '../control/errors.js';
+import { RejectedRequest } from '../../base/errors.js';
 import { createRecorder } from './recorder.js';
 import { noopRecorder, type TelemetryHandle, type TelemetryRecorder, type TelemetryService } from './types.js';
 import { startTelemetryServer, type TelemetryServer } from './server.js';

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { MetricConfig, TelemetryConfig } from '../config/model.js';
 import type { StatusSnapshot } from '../status/types.js';
-import { RejectedRequest } from '../control/errors.js';
+import { RejectedRequest } from '../../base/errors.js';
 import { Telemetry, type TelemetryServer } from './index.js';
 import { parsePrometheusText, type Exposition } from './prometheus-text.js';
 

@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Summary, validateMetricName, type Registry } from 'prom-client';
 import type { MetricConfig, MetricType } from '../config/model.js';
-import { RejectedRequest } from '../control/errors.js';
+import { RejectedRequest } from '../../base/errors.js';
 
 /** `namespace_subsystem_name`, skipping empty parts as Prometheus' BuildFQName does. */
 export function fullMetricName(m: Pick<MetricConfig, 'namespace' | 'subsystem' | 'name'>): string {
