@@ -13,7 +13,7 @@ import { after, every, type Timer } from '../timers/timers.js';
 import { RestartBackoff } from './backoff.js';
 import { StartBudget } from './start-budget.js';
 import { exitText } from './exit-text.js';
-import { HealthLoop } from './job-health.js';
+import { HealthLoop } from './health-loop.js';
 import { runStopSequence } from './job-stop.js';
 import type { JobContext, JobInfo, JobStatus } from './types.js';
 import { execTimeoutMs, GLOBAL, isSignalWhen, isStopHook, matchesStart } from './when.js';

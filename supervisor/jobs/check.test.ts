@@ -4,7 +4,7 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { Logger } from '../log/logger.js';
-import { runCheck } from './health.js';
+import { runCheck } from './check.js';
 import { httpCheckFetch, httpCheckNode } from './http-check.js';
 
 type Check = Parameters<typeof runCheck>[0];

@@ -8,7 +8,7 @@
 import type { HealthConfig } from '../config/model.js';
 import { currentTelemetry } from '../telemetry/current.js';
 import { every, type Timer } from '../timers/timers.js';
-import { runCheck } from './health.js';
+import { runCheck } from './check.js';
 import type { Job } from './job.js';
 
 export class HealthLoop {
