@@ -9,7 +9,7 @@ import type { HealthConfig } from '../config/model.js';
 import { currentTelemetry } from '../telemetry/current.js';
 import { every, type Timer } from '../timers/timers.js';
 import { runCheck } from './check.js';
-import type { Job } from './job.js';
+import type { CheckedJob } from './types.js';
 
 export class HealthLoop {
   private timer: Timer | undefined;
@@ -19,7 +19,7 @@ export class HealthLoop {
   private stopped = false;
 
   constructor(
-    private readonly job: Job,
+    private readonly job: CheckedJob,
     private readonly health: HealthConfig,
   ) {}
 
@@ -70,6 +70,6 @@ export class HealthLoop {
   }
 }
 
-function inMaintenance(job: Job): boolean {
+function inMaintenance(job: CheckedJob): boolean {
   return job.status === 'maintenance';
 }

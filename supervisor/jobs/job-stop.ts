@@ -9,14 +9,13 @@
  * step ends as soon as its condition holds.
  */
 import type { SupervisorEvent } from '../events/bus.js';
-import type { Job } from './job.js';
 import { after, within } from '../timers/timers.js';
-import { STOP_HOOK_TIMEOUT_MS } from './types.js';
+import { STOP_HOOK_TIMEOUT_MS, type StoppingJob } from './types.js';
 
 /** After SIGKILL the exit is near-certain; this bounds the wait if the runtime never reports it. */
 const AFTER_KILL_MS = 2_000;
 
-export async function runStopSequence(job: Job): Promise<void> {
+export async function runStopSequence(job: StoppingJob): Promise<void> {
   const { bus, log } = job.ctx;
   bus.publish({ code: 'stopping', source: job.name });
   await waitForStoppingHooks(job);
@@ -37,7 +36,7 @@ export async function runStopSequence(job: Job): Promise<void> {
   }
 }
 
-function waitForStoppingHooks(job: Job): Promise<void> {
+function waitForStoppingHooks(job: StoppingJob): Promise<void> {
   const { ctx } = job;
   const pending = new Set(ctx.stoppingHooks(job.name).filter((h) => !ctx.isComplete(h)));
   if (pending.size === 0) return Promise.resolve();
@@ -65,7 +64,7 @@ function waitForStoppingHooks(job: Job): Promise<void> {
   });
 }
 
-async function runStopHook(job: Job): Promise<void> {
+async function runStopHook(job: StoppingJob): Promise<void> {
   const hook = job.ctx.hooks?.onStop;
   if (!hook) return;
   try {

@@ -3,9 +3,10 @@
  * (discovery registers/heartbeats/deregisters through JobHooks; nothing else reaches into a Job).
  */
 import type { JobConfig } from '../config/model.js';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus, SupervisorEvent } from '../events/bus.js';
 import type { LogWriter } from '../log/logger.js';
 import type { SignalName } from '../process/signal-group.js';
+import type { ChildHandle } from '../process/spawn.js';
 
 /** ContainerPilot's job status: idle until first started, unknown until a health check ran. */
 export type JobStatus = 'idle' | 'unknown' | 'healthy' | 'unhealthy' | 'maintenance' | 'completed';
@@ -60,4 +61,20 @@ export interface JobContext {
   stopSignal?(): SignalName;
   /** Called once the job has completed (after its `stopped` event was published). */
   onComplete?(name: string): void;
+}
+
+/** What the health loop (health-loop.ts) reads of its job, and the status it sets. */
+export interface CheckedJob extends JobInfo {
+  status: JobStatus;
+  readonly ctx: JobContext;
+}
+
+/** What the stop sequence (job-stop.ts) reads of its job, and the signal it records. */
+export interface StoppingJob extends JobInfo {
+  readonly ctx: JobContext;
+  readonly child: ChildHandle | undefined;
+  /** The signal sent to its process: an exit by it is a stop. */
+  stopSignalSent: SignalName | undefined;
+  /** Listeners for events while stopping (the wait for its stopping hooks). */
+  readonly stopWatchers: Set<(e: SupervisorEvent) => void>;
 }
