@@ -1,6 +1,5 @@
 /** libc through `bun:ffi`. Only imported when running in Bun. */
-import type { Libc } from './ffi.js';
-import { PR_SET_CHILD_SUBREAPER, WNOHANG } from './ffi.js';
+import { PR_SET_CHILD_SUBREAPER, WNOHANG, type Libc } from './libc.js';
 
 // Minimal local typing of what we use from bun:ffi (no @types/bun in the build).
 interface BunFfi {

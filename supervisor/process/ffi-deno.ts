@@ -4,8 +4,7 @@
  * --allow-read=/proc), so /proc is read through libc here too: --allow-ffi is then the one flag
  * the reaper needs.
  */
-import type { Libc } from './ffi.js';
-import { PR_SET_CHILD_SUBREAPER, WNOHANG } from './ffi.js';
+import { PR_SET_CHILD_SUBREAPER, WNOHANG, type Libc } from './libc.js';
 import type { ProcReader } from './reaper-proc.js';
 
 type Fn = (...args: unknown[]) => unknown;

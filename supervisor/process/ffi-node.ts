@@ -4,8 +4,7 @@
  * package and not on `koffi` itself keeps installs free of install scripts: koffi's own package
  * declares one, which npm's default policy skips with a warning. Only imported in Node.
  */
-import type { Libc } from './ffi.js';
-import { PR_SET_CHILD_SUBREAPER, WNOHANG } from './ffi.js';
+import { PR_SET_CHILD_SUBREAPER, WNOHANG, type Libc } from './libc.js';
 
 /** The part of koffi's API the reaper uses. */
 interface Koffi {

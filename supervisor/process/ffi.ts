@@ -4,26 +4,8 @@
  * backend lives in its own module and is imported lazily, so no runtime ever parses another's
  * FFI (Node and Deno cannot resolve `bun:ffi`; Bun and Deno do not need koffi's native addon).
  */
-
-export interface Libc {
-  /** Which backend answered (for logs and tests). */
-  readonly backend: 'bun:ffi' | 'deno' | 'koffi';
-  /**
-   * `waitpid(pid, &status, WNOHANG)`. Returns the reaped pid with its raw wait status, 0 if the
-   * process is not reapable yet, -1 if it is not (or no longer) our child.
-   */
-  waitpidNoHang(pid: number): { pid: number; status: number };
-  /** `prctl(PR_SET_CHILD_SUBREAPER, 1)`: orphans of our descendants reparent to us. */
-  setChildSubreaper(): boolean;
-  /** Reads /proc through libc where the runtime's own file APIs may not (Deno). */
-  readonly procReader?: ProcReader;
-}
-
 import process from 'node:process';
-import type { ProcReader } from './reaper-proc.js';
-
-export const WNOHANG = 1;
-export const PR_SET_CHILD_SUBREAPER = 36;
+import type { Libc } from './libc.js';
 
 /** Names to try with dlopen: glibc first, then musl (Alpine), whose libc is its loader. */
 export function libcCandidates(arch: string = process.arch): string[] {

@@ -25,7 +25,8 @@
 import process from 'node:process';
 import { after, every, type Timer } from '../timers/timers.js';
 import { isTrackedChild } from './children.js';
-import { describeWaitStatus, loadLibc, type Libc } from './ffi.js';
+import { describeWaitStatus, loadLibc } from './ffi.js';
+import type { Libc } from './libc.js';
 import { nodeProcReader, zombieChildren } from './reaper-proc.js';
 
 export interface ZombieReaperOptions {
