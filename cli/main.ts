@@ -28,9 +28,11 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
     .option('--json', 'Print the plan (with --dry-run) or the result as JSON (docs/cli-json.md)')
     .option('--name <name>', 'Project name: lowercase letters, digits and "-" (default: the directory name)')
     .option('--vendor', 'Copy this autopilot binary into each build context instead of installing it from npm at build time (builds without network)')
+    .option('--target <target>', 'compose (default): docker-compose.yml; swarm: also docker-stack.yml for `docker stack deploy` (3 Consul servers, deploy sections, overlay network)')
     .example('autopilot new hello-world my-app')
     .example('autopilot new hello-world my-app --yes   # never prompts')
     .example('autopilot new todo-api api-demo --yes')
+    .example('autopilot new hello-world my-app --target swarm   # also docker-stack.yml')
     .example('autopilot new hello-world my-app --dry-run   # prints the plan, writes nothing')
     .action(action(async (blueprint: string | undefined, dir: string | undefined, o: Opts) => (await import('./commands/new.js')).newCommand(blueprint, dir, o)));
 

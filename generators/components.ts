@@ -30,7 +30,7 @@ export function readmeLocals(ctx: RenderContext) {
 }
 
 /** What every template sees of the context. */
-function contextLocals(ctx: RenderContext, spec: ServiceSpec) {
+export function contextLocals(ctx: RenderContext, spec: ServiceSpec) {
   const lines = supervisorLines(ctx.supervisor, LIBC[spec.component]);
   const database = spec.database === undefined ? {} : { db: DATABASES[spec.database], volume: dataVolume(spec.name), list: (v: string[]) => `[${v.map((x) => JSON.stringify(x)).join(', ')}]` };
   return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, vendor: ctx.supervisor.vendor, healthcheck: HEALTHCHECK }, ...database };

@@ -7,6 +7,7 @@ import { addComposeServices } from './compose-patch.js';
 import { renderTemplate } from './render.js';
 import { readTemplate } from './template-files.js';
 import type { SupervisorSource } from './supervisor-source.js';
+import { planSwarm, type Target } from './targets/swarm.js';
 import type { FileOp } from './types.js';
 
 export interface NewAnswers {
@@ -17,6 +18,8 @@ export interface NewAnswers {
   supervisor: SupervisorSource;
   /** The binary to copy into each build context when `supervisor.vendor` is set. */
   vendorFrom?: string;
+  /** compose (the default): docker-compose.yml; swarm: docker-stack.yml as well (targets/swarm.ts). */
+  target?: Target;
 }
 
 function composeHeader(a: NewAnswers): string {
@@ -42,5 +45,6 @@ export function planNew(a: NewAnswers): FileOp[] {
     { path: '.gitignore', content: readTemplate('project', 'gitignore'), action: 'create' },
   ];
   for (const spec of a.blueprint.services) ops.push(...serviceFiles(spec, ctx));
+  if (a.target === 'swarm') return planSwarm(ops, a.blueprint.services, ctx, renderTemplate('readme', 'swarm.md.ejs', readmeLocals(ctx)));
   return ops;
 }

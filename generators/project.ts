@@ -62,6 +62,8 @@ export function readServiceConfig(read: ReadFile, service: string): ServiceConfi
 /** What kind of service a generated directory holds, from its tell-tale files. */
 export function detectComponent(read: ReadFile, service: string): Component {
   if (read(`${service}/nginx.conf.ctmpl`) !== undefined) return 'nginx';
+  // The swarm target's Consul server image (generators/targets/swarm.ts).
+  if (read(`${service}/check-raft.mjs`) !== undefined) return 'consul';
   if (read(`${service}/reconnect.js`) !== undefined) return 'todo-api';
   // A database is built FROM its official image (blueprints/databases.ts).
   const images = [...(read(`${service}/Dockerfile`) ?? '').matchAll(/^FROM\s+(\S+)\s*$/gm)].map((m) => m[1]);

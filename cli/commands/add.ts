@@ -10,6 +10,7 @@ import { planAddService, type AddResult } from '../../generators/plan-add.js';
 import { appServices, planBackend } from '../../generators/plan-backend.js';
 import { keepLineEndings } from '../../generators/line-endings.js';
 import { shellQuote } from '../../generators/shell-quote.js';
+import { keepStackInStep } from '../../generators/targets/swarm.js';
 import type { ReadFile } from '../../generators/types.js';
 import { DATABASE_KINDS, isDatabaseKind, type DatabaseKind } from '../../blueprints/index.js';
 import { isVendored } from '../../generators/project.js';
@@ -76,7 +77,7 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
     throw new UserError(`unknown kind "${kind}"${near ? ` (did you mean "${near}"?)` : ''}: use "add backend <name> --service <svc>" or "add service <name> --port <n>"`);
   }
 
-  result = { ...result, ops: eol.restore(result.ops) };
+  result = { ...result, ops: eol.restore(userErrors(() => keepStackInStep(read, result.ops, basename(dir)))) };
   if (!o['json']) process.stdout.write(`${o['dryRun'] ? 'Would add' : 'Adding'} ${kind} ${color.bold(name)}\n`);
   const { written, files } = await applyAndReport(result.ops, { ...o, dir });
   if (o['json']) return report({ kind, name, dir, dryRun: !written, files, notes: result.notes, nextSteps: steps });

@@ -10,6 +10,7 @@ import { applyAndReport, ask, canPrompt, printJson, printNextSteps, userErrors, 
 import { planNew } from '../../generators/plan-new.js';
 import { NAME_PATTERN, suggestName } from '../../generators/project.js';
 import { shellQuote } from '../../generators/shell-quote.js';
+import { parseTarget, swarmNextSteps } from '../../generators/targets/target-option.js';
 import { color } from '../../base/colors.js';
 import { UserError } from '../../base/errors.js';
 import { supervisorSource } from '../supervisor-source.js';
@@ -57,9 +58,11 @@ export async function newCommand(blueprintArg: string | undefined, dirArg: strin
   if (!NAME_PATTERN.test(project)) throw new UserError(invalidProject(project, named));
   if (isNonEmptyDir(target) && !o['force']) throw new UserError(`${dir} is not empty (use --force to write into it; existing files are kept unless the blueprint has them)`);
 
-  const ops = userErrors(() => planNew({ blueprint, project, ...supervisorSource(Boolean(o['vendor'])) }));
+  const deployTarget = userErrors(() => parseTarget(o['target']));
+  const ops = userErrors(() => planNew({ blueprint, project, target: deployTarget, ...supervisorSource(Boolean(o['vendor'])) }));
   const cd = relative(process.cwd(), target) || '.';
-  const nextSteps = [...(cd === '.' ? [] : [`cd ${shellQuote(cd)}`]), ...blueprint.nextSteps, 'cat README.md   # scale and verify'];
+  const steps = deployTarget === 'swarm' ? swarmNextSteps(project) : blueprint.nextSteps;
+  const nextSteps = [...(cd === '.' ? [] : [`cd ${shellQuote(cd)}`]), ...steps, 'cat README.md   # scale and verify'];
   if (!o['json']) process.stdout.write(`${o['dryRun'] ? 'Would scaffold' : 'Scaffolding'} ${color.bold(blueprint.name)} in ${color.bold(dir)}\n`);
   const { written, files } = await applyAndReport(ops, { ...o, dir: target });
   if (o['json']) printJson({ command: 'new', dryRun: !written, blueprint: blueprint.name, project, dir: target, files, nextSteps });
