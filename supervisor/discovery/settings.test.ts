@@ -22,7 +22,7 @@ test('model config with token and TLS, overridden by the environment', () => {
   };
   const plain = resolveConsulSettings(cfg, {});
   assert.equal(plain.token, 'cfg-token');
-  assert.deepEqual(plain.tls, { caFile: '/cfg/ca.pem', caPath: undefined, certFile: '/cfg/cert.pem', keyFile: '/cfg/key.pem', serverName: 'cfg.name', verify: true });
+  assert.deepEqual(plain.tls, { cafile: '/cfg/ca.pem', clientcert: '/cfg/cert.pem', clientkey: '/cfg/key.pem', servername: 'cfg.name', verify: true });
   const env = {
     CONSUL_HTTP_TOKEN: 'env-token',
     CONSUL_CACERT: '/env/ca.pem',
@@ -35,7 +35,7 @@ test('model config with token and TLS, overridden by the environment', () => {
   };
   const s = resolveConsulSettings(cfg, env);
   assert.equal(s.token, 'env-token');
-  assert.deepEqual(s.tls, { caFile: '/env/ca.pem', caPath: '/env/cas', certFile: '/env/cert.pem', keyFile: '/env/key.pem', serverName: 'env.name', verify: false });
+  assert.deepEqual(s.tls, { cafile: '/env/ca.pem', capath: '/env/cas', clientcert: '/env/cert.pem', clientkey: '/env/key.pem', servername: 'env.name', verify: false });
   // The config's address wins over CONSUL_HTTP_ADDR (which is only a default).
   assert.deepEqual([s.host, s.port, s.scheme], ['consul', 8501, 'https']);
   // Empty variables do not override.

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFailure } from '../../base/os-errors.js';
-import type { ConsulTlsSettings } from './settings.js';
+import type { ConsulTlsConfig } from '../config/model.js';
 
 export interface NodeTlsOptions {
   ca?: string[];
@@ -27,25 +27,25 @@ function read(path: string, what: string): string {
   }
 }
 
-export function loadTlsFiles(tls: ConsulTlsSettings): NodeTlsOptions {
+export function loadTlsFiles(tls: ConsulTlsConfig): NodeTlsOptions {
   const out: NodeTlsOptions = { rejectUnauthorized: tls.verify };
   const ca: string[] = [];
-  if (tls.caFile) ca.push(read(tls.caFile, 'CA file'));
-  if (tls.caPath) {
+  if (tls.cafile) ca.push(read(tls.cafile, 'CA file'));
+  if (tls.capath) {
     let names: string[];
     try {
-      names = readdirSync(tls.caPath).sort();
+      names = readdirSync(tls.capath).sort();
     } catch (err) {
-      throw new ConsulTlsError(`consul tls: ${readFailure('CA directory', tls.caPath, err)}`);
+      throw new ConsulTlsError(`consul tls: ${readFailure('CA directory', tls.capath, err)}`);
     }
     for (const name of names) {
-      const p = join(tls.caPath, name);
+      const p = join(tls.capath, name);
       if (statSync(p).isFile()) ca.push(read(p, 'CA file'));
     }
   }
   if (ca.length > 0) out.ca = ca;
-  if (tls.certFile) out.cert = read(tls.certFile, 'client certificate');
-  if (tls.keyFile) out.key = read(tls.keyFile, 'client key');
-  if (tls.serverName) out.servername = tls.serverName;
+  if (tls.clientcert) out.cert = read(tls.clientcert, 'client certificate');
+  if (tls.clientkey) out.key = read(tls.clientkey, 'client key');
+  if (tls.servername) out.servername = tls.servername;
   return out;
 }
