@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MisbehavingConsul, type Misbehaviour } from '../supervisor/discovery/misbehaving-consul.js';
+import { MisbehavingConsul, type Misbehaviour } from '../testing/misbehaving-consul.js';
 import { ConsulAnswerError, Services } from './index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

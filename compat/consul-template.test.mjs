@@ -10,8 +10,8 @@ import { after, before, test } from 'node:test';
 import { dist, files, path } from './corpus.mjs';
 
 const { startConsulAgent } = await dist('testing', 'consul-agent.js');
-const { seedCatalog } = await dist('supervisor', 'render', 'test-fixture.js');
-const { findConsulTemplate, runProgram, runRender } = await dist('supervisor', 'render', 'test-support.js');
+const { seedCatalog } = await dist('testing', 'render-catalog.js');
+const { findConsulTemplate, runProgram, runRender } = await dist('testing', 'render-support.js');
 
 const templates = ['containerpilot-v3', 'hello-world'].flatMap((sub) => files(sub, /\.ctmpl$/).map((name) => ({ sub, name })));
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
-import { shellEnv } from './test-shell-env.js';
+import { shellEnv } from '../../testing/shell-env.js';
 
 const shell = shellEnv();
 after(() => shell.cleanup());

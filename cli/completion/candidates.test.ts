@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../main.js';
-import { shellEnv } from './test-shell-env.js';
+import { shellEnv } from '../../testing/shell-env.js';
 
 const shell = shellEnv();
 after(() => shell.cleanup());

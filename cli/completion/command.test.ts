@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { cliPath } from '../../testing/paths.js';
 import { programName } from './program.js';
-import { shellEnv } from './test-shell-env.js';
+import { shellEnv } from '../../testing/shell-env.js';
 
 const shell = shellEnv();
 after(() => shell.cleanup());

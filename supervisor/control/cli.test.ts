@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { runCli } from '../../testing/runtimes-process.js';
 import { cliRuntime } from '../../testing/runtimes.js';
-import { RecordingHandlers } from './recording-handlers.js';
+import { RecordingHandlers } from '../../testing/recording-handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
 import type { StatusSnapshot } from '../status/types.js';
 

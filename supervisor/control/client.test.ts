@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlClient } from './client.js';
 import { ControlRequestError, ControlUnreachableError } from './errors.js';
-import { RecordingHandlers } from './recording-handlers.js';
+import { RecordingHandlers } from '../../testing/recording-handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
 
 const snapshot = { version: '9.9.9', maintenance: false, jobs: [], watches: [{ name: 'kv', kind: 'kv' as const, instances: [], keys: ['app/flags/a'] }] };

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ControlClient } from './client.js';
 import { RejectedRequest } from '../../base/errors.js';
 import type { ControlHandlers } from './handlers.js';
-import { RecordingHandlers } from './recording-handlers.js';
+import { RecordingHandlers } from '../../testing/recording-handlers.js';
 import { startControlServer, type ControlServer } from './server.js';
 import type { StatusSnapshot } from '../status/types.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlSocketInUseError } from './errors.js';
-import { RecordingHandlers } from './recording-handlers.js';
+import { RecordingHandlers } from '../../testing/recording-handlers.js';
 import { startControlServer } from './server.js';
 import { socketAnswers } from './socket.js';
 import { ControlClient } from './client.js';

@@ -1,7 +1,7 @@
 // Consul restarted with an empty catalog, paused and stopped: against a real Consul agent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { consulDiscoveryHarness, spec } from './consul-fixture.js';
+import { consulDiscoveryHarness, spec } from '../../testing/discovery-harness.js';
 
 const h = consulDiscoveryHarness();
 const { lines, services, checks, discovery } = h;

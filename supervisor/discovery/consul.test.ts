@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { consulDiscoveryHarness, spec, TOKEN, type HealthCheck } from './consul-fixture.js';
+import { consulDiscoveryHarness, spec, TOKEN, type HealthCheck } from '../../testing/discovery-harness.js';
 
 const h = consulDiscoveryHarness();
 const { lines, base, get, services, checks, discovery } = h;

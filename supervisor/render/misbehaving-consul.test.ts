@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliPath } from '../../testing/paths.js';
-import { MisbehavingConsul, type Misbehaviour } from '../discovery/misbehaving-consul.js';
+import { MisbehavingConsul, type Misbehaviour } from '../../testing/misbehaving-consul.js';
 
 const WINDOW_MS = 3_000;
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startConsulAgent, type ConsulAgent } from '../../testing/consul-agent.js';
-import { deregisterInstance, registerInstance, runProgram, runRender, waitFor } from './test-support.js';
+import { deregisterInstance, registerInstance, runProgram, runRender, waitFor } from '../../testing/render-support.js';
 
 let agent: ConsulAgent;
 let prefix: string;

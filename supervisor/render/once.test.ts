@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startConsulAgent, type ConsulAgent } from '../../testing/consul-agent.js';
-import { allServicesTemplate, FEATURES_EXPECTED, FEATURES_TEMPLATE, helloWorldTemplate, seedCatalog } from './test-fixture.js';
-import { deregisterInstance, registerInstance, runRender } from './test-support.js';
+import { allServicesTemplate, FEATURES_EXPECTED, FEATURES_TEMPLATE, helloWorldTemplate, seedCatalog } from '../../testing/render-catalog.js';
+import { deregisterInstance, registerInstance, runRender } from '../../testing/render-support.js';
 
 let agent: ConsulAgent;
 let dir: string;

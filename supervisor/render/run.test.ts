@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { startConsulAgent, type ConsulAgent } from '../../testing/consul-agent.js';
 import { cliPath } from '../../testing/paths.js';
 import { Supervisor, TempDir } from '../../testing/supervisor.js';
-import { deregisterInstance, registerInstance } from './test-support.js';
+import { deregisterInstance, registerInstance } from '../../testing/render-support.js';
 
 let agent: ConsulAgent;
 let dir: TempDir;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startConsulAgent, type ConsulAgent } from '../../testing/consul-agent.js';
 import { cliPath } from '../../testing/paths.js';
-import { registerInstance, runRender, waitFor } from './test-support.js';
+import { registerInstance, runRender, waitFor } from '../../testing/render-support.js';
 
 let agent: ConsulAgent;
 let dir: string;

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { consulPut, startConsulAgent, type ConsulAgent } from '../../testing/consul-agent.js';
 import { cliPath } from '../../testing/paths.js';
-import { seedCatalog } from './test-fixture.js';
-import { deregisterInstance, registerInstance, waitFor } from './test-support.js';
+import { seedCatalog } from '../../testing/render-catalog.js';
+import { deregisterInstance, registerInstance, waitFor } from '../../testing/render-support.js';
 
 let agent: ConsulAgent;
 let dir: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { cliPath, repoRoot } from '../../testing/paths.js';
-import { RecordingHandlers } from '../control/recording-handlers.js';
+import { RecordingHandlers } from '../../testing/recording-handlers.js';
 import { startControlServer } from '../control/server.js';
 
 const script = (distDir: string) => `

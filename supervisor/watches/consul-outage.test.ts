@@ -1,7 +1,7 @@
 // Watches through a paused and a wiped agent, and stop() during a blocked query: real Consul.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { consulWatchHarness, ready, svcWatch } from './consul-fixture.js';
+import { consulWatchHarness, ready, svcWatch } from '../../testing/watches-harness.js';
 
 const h = consulWatchHarness();
 const { register, deregister, setup } = h;

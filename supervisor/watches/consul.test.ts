@@ -1,7 +1,7 @@
 // Service and KV watches against a real Consul agent: events, tag and dc filters, KV.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { consulWatchHarness, ready, svcWatch } from './consul-fixture.js';
+import { consulWatchHarness, ready, svcWatch } from '../../testing/watches-harness.js';
 
 const h = consulWatchHarness();
 const { put, base, register, deregister, setup, lines } = h;

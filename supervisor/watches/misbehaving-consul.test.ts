@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConsulClient } from '../discovery/client.js';
-import { MisbehavingConsul, type Misbehaviour } from '../discovery/misbehaving-consul.js';
+import { MisbehavingConsul, type Misbehaviour } from '../../testing/misbehaving-consul.js';
 import { resolveConsulSettings } from '../discovery/settings.js';
 import type { SupervisorEvent } from '../events/bus.js';
 import { sleep } from '../timers/timers.js';

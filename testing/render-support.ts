@@ -3,8 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { consulPut, type ConsulAgent } from '../../testing/consul-agent.js';
-import { cliPath, repoRoot } from '../../testing/paths.js';
+import { consulPut, type ConsulAgent } from './consul-agent.js';
+import { cliPath, repoRoot } from './paths.js';
 
 export interface Ran {
   status: number | null;

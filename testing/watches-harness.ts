@@ -1,13 +1,13 @@
 // Shared by the watch tests that run against a real Consul agent: one agent per test file,
 // a client, helpers to register services, and an event recorder. Not a test file itself.
 import assert from 'node:assert/strict';
-import { consulAgentForFile, recordingLog } from '../../testing/consul-agent-file.js';
-import { Backoff } from '../discovery/backoff.js';
-import { ConsulClient } from '../discovery/client.js';
-import { resolveConsulSettings } from '../discovery/settings.js';
-import { EventBus, type SupervisorEvent } from '../events/bus.js';
-import type { WatchConfig } from '../config/model.js';
-import { startWatches, type WatchSet } from './index.js';
+import { consulAgentForFile, recordingLog } from './consul-agent-file.js';
+import { Backoff } from '../supervisor/discovery/backoff.js';
+import { ConsulClient } from '../supervisor/discovery/client.js';
+import { resolveConsulSettings } from '../supervisor/discovery/settings.js';
+import { EventBus, type SupervisorEvent } from '../supervisor/events/bus.js';
+import type { WatchConfig } from '../supervisor/config/model.js';
+import { startWatches, type WatchSet } from '../supervisor/watches/index.js';
 
 export interface Recorder {
   events: SupervisorEvent[];

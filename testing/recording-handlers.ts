@@ -2,9 +2,9 @@
  * ControlHandlers that record every call and keep a little state (env, metrics, maintenance).
  * Used by the tests of the control plane and its CLI; handy for trying clients by hand.
  */
-import { RejectedRequest } from '../../base/errors.js';
-import type { ControlHandlers } from './handlers.js';
-import type { StatusSnapshot } from '../status/types.js';
+import { RejectedRequest } from '../base/errors.js';
+import type { ControlHandlers } from '../supervisor/control/handlers.js';
+import type { StatusSnapshot } from '../supervisor/status/types.js';
 
 export type RecordedCall = { call: 'putEnv'; vars: Record<string, string> } | { call: 'reload' } | { call: 'putMetric'; values: Record<string, number> } | { call: 'setMaintenance'; on: boolean } | { call: 'status' };
 

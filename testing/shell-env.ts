@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cliPath } from '../../testing/paths.js';
+import { cliPath } from './paths.js';
 
 export interface ShellEnv {
   env: NodeJS.ProcessEnv;

@@ -1,8 +1,8 @@
 /** The catalog and templates the render tests (ours and consul-template's) render against. */
 import { join } from 'node:path';
-import { consulPut, type ConsulAgent } from '../../testing/consul-agent.js';
-import { repoRoot } from '../../testing/paths.js';
-import { registerInstance } from './test-support.js';
+import { consulPut, type ConsulAgent } from './consul-agent.js';
+import { repoRoot } from './paths.js';
+import { registerInstance } from './render-support.js';
 
 /** An nginx template over every service with passing instances (`range services`, `service .Name`). */
 export const allServicesTemplate = join(repoRoot, 'supervisor', 'render', 'testdata', 'all-services.ctmpl');

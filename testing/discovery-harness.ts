@@ -2,8 +2,8 @@
 // a Discovery with a token that must never be logged, and readers of the agent's state.
 // Not a test file itself.
 import assert from 'node:assert/strict';
-import { consulAgentForFile, recordingLog } from '../../testing/consul-agent-file.js';
-import { Discovery } from './discovery.js';
+import { consulAgentForFile, recordingLog } from './consul-agent-file.js';
+import { Discovery } from '../supervisor/discovery/discovery.js';
 
 export const TOKEN = 'tok-7f3a9c51-never-logged';
 
