@@ -12,7 +12,10 @@ export interface Spec {
 const runeCount = (s: string): number => [...s].length;
 
 function pad(s: string, f: Spec, allowZero = true): string {
-  const w = (f.wid ?? 0) - runeCount(s);
+  // No width, or one the string surely fills (a rune is at most 2 UTF-16 units): counting the
+  // runes of a long operand would cost far more than the formatting.
+  if (f.wid === undefined || s.length >= 2 * f.wid) return s;
+  const w = f.wid - runeCount(s);
   if (w <= 0) return s;
   if (f.minus) return s + ' '.repeat(w);
   return (f.zero && allowZero ? '0' : ' ').repeat(w) + s;
