@@ -1,8 +1,8 @@
 // The layers of docs/architecture.md, checked by `npm run lint:structure` (part of `npm test`).
 // Product code: base/, cli/, generators/, supervisor/, client/ (the files `npm run build` ships).
-// Test code: *.test.ts, testing/, testdata/ and fixtures, which the published package leaves out.
+// Test code: *.test.ts, test-*.ts, testing/, testdata/ and fixtures, which the published package leaves out.
 const product = '^(base|cli|generators|supervisor|client)/';
-const testCode = '(\\.test\\.ts$|^testing/|/testdata/|/fixtures/)';
+const testCode = '(\\.test\\.ts$|(^|/)test-[^/]*\\.ts$|^testing/|/testdata/|/fixtures/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -41,6 +41,13 @@ module.exports = {
       comment: 'A part depends on the part interfaces (supervisor/app/part-types.ts), never on another part.',
       from: { path: '^supervisor/([^/]+)/part\\.ts$' },
       to: { path: '^supervisor/([^/]+)/part\\.ts$', pathNot: '^supervisor/$1/part\\.ts$' },
+    },
+    {
+      name: 'telemetry-does-not-import-control',
+      severity: 'error',
+      comment: 'The control part reports to telemetry (telemetry/current.ts); telemetry never imports the control plane. What both show lives in supervisor/status/.',
+      from: { path: '^supervisor/telemetry/', pathNot: testCode },
+      to: { path: '^supervisor/control/' },
     },
     {
       name: 'parts-do-not-import-the-loader',

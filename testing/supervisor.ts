@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { fixtureText } from './config-fixtures.js';
 import { cliPath } from './paths.js';
 
@@ -189,4 +190,22 @@ export async function until(fn: () => boolean, timeoutMs = 15_000, what = 'condi
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
+}
+
+/**
+ * `autopilot run --config <config>` for one test: the supervisor is stopped and `dir` removed
+ * when the test ends. `opts` as for `new Supervisor` (extra environment, the runtime's argv).
+ */
+export function withSupervisor(
+  t: TestContext,
+  dir: TempDir,
+  config: string,
+  opts: { env?: Record<string, string | undefined>; argv?: readonly string[] } = {},
+): Supervisor {
+  const cp = new Supervisor(['run', '--config', config], opts);
+  t.after(async () => {
+    await cp.dispose();
+    dir.dispose();
+  });
+  return cp;
 }

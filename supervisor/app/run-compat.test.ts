@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
@@ -17,11 +17,7 @@ test('failure-alarm.json5: a failing periodic task triggers its alarm job', asyn
   // The alarm posts to a webhook with curl; here a local script records the call instead.
   const curl = dir.script('curl', `echo "$@" >> ${alarms}`);
   const config = fixtureConfig(dir, 'failure-alarm.json5', { '/opt/jobs/rotate.sh': task, '/usr/bin/curl': curl });
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.until(() => dir.lines('alarms').length === 1, 'the alarm job ran');
   assert.match(dir.read('alarms'), /--fail -sS -X POST .*alerts\.example\.invalid\/hooks\/rotation/);
   assert.match(cp.output, /task-ran/);
@@ -33,11 +29,7 @@ test('failure-alarm.json5: a failing periodic task triggers its alarm job', asyn
 
 test('child-env.json5: a job sees CONTAINERPILOT_PID and CONTAINERPILOT_<JOB>_PID of the running job', async (t) => {
   const dir = new TempDir();
-  const cp = new Supervisor(['run', '--config', fixtureConfig(dir, 'child-env.json5')], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, fixtureConfig(dir, 'child-env.json5'), { env: noEnv });
   // Its logging format is `default`: "<time> <line>".
   await cp.waitFor(/Z CONTAINERPILOT_HOLDER_PID=\d+$/m);
   const pid = /Z CONTAINERPILOT_HOLDER_PID=(\d+)$/m.exec(cp.output)![1]!;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobConfig } from '../config/model.js';
-import { Supervisor, TempDir } from '../../testing/supervisor.js';
+import { Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 import { diffJobs } from './reload-diff.js';
 
 test('duplicate job names: both jobs run, a warning says so, the supervisor ends when both have', async (t) => {
@@ -14,11 +14,7 @@ test('duplicate job names: both jobs run, a warning says so, the supervisor ends
     { name: "a", exec: ["sh", "-c", "echo one >> ${dir.path}/runs"] },
     { name: "a", exec: ["sh", "-c", "sleep 0.3; echo two >> ${dir.path}/runs"] },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: { CONTAINERPILOT: undefined } });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: { CONTAINERPILOT: undefined } });
   const exit = await cp.waitExit(15_000);
   assert.equal(exit.code, 0, cp.output);
   assert.deepEqual(dir.lines('runs'), ['one', 'two']);

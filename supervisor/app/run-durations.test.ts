@@ -7,16 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { cliRuntime, RUNTIME_NAMES } from '../../testing/runtimes.js';
-import { sleep, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { sleep, Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 /** `autopilot run` on `config` (on the runtime `argv`), stopped and cleaned up after the test. */
 function run(t: TestContext, dir: TempDir, config: string, argv: readonly string[]): Supervisor {
-  const cp = new Supervisor(['run', '--config', config], { env: { CONTAINERPILOT: undefined }, argv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
-  return cp;
+  return withSupervisor(t, dir, config, { env: { CONTAINERPILOT: undefined }, argv });
 }
 
 // Each runtime (and the single-file binary) has the same 2^31-1 ms limit.

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { Supervisor, TempDir } from '../../testing/supervisor.js';
+import { Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
@@ -23,11 +23,7 @@ test('exec string: split at every space as ContainerPilot does; an array keeps i
     { name: "str", exec: "${args} 'two words'  \\"q\\" $HOME a;b" },
     { name: "arr", exec: ["${args}", "two words", "$HOME"], when: { source: "str", once: "exitSuccess" } },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: { ...noEnv, OUT: `${dir.path}/out` } });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: { ...noEnv, OUT: `${dir.path}/out` } });
   assert.equal((await cp.waitExit()).code, 0, cp.output);
   assert.deepEqual(dir.lines('out'), ["['two]", "[words']", '[]', '["q"]', '[$HOME]', '[a;b]', 'done', '[two words]', '[$HOME]', 'done']);
 });
@@ -38,11 +34,7 @@ test('each job runs in its own process group, apart from the supervisor', async 
     { name: "one", exec: ["sh", "-c", "echo one-pid=$$; exec sleep 30"] },
     { name: "two", exec: ["sh", "-c", "echo two-pid=$$; exec sleep 30"] },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.waitFor(/one-pid=\d+[\s\S]*two-pid=\d+|two-pid=\d+[\s\S]*one-pid=\d+/);
   const one = Number(/one-pid=(\d+)/.exec(cp.output)![1]);
   const two = Number(/two-pid=(\d+)/.exec(cp.output)![1]);

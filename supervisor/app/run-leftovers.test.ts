@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { cliRuntime, type RuntimeName } from '../../testing/runtimes.js';
-import { sleep, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { sleep, Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 /** Running, not a zombie (a killed orphan may wait for an init that does not reap). */
 function alive(pid: number): boolean {
@@ -95,11 +95,7 @@ test('an exec health check still running when its job completes is killed at onc
     { name: "short", exec: ["sleep", "2"], restarts: "never",
       health: { exec: ["sh", "-c", "echo $$ > ${dir.path}/check.pid; exec sleep 100"], interval: 1, timeout: 600, ttl: 10 } },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: { CONTAINERPILOT: undefined } });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: { CONTAINERPILOT: undefined } });
   const pid = await pidFrom(cp, dir, 'check.pid');
   t.after(() => void (alive(pid) && process.kill(pid, 'SIGKILL')));
   await cp.until(() => !alive(pid), 'the check killed when its job completed', 8_000);

@@ -4,17 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
 test('output-logging.json5: wrapped and raw output of jobs and health checks', async (t) => {
   const dir = new TempDir();
-  const cp = new Supervisor(['run', '--config', fixtureConfig(dir, 'output-logging.json5')], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, fixtureConfig(dir, 'output-logging.json5'), { env: noEnv });
   await cp.waitFor(/^raw-check health output$/m);
   await cp.waitFor(/msg="wrapped-check health output"/);
   const out = cp.output;

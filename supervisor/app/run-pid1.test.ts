@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { cliRuntime, type RuntimeName } from '../../testing/runtimes.js';
-import { Supervisor, TempDir } from '../../testing/supervisor.js';
+import { Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 /** The pid (in our namespace) of unshare's forked child: the PID 1 of the new namespace. */
 function innerPid(unsharePid: number): number {
@@ -24,11 +24,7 @@ for (const name of ['node', 'bun', 'deno'] as RuntimeName[]) {
         { name: "app", exec: ["sh", "-c", "trap 'echo app-term; exit 0' TERM; echo supervisor=$CONTAINERPILOT_PID; while :; do sleep 0.05; done"] },
       ] }`);
       const argv = ['unshare', '--pid', '--fork', '--mount-proc', ...cliRuntime(name).argv];
-      const cp = new Supervisor(['run', '--config', config], { env: { CONTAINERPILOT: undefined }, argv });
-      t.after(async () => {
-        await cp.dispose();
-        dir.dispose();
-      });
+      const cp = withSupervisor(t, dir, config, { env: { CONTAINERPILOT: undefined }, argv });
       await cp.waitFor('supervisor=1');
       process.kill(innerPid(cp.pid), 'SIGTERM');
       const exit = await cp.waitExit();

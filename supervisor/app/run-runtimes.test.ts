@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { cliRuntime, type RuntimeName } from '../../testing/runtimes.js';
-import { Supervisor, TempDir } from '../../testing/supervisor.js';
+import { Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
@@ -22,11 +22,7 @@ for (const name of ['node', 'bun', 'deno'] as RuntimeName[]) {
         { name: "preStop", exec: ["sh", "-c", "echo prestop >> ${order}"], when: { source: "app", once: "stopping" } },
         { name: "postStop", exec: ["sh", "-c", "echo poststop >> ${order}"], when: { source: "app", once: "stopped" } },
       ] }`);
-      const cp = new Supervisor(['run', '--config', config], { env: noEnv, argv });
-      t.after(async () => {
-        await cp.dispose();
-        dir.dispose();
-      });
+      const cp = withSupervisor(t, dir, config, { env: noEnv, argv });
       await cp.waitFor('app-up');
       cp.signal('SIGHUP');
       await cp.waitFor('hup-job-ran');

@@ -5,17 +5,13 @@ import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
 test('signals.json5: SIGHUP and SIGUSR2 start their jobs; the app keeps running', async (t) => {
   const dir = new TempDir();
-  const cp = new Supervisor(['run', '--config', fixtureConfig(dir, 'signals.json5')], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, fixtureConfig(dir, 'signals.json5'), { env: noEnv });
   await cp.waitFor(/msg="app.Run start"/);
   await cp.waitFor(/event: \{Startup global\}/);
   cp.signal('SIGHUP');
@@ -36,11 +32,7 @@ test('SIGUSR1 reopens a log file moved away by logrotate', async (t) => {
   const config = dir.config('cp.json5', `{ logging: { output: "${logFile}" }, jobs: [
     { name: "ticker", exec: ["sh", "-c", "echo tick"], when: { interval: "100ms" } },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.until(() => dir.read('cp.log').includes('tick'), 'first lines in the log file', 15_000);
   renameSync(logFile, join(dir.path, 'cp.log.1'));
   cp.signal('SIGUSR1');

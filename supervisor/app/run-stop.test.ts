@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliPath, repoRoot } from '../../testing/paths.js';
-import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
@@ -18,11 +18,7 @@ function lineIndex(out: string, re: RegExp): number {
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   test(`stop-hooks.json5: ${sig} runs preStop, stops the app, then postStop; exit 0`, async (t) => {
     const dir = new TempDir();
-    const cp = new Supervisor(['run', '--config', fixtureConfig(dir, 'stop-hooks.json5')], { env: noEnv });
-    t.after(async () => {
-      await cp.dispose();
-      dir.dispose();
-    });
+    const cp = withSupervisor(t, dir, fixtureConfig(dir, 'stop-hooks.json5'), { env: noEnv });
     await cp.waitFor(/msg="app.Run start"/);
     cp.signal(sig);
     const exit = await cp.waitExit();
@@ -45,11 +41,7 @@ test('a preStop that hangs is bounded by the job stopTimeout: the app is still s
     { name: "preStop", exec: ["sh", "-c", "echo prestop-hangs >> ${order}; exec sleep 60"], when: { source: "app", once: "stopping" } },
     { name: "postStop", exec: ["sh", "-c", "echo poststop >> ${order}"], when: { source: "app", once: "stopped" } },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.waitFor('app-up');
   cp.signal('SIGTERM');
   // The global stopTimeout is 60 s: only the job's 300 ms can have ended the wait for the hook.
@@ -72,11 +64,7 @@ test('misspelled-hooks.json5 (a documentation-style stop sequence): hooks run ar
     '/opt/web/after-stop.sh': post,
     '/usr/bin/curl --fail -s -o /dev/null http://localhost:8080/ready': 'true',
   });
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.waitFor('app-up');
   cp.signal('SIGTERM');
   assert.equal((await cp.waitExit()).code, 0, cp.output);
@@ -89,11 +77,7 @@ test('a stop finishes as soon as the jobs have stopped (no wait for stopTimeout)
     { name: "app", exec: ["sh", "-c", "echo ready; exec sleep 50"] },
     { name: "worker", exec: ["sleep", "50"] },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.waitFor('ready');
   cp.signal('SIGTERM');
   // Well under the 60 s stopTimeout: nothing sleeps a fixed time.
@@ -105,11 +89,7 @@ test('a job that ignores SIGTERM is killed after the global stopTimeout', async 
   const config = dir.config('cp.json5', `{ stopTimeout: "500ms", jobs: [
     { name: "stubborn", exec: ["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"] },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.waitFor('ready');
   cp.signal('SIGTERM');
   const exit = await cp.waitExit(15_000);
@@ -192,11 +172,7 @@ test('a stop by signal is logged as a stop, not an error; a job killed by a sign
     { name: "sleeper", exec: ["sleep", "60"] },
     { name: "shot", exec: ["sh", "-c", "kill -TERM $$"], restarts: "never" },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.waitFor('shot exited with error: signal: terminated');
   cp.signal('SIGINT');
   assert.equal((await cp.waitExit()).code, 0, cp.output);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixtureConfig, Supervisor, TempDir } from '../../testing/supervisor.js';
+import { fixtureConfig, Supervisor, TempDir, withSupervisor } from '../../testing/supervisor.js';
 
 const noEnv = { CONTAINERPILOT: undefined };
 
@@ -16,11 +16,7 @@ test('interval-tasks.json5: interval runs bounded by restarts; a task outliving 
     '/opt/fixture/task.sh': task,
     '/opt/fixture/': `${dir.path}/`,
   });
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   // restarts: "4" means the startup run plus 4 interval runs, then the task completes.
   for (const name of ['quick', 'bounded', 'overrun']) await cp.waitFor(`event: {Stopped ${name}}`, 20_000);
   await cp.until(() => dir.lines('endless.log').length >= 2, 'endless runs more than once (default restarts of an interval job: unlimited)', 10_000);
@@ -40,11 +36,7 @@ test('an interval run still going at the next tick is not started twice', async 
   const config = dir.config('cp.json5', `{ jobs: [
     { name: "slow", exec: ["sh", "-c", "echo start >> ${log}; sleep 0.35; echo end >> ${log}"], when: { interval: "100ms" }, timeout: "5s" },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   await cp.until(() => dir.lines('runs').filter((l) => l === 'end').length >= 3, 'three runs', 15_000);
   cp.signal('SIGTERM');
   await cp.waitExit();
@@ -57,11 +49,7 @@ test('test_coprocess: restarts: 3 runs the job four times, then it completes and
   const config = dir.config('cp.json5', `{ jobs: [
     { name: "coprocess", exec: ["sh", "-c", "echo coprocess-run; exit 1"], restarts: 3 },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   const exit = await cp.waitExit(30_000);
   assert.equal(cp.count(/coprocess-run$/), 4, cp.output);
   assert.equal(exit.code, 1, 'the exit code of its last run');
@@ -73,11 +61,7 @@ test('crash loop: every restart of a job exiting at once waits a doubling, jitte
   const config = dir.config('cp.json5', `{ logging: { level: "DEBUG" }, jobs: [
     { name: "crasher", exec: ["sh", "-c", "echo x >> ${runs}; exit 1"], restarts: "unlimited" },
   ] }`);
-  const cp = new Supervisor(['run', '--config', config], { env: noEnv });
-  t.after(async () => {
-    await cp.dispose();
-    dir.dispose();
-  });
+  const cp = withSupervisor(t, dir, config, { env: noEnv });
   // Signal during the sixth back-off (1.6-3.2 s long), never while a run is going: a run
   // that has written its line may not have exited yet, and a SIGTERM then stops a running app
   // (exit 0), which is not what this test is about. The log line says the run has exited.
