@@ -1,5 +1,5 @@
 /**
- * Fixture for reaper.test.ts, run as PID 1 (`unshare --pid --fork --mount-proc <runtime> this`).
+ * Fixture for zombie-reaper.test.ts, run as PID 1 (`unshare --pid --fork --mount-proc <runtime> this`).
  * Starts the zombie reaper, makes orphans that die as zombies under us, and meanwhile spawns its
  * own children whose exit codes must still be reported correctly: half registered with the
  * spawner's registry, half not (as another module's child_process call would be). Prints one
@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { trackChild, untrackChild } from '../supervisor/process/children.js';
 import { loadLibc } from '../supervisor/process/ffi.js';
 import { listProcesses, nodeProcReader, zombieChildren, type ProcReader } from '../supervisor/process/reaper-proc.js';
-import { startZombieReaper } from '../supervisor/process/reaper.js';
+import { startZombieReaper } from '../supervisor/process/zombie-reaper.js';
 
 const rounds = Number(process.env.DRIVER_ROUNDS ?? 3);
 const ORPHANS_PER_MAKER = 2;

@@ -2,7 +2,7 @@
 // a client, helpers to register services, and an event recorder. Not a test file itself.
 import assert from 'node:assert/strict';
 import { consulAgentForFile, recordingLog } from './consul-agent-file.js';
-import { Backoff } from '../supervisor/discovery/backoff.js';
+import { Backoff } from '../supervisor/discovery/retry-backoff.js';
 import { ConsulClient } from '../supervisor/discovery/client.js';
 import { resolveConsulSettings } from '../supervisor/discovery/settings.js';
 import { EventBus, type SupervisorEvent } from '../supervisor/events/bus.js';

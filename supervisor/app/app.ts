@@ -18,7 +18,7 @@ import type { SignalName } from '../process/signal-group.js';
 import type { AppContext, AppPart, AppParts } from './part-types.js';
 import { installSignalHandlers } from './signals.js';
 import { diffJobs } from './reload-diff.js';
-import { startReaper, type ReaperHandle } from './reaper.js';
+import { startReaper, type ReaperHandle } from './start-reaper.js';
 import { armBackstop, backstopLimitMs } from './backstop.js';
 
 /** Bound on stopping the parts (in parallel) once every job has stopped. */

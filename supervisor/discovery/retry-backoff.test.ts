@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff, FailureLog, sleep } from './backoff.js';
+import { Backoff, FailureLog, sleep } from './retry-backoff.js';
 
 test('back-off doubles up to the cap, with bounded jitter, and resets', () => {
   const b = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0, random: () => 0.5 });

@@ -1,7 +1,9 @@
 /**
  * Back-off for talking to a Consul that is down: exponential delays with jitter (so many
  * containers do not retry in lockstep) and a log limiter, so an outage costs a handful of log
- * lines rather than one per heartbeat.
+ * lines rather than one per heartbeat. Used by discovery, the watches and the renderer.
+ * Not jobs/restart-backoff.ts: restarting a crashed process starts at 100 ms and is reset by a
+ * run that stayed up; a Consul outage is paced in seconds and reset by a success.
  */
 import { sleep as sleepFor } from '../timers/timers.js';
 

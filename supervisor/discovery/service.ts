@@ -7,7 +7,7 @@
  * hand, ...) shows up as an unknown-check answer to the heartbeat: the service is registered
  * again and the heartbeat repeated, so everything is back at the next heartbeat.
  */
-import { FailureLog } from './backoff.js';
+import { FailureLog } from './retry-backoff.js';
 import { ConsulRequestError } from './errors.js';
 import type { Logger } from './log.js';
 import { checkIdFor, isLostCheck, registrationBody, type CheckStatus, type ServiceApi, type ServiceDefinition } from './registration.js';

@@ -10,7 +10,7 @@ import { spawnProcess } from '../process/spawn.js';
 import { signalExitCode, type SignalName } from '../process/signal-group.js';
 import { currentTelemetry } from '../telemetry/current.js';
 import { after, every, type Timer } from '../timers/timers.js';
-import { RestartBackoff } from './backoff.js';
+import { RestartBackoff } from './restart-backoff.js';
 import { StartBudget } from './start-budget.js';
 import { exitText } from './exit-text.js';
 import { HealthLoop } from './health-loop.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { INITIAL_MS, MAX_MS, RestartBackoff, STABLE_MS } from './backoff.js';
+import { INITIAL_MS, MAX_MS, RestartBackoff, STABLE_MS } from './restart-backoff.js';
 
 test('quick exits back off exponentially with jitter, capped; a stable run resets', () => {
   const hi = new RestartBackoff(() => 1); // jitter at its top: the full step

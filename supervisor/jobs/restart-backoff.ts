@@ -5,6 +5,9 @@
  * INITIAL_MS * 2^(k-1), capped at MAX_MS, with jitter (a uniform draw in [50%, 100%] of that),
  * so a crash loop settles at about one start every 5-10 s and replicas do not restart in step.
  * A run of STABLE_MS or longer resets the sequence.
+ * Not discovery/retry-backoff.ts: that one paces calls to an unreachable Consul (seconds, up to
+ * 30 s, jitter around the delay, reset by a success); this one paces a local process and must stay
+ * short (100 ms up to 10 s, never above the delay) and be reset by a run that stayed up.
  */
 export const INITIAL_MS = 100;
 export const MAX_MS = 10_000;

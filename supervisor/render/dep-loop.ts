@@ -11,7 +11,7 @@ import type { RenderConsul } from './consul-api.js';
 import type { Dep } from './deps.js';
 import { fetchDep } from './fetch.js';
 import type { Brain } from './pass.js';
-import { Backoff } from '../discovery/backoff.js';
+import { Backoff } from '../discovery/retry-backoff.js';
 import { indexAnomaly, QueryStatus } from '../discovery/query-status.js';
 import { sleep } from '../timers/timers.js';
 

@@ -2,7 +2,7 @@
 // Consul agent in consul.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff } from '../discovery/backoff.js';
+import { Backoff } from '../discovery/retry-backoff.js';
 import { silentLogger, type Logger } from '../discovery/log.js';
 import type { QueryResult } from '../discovery/client.js';
 import { runQueryLoop } from './loop.js';

@@ -12,7 +12,7 @@
  * back-off capped at the interval. Each state change is logged once, not each query; the loop
  * ends only when the signal aborts.
  */
-import { Backoff, sleep } from '../discovery/backoff.js';
+import { Backoff, sleep } from '../discovery/retry-backoff.js';
 import type { QueryResult } from '../discovery/client.js';
 import type { Logger } from '../discovery/log.js';
 import { indexAnomaly, QueryStatus } from '../discovery/query-status.js';

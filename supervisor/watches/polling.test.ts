@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { consulAgentForFile } from '../../testing/consul-agent-file.js';
 import { consulPut } from '../../testing/consul-agent.js';
-import { Backoff } from '../discovery/backoff.js';
+import { Backoff } from '../discovery/retry-backoff.js';
 import { ConsulClient } from '../discovery/client.js';
 import { silentLogger } from '../discovery/log.js';
 import { resolveConsulSettings } from '../discovery/settings.js';

@@ -4,7 +4,7 @@
  * `unhealthy`) from source `watch.<name>`.
  */
 import type { WatchConfig } from '../config/model.js';
-import type { Backoff } from '../discovery/backoff.js';
+import type { Backoff } from '../discovery/retry-backoff.js';
 import type { ConsulClient } from '../discovery/client.js';
 import type { Logger } from '../discovery/log.js';
 import type { SupervisorEvent } from '../events/bus.js';

@@ -27,7 +27,7 @@ import { after, every, type Timer } from '../timers/timers.js';
 import { isTrackedChild } from './children.js';
 import { describeWaitStatus, loadLibc } from './ffi.js';
 import type { Libc } from './libc.js';
-import { nodeProcReader, zombieChildren } from './reaper-proc.js';
+import { nodeProcReader, zombieChildren, type ProcReader } from './reaper-proc.js';
 
 export interface ZombieReaperOptions {
   /** Back-stop scan period (SIGCHLD triggers scans too). Default 1000 ms. */
@@ -76,102 +76,119 @@ export async function startZombieReaper(opts: ZombieReaperOptions = {}): Promise
   }
   if (process.pid !== 1 && !libc.setChildSubreaper()) log('zombie reaping: could not become a child subreaper');
 
-  const intervalMs = Math.max(10, opts.intervalMs ?? 1000);
-  const graceMs = Math.max(0, opts.graceMs ?? 2000);
-  const me = process.pid;
-  const reader = libc.procReader ?? nodeProcReader;
-  /** Untracked zombies seen but not yet reaped, by "pid:startTime". */
-  const candidates = new Map<string, Sighting>();
-  /** Event-loop turns counted by the ripening chain below. */
-  let turns = 0;
-  let total = 0;
-  let stopped = false;
-  let ripening: Timer | undefined;
+  const reaper = new ProcZombieReaper(libc, Math.max(0, opts.graceMs ?? 2000), log);
+  reaper.start(Math.max(10, opts.intervalMs ?? 1000));
+  return reaper;
+}
 
-  const scan = (): number => {
-    if (stopped) return 0;
+/** The rule above, applied by scans of /proc: on SIGCHLD, at every interval, and as candidates ripen. */
+class ProcZombieReaper implements ZombieReaper {
+  readonly backend: Libc['backend'];
+  private readonly me = process.pid;
+  private readonly reader: ProcReader;
+  /** Untracked zombies seen but not yet reaped, by "pid:startTime". */
+  private readonly candidates = new Map<string, Sighting>();
+  /** Event-loop turns counted by the ripening chain. */
+  private turns = 0;
+  private total = 0;
+  private stopped = false;
+  private ripening: Timer | undefined;
+  private sigchldScan: Timer | undefined;
+  private timer: Timer | undefined;
+  private listening = false;
+
+  constructor(
+    private readonly libc: Libc,
+    private readonly graceMs: number,
+    private readonly log: (msg: string) => void,
+  ) {
+    this.backend = libc.backend;
+    this.reader = libc.procReader ?? nodeProcReader;
+  }
+
+  readonly reaped = (): number => this.total;
+  readonly reapNow = (): number => this.scan();
+
+  start(intervalMs: number): void {
+    // All three runtimes let us listen to SIGCHLD beside their own child handling
+    // (zombie-reaper.test.ts checks that every spawned child's exit code is still reported).
+    try {
+      process.on('SIGCHLD', this.onSigchld);
+      this.listening = true;
+    } catch (err) {
+      this.log(`zombie reaping: no SIGCHLD listener (${err instanceof Error ? err.message : String(err)}), polling only`);
+    }
+    this.timer = every(intervalMs, this.reapNow).unref();
+    this.scan();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.clear();
+    this.ripening?.clear();
+    this.sigchldScan?.clear();
+    if (this.listening) process.off('SIGCHLD', this.onSigchld);
+  }
+
+  private scan(): number {
+    if (this.stopped) return 0;
     const now = Date.now();
     const seen = new Set<string>();
     let count = 0;
-    for (const z of zombieChildren(me, reader)) {
+    for (const z of zombieChildren(this.me, this.reader)) {
       if (isTrackedChild(z.pid)) continue;
       const key = `${z.pid}:${z.startTime}`;
       seen.add(key);
-      const first = candidates.get(key);
+      const first = this.candidates.get(key);
       if (first === undefined) {
-        candidates.set(key, { at: now, turn: turns });
+        this.candidates.set(key, { at: now, turn: this.turns });
         continue;
       }
-      if (turns - first.turn < 2 || now - first.at < graceMs) continue;
-      const res = libc.waitpidNoHang(z.pid);
+      if (this.turns - first.turn < 2 || now - first.at < this.graceMs) continue;
+      const res = this.libc.waitpidNoHang(z.pid);
       if (res.pid === z.pid) {
         count++;
-        log(`reaped orphaned process ${z.pid} (${z.comm}): ${describeWaitStatus(res.status)}`);
+        this.log(`reaped orphaned process ${z.pid} (${z.comm}): ${describeWaitStatus(res.status)}`);
       }
       // 0: not reapable yet (a thread group still exiting), keep it; -1: gone, forget it.
       if (res.pid !== 0) seen.delete(key);
     }
-    for (const key of candidates.keys()) if (!seen.has(key)) candidates.delete(key);
-    total += count;
-    ripen(now);
+    for (const key of this.candidates.keys()) if (!seen.has(key)) this.candidates.delete(key);
+    this.total += count;
+    this.ripen(now);
     return count;
-  };
+  }
 
   // While candidates wait: after the grace, let the loop turn twice more (two 1 ms timers: each
   // needs the loop to go round, through its I/O poll, where the runtime handles child exits),
   // then scan. The scan reaps what is ripe and, if young candidates remain, starts a new chain.
-  const ripen = (now: number): void => {
-    if (ripening || stopped || candidates.size === 0) return;
-    const oldest = Math.min(...[...candidates.values()].map((c) => c.at));
+  private ripen(now: number): void {
+    if (this.ripening || this.stopped || this.candidates.size === 0) return;
+    const oldest = Math.min(...[...this.candidates.values()].map((c) => c.at));
     const turn = (then: () => void) => () => {
-      ripening = after(1, () => {
-        turns++;
+      this.ripening = after(1, () => {
+        this.turns++;
         then();
       }).unref();
     };
-    ripening = after(
-      Math.max(1, oldest + graceMs - now),
+    this.ripening = after(
+      Math.max(1, oldest + this.graceMs - now),
       turn(
         turn(() => {
-          ripening = undefined;
-          scan();
+          this.ripening = undefined;
+          this.scan();
         }),
       ),
     ).unref();
-  };
+  }
 
   // A burst of exits (a job's whole process group) would otherwise cost one /proc walk per
   // signal; one walk shortly after the first signal sees them all.
-  let sigchldScan: Timer | undefined;
-  const onSigchld = (): void => {
-    if (sigchldScan || stopped) return;
-    sigchldScan = after(SIGCHLD_COALESCE_MS, () => {
-      sigchldScan = undefined;
-      scan();
+  private readonly onSigchld = (): void => {
+    if (this.sigchldScan || this.stopped) return;
+    this.sigchldScan = after(SIGCHLD_COALESCE_MS, () => {
+      this.sigchldScan = undefined;
+      this.scan();
     }).unref();
-  };
-  // All three runtimes let us listen to SIGCHLD beside their own child handling (reaper.test.ts
-  // checks that every spawned child's exit code is still reported).
-  let listening = false;
-  try {
-    process.on('SIGCHLD', onSigchld);
-    listening = true;
-  } catch (err) {
-    log(`zombie reaping: no SIGCHLD listener (${err instanceof Error ? err.message : String(err)}), polling only`);
-  }
-  const timer = every(intervalMs, scan).unref();
-  scan();
-
-  return {
-    backend: libc.backend,
-    reaped: () => total,
-    reapNow: scan,
-    stop() {
-      stopped = true;
-      timer.clear();
-      ripening?.clear();
-      sigchldScan?.clear();
-      if (listening) process.off('SIGCHLD', onSigchld);
-    },
   };
 }

@@ -7,7 +7,7 @@ import process from 'node:process';
 import { describe, it } from 'node:test';
 import { repoRoot } from '../../testing/paths.js';
 import { parseProcStat } from './reaper-proc.js';
-import { startZombieReaper } from './reaper.js';
+import { startZombieReaper } from './zombie-reaper.js';
 
 const driver = join(repoRoot, 'dist', 'testing', 'pid1-reaper-driver.js');
 const bin = (name: string): string => join(repoRoot, 'node_modules', '.bin', name);
