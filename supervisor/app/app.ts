@@ -24,6 +24,21 @@ import { armBackstop, backstopLimitMs } from './backstop.js';
 /** Bound on stopping the parts (in parallel) once every job has stopped. */
 const PARTS_STOP_TIMEOUT_MS = 2_000;
 
+/**
+ * App's lifecycle. Two events move it on: `stop` (SIGTERM/SIGINT, the ContainerPilot 2.x main
+ * job exiting) and `finish` (every job has completed: stop the parts, compute the exit code).
+ * They are independent, so a stop can still arrive while finishing.
+ */
+export type AppPhase = 'running' | 'stopping' | 'finishing' | 'finishing-stopped';
+
+/** The allowed transitions; any other is a bug. */
+const NEXT: Readonly<Record<AppPhase, Partial<Record<'stop' | 'finish', AppPhase>>>> = {
+  running: { stop: 'stopping', finish: 'finishing' },
+  stopping: { finish: 'finishing-stopped' },
+  finishing: { stop: 'finishing-stopped' },
+  'finishing-stopped': {},
+};
+
 export interface AppOptions {
   config: Config;
   /** Re-reads the config for `reload` (throws on a bad config). Without it, reload fails. */
@@ -53,10 +68,10 @@ export class App {
   readonly jobs: JobSet;
   private config: Config;
   private readonly parts: AppParts;
+  private phase: AppPhase = 'running';
+  /** Stopped by a signal (not by the main job): decides the exit-code rule. */
   private signalled = false;
   private mainAtSignal: { running: boolean; lastExit: Job['lastExit'] } | undefined;
-  private shuttingDown = false;
-  private finished = false;
   private stopSignal: SignalName = 'SIGTERM';
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
@@ -65,6 +80,13 @@ export class App {
   private cancelBackstop: (() => void) | undefined;
   /** Our descendants when the stop began: a setsid'd one may lose its parent during the stop. */
   private atStop: Snapshot | undefined;
+  private resolveStopRequested!: () => void;
+  /** Resolves at the stop (a config without jobs runs until then). */
+  private readonly stopRequested = new Promise<void>((r) => (this.resolveStopRequested = r));
+  /** The backstop fired: run() ends without waiting for the jobs. */
+  private forcedOut = false;
+  private resolveForced!: () => void;
+  private readonly forced = new Promise<void>((r) => (this.resolveForced = r));
 
   constructor(private readonly opts: AppOptions) {
     this.config = opts.config;
@@ -84,9 +106,24 @@ export class App {
     if (last) {
       this.bus.subscribe((e) => {
         // A reload replacing the job stops it too: that is not the application ending.
-        if (e.code === 'stopped' && e.source === last && !this.shuttingDown && !this.reloading) this.beginStop(`${last} exited`);
+        if (e.code === 'stopped' && e.source === last && !this.stopping && !this.reloading) this.beginStop(`${last} exited`);
       });
     }
+  }
+
+  /** A stop was requested (it may be finishing too). */
+  private get stopping(): boolean {
+    return this.phase === 'stopping' || this.phase === 'finishing-stopped';
+  }
+
+  private get finishing(): boolean {
+    return this.phase === 'finishing' || this.phase === 'finishing-stopped';
+  }
+
+  private advance(event: 'stop' | 'finish'): void {
+    const next = NEXT[this.phase][event];
+    if (next === undefined) throw new Error(`app: ${event} while ${this.phase}`);
+    this.phase = next;
   }
 
   get context(): AppContext {
@@ -111,23 +148,23 @@ export class App {
     }
     await this.startPart(this.parts.discovery);
     // A SIGTERM during start-up means: start nothing more, just stop.
-    if (!this.shuttingDown) this.jobs.add(this.config.jobs);
+    if (!this.stopping) this.jobs.add(this.config.jobs);
     for (const part of [this.parts.watches, this.parts.control, this.parts.telemetry]) await this.startPart(part);
-    if (!this.shuttingDown) this.bus.publish({ code: 'startup', source: 'global' });
+    if (!this.stopping) this.bus.publish({ code: 'startup', source: 'global' });
 
     for (;;) {
       if (this.jobs.list().length > 0) await Promise.race([this.jobs.whenAllComplete(), this.forced]);
-      else if (!this.shuttingDown) await this.stopRequested; // no jobs: run until told to stop
+      else if (!this.stopping) await this.stopRequested; // no jobs: run until told to stop
       if (this.forcedOut || !this.reloading) break;
       await this.reloading.catch(() => undefined);
-      if (this.jobs.allComplete() || (this.shuttingDown && this.jobs.list().length === 0)) break;
+      if (this.jobs.allComplete() || (this.stopping && this.jobs.list().length === 0)) break;
     }
     return this.finish();
   }
 
   /** SIGTERM/SIGINT: publish `shutdown`; a second signal kills every job's process group now. */
   shutdown(sig: SignalName): void {
-    if (this.shuttingDown) {
+    if (this.stopping) {
       this.log.warn(`received ${sig} again: killing all jobs now`);
       for (const job of this.jobs.list()) job.child?.signal('SIGKILL');
       return;
@@ -141,7 +178,7 @@ export class App {
 
   /** Publishes `shutdown` and arms the backstop; `signalled` decides the exit-code rule. */
   private beginStop(why: string): void {
-    this.shuttingDown = true;
+    this.advance('stop');
     if (this.opts.killLeftovers) this.atStop = snapshotDescendants();
     this.log.debug(`${why}: shutting down`);
     this.jobs.beginShutdown();
@@ -169,12 +206,6 @@ export class App {
     return name ? this.jobs.get(name) : undefined;
   }
 
-  private resolveStopRequested!: () => void;
-  private readonly stopRequested = new Promise<void>((r) => (this.resolveStopRequested = r));
-  private forcedOut = false;
-  private resolveForced!: () => void;
-  private readonly forced = new Promise<void>((r) => (this.resolveForced = r));
-
   private onSignal(sig: 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2'): void {
     if (this.opts.initMode) {
       for (const job of this.jobs.list()) job.child?.signal(sig);
@@ -194,14 +225,14 @@ export class App {
       do {
         this.reloadAgain = false;
         await this.reloadOnce();
-      } while (this.reloadAgain && !this.shuttingDown);
+      } while (this.reloadAgain && !this.stopping);
     };
     this.reloading = run().finally(() => (this.reloading = undefined));
     return this.reloading;
   }
 
   private async reloadOnce(): Promise<void> {
-    if (this.shuttingDown || this.finished) return;
+    if (this.stopping || this.finishing) return;
     if (!this.opts.loadConfig) throw new Error('reload is not available: no config file');
     let next: Config;
     try {
@@ -216,7 +247,7 @@ export class App {
     const diff = diffJobs(this.jobs.configs(), next.jobs);
     await Promise.all(diff.stop.map((name) => this.jobs.remove(name)));
     this.config = next;
-    if (this.shuttingDown) return;
+    if (this.stopping) return;
     const created = this.jobs.add(diff.start);
     // New jobs missed the `startup` event; deliver it to them alone.
     for (const job of created) job.deliver({ code: 'startup', source: 'global' });
@@ -236,7 +267,7 @@ export class App {
   }
 
   private async finish(): Promise<number> {
-    this.finished = true;
+    this.advance('finish');
     this.cancelBackstop?.();
     // All at once and bounded together: a hung Consul must not add its wait to the others'.
     const parts = Object.entries(this.parts) as Array<[string, AppPart]>;
