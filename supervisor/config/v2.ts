@@ -68,144 +68,195 @@ export function translateV2(iss: Issues, tree: Raw): Translation | undefined {
   }
   const top = readObject(iss, '', tree, V2_TOP);
   if (!top) return undefined;
-  const out: Raw = {};
-  const notes = new Map<string, string[]>();
-  const origins = new Map<string, Record<string, string>>();
-  const fieldsOf = (path: string, map: Record<string, string>) => {
-    const out: Record<string, string> = { '': path };
-    for (const [v3, v2] of Object.entries(map)) out[v3] = v2 === '' ? path : v2.startsWith('/') ? v2.slice(1) : child(path, v2);
-    return out;
-  };
-  const jobs: Raw[] = [];
-  const jobNotes: string[][] = [];
-  const watches: Raw[] = [];
-  const names = new Set<string>();
-  const unique = (base: string) => {
-    let name = base;
-    for (let n = 2; names.has(name); n++) name = `${base}-${n}`;
-    names.add(name);
-    return name;
-  };
-  const addJob = (job: Raw, note: string[]) => {
-    jobs.push(job);
-    jobNotes.push(note);
-    return job;
-  };
-  for (const k of ['consul', 'logging', 'stopTimeout', 'control']) if (top[k] !== undefined) out[k] = top[k];
-  notes.set('', ['Translated from a ContainerPilot 2.x config by `autopilot migrate`.']);
+  // The steps run in this order: job names are made unique in it (`name-2`).
+  const t = new V2Translation(iss, top);
+  t.preStart();
+  t.services();
+  t.coprocesses();
+  t.tasks();
+  t.backends();
+  t.telemetry();
+  t.stopHooks();
+  return t.result();
+}
 
-  const preStart = top['preStart'] !== undefined ? addJob({ name: unique('preStart'), exec: top['preStart'] }, ['from "preStart": the other jobs wait for it to exit successfully']) : undefined;
-  const afterPreStart = () => (preStart ? { when: { source: preStart['name'], once: 'exitSuccess' } } : {});
+/** One translation in progress: the v3 jobs, watches and telemetry built so far, with notes and origins. */
+class V2Translation {
+  private readonly out: Raw = {};
+  private readonly notes = new Map<string, string[]>();
+  private readonly origins = new Map<string, Record<string, string>>();
+  private readonly jobs: Raw[] = [];
+  private readonly jobNotes: string[][] = [];
+  private readonly watches: Raw[] = [];
+  private readonly names = new Set<string>();
+  private telemetryTree: Raw | undefined;
+  /** The preStart job, which the other jobs wait for. */
+  private preStartJob: Raw | undefined;
+  /** The main application: the first service, or the bare `command`. */
+  private main: Raw | undefined;
 
-  const services = list(iss, 'services', top['services']);
-  let main: Raw | undefined;
-  services.forEach((raw, i) => {
-    const path = label('services', i, raw);
-    const s = readObject(iss, path, raw, ['name', 'port', 'health', 'poll', 'ttl', 'timeout', 'interfaces', 'tags', 'consul', 'initial_status']);
-    if (!s) return;
-    const job: Raw = { name: typeof s['name'] === 'string' ? unique(s['name']) : s['name'] };
-    const note = [`from ${path}: advertised on its port, health checked every "poll" seconds`];
-    if (i === 0 && top['command'] !== undefined) {
-      job['exec'] = top['command'];
-      note.push('runs the 2.x "command" (the main application)');
-    }
-    for (const k of ['port', 'initial_status', 'interfaces', 'tags', 'consul']) if (s[k] !== undefined) job[k] = s[k];
-    if (s['health'] !== undefined || s['poll'] !== undefined || s['ttl'] !== undefined) {
-      const health: Raw = {};
-      if (s['health'] !== undefined) health['exec'] = s['health'];
-      if (s['poll'] !== undefined) health['interval'] = s['poll'];
-      if (s['ttl'] !== undefined) health['ttl'] = s['ttl'];
-      if (s['timeout'] !== undefined) health['timeout'] = s['timeout'];
-      job['health'] = health;
-    }
-    Object.assign(job, afterPreStart());
-    main ??= job;
-    origins.set(`jobs[${jobs.length}]`, fieldsOf(path, { ...SERVICE_FIELDS, ...(job['exec'] !== undefined ? { '.exec': '/command' } : {}) }));
-    addJob(job, note);
-  });
-  if (!main && top['command'] !== undefined) {
-    main = addJob({ name: unique('app'), exec: top['command'], ...afterPreStart() }, ['from "command": the main application']);
+  constructor(
+    private readonly iss: Issues,
+    private readonly top: Raw,
+  ) {
+    for (const k of ['consul', 'logging', 'stopTimeout', 'control']) if (top[k] !== undefined) this.out[k] = top[k];
+    this.notes.set('', ['Translated from a ContainerPilot 2.x config by `autopilot migrate`.']);
   }
 
-  list(iss, 'coprocesses', top['coprocesses']).forEach((raw, i) => {
-    const path = label('coprocesses', i, raw);
-    const c = readObject(iss, path, raw, ['name', 'command', 'restarts']);
-    if (!c) return;
-    const job: Raw = { name: unique(nameOr(c['name'], c['command'], 'coprocess')), exec: c['command'] };
-    if (c['command'] === undefined) iss.error(child(path, 'command'), 'is required');
-    if (c['restarts'] !== undefined) job['restarts'] = c['restarts'];
-    origins.set(`jobs[${jobs.length}]`, fieldsOf(path, { '.name': 'name', '.exec': 'command', '.restarts': 'restarts' }));
-    addJob(Object.assign(job, afterPreStart()), [`from ${path}`]);
-  });
+  preStart(): void {
+    const top = this.top;
+    this.preStartJob = top['preStart'] !== undefined ? this.addJob({ name: this.unique('preStart'), exec: top['preStart'] }, ['from "preStart": the other jobs wait for it to exit successfully']) : undefined;
+  }
 
-  list(iss, 'tasks', top['tasks']).forEach((raw, i) => {
-    const path = label('tasks', i, raw);
-    const t = readObject(iss, path, raw, ['name', 'command', 'frequency', 'timeout']);
+  services(): void {
+    const { iss, top } = this;
+    list(iss, 'services', top['services']).forEach((raw, i) => {
+      const path = label('services', i, raw);
+      const s = readObject(iss, path, raw, ['name', 'port', 'health', 'poll', 'ttl', 'timeout', 'interfaces', 'tags', 'consul', 'initial_status']);
+      if (!s) return;
+      const job: Raw = { name: typeof s['name'] === 'string' ? this.unique(s['name']) : s['name'] };
+      const note = [`from ${path}: advertised on its port, health checked every "poll" seconds`];
+      if (i === 0 && top['command'] !== undefined) {
+        job['exec'] = top['command'];
+        note.push('runs the 2.x "command" (the main application)');
+      }
+      for (const k of ['port', 'initial_status', 'interfaces', 'tags', 'consul']) if (s[k] !== undefined) job[k] = s[k];
+      if (s['health'] !== undefined || s['poll'] !== undefined || s['ttl'] !== undefined) {
+        const health: Raw = {};
+        if (s['health'] !== undefined) health['exec'] = s['health'];
+        if (s['poll'] !== undefined) health['interval'] = s['poll'];
+        if (s['ttl'] !== undefined) health['ttl'] = s['ttl'];
+        if (s['timeout'] !== undefined) health['timeout'] = s['timeout'];
+        job['health'] = health;
+      }
+      Object.assign(job, this.afterPreStart());
+      this.main ??= job;
+      this.origins.set(`jobs[${this.jobs.length}]`, fieldsOf(path, { ...SERVICE_FIELDS, ...(job['exec'] !== undefined ? { '.exec': '/command' } : {}) }));
+      this.addJob(job, note);
+    });
+    if (!this.main && top['command'] !== undefined) {
+      this.main = this.addJob({ name: this.unique('app'), exec: top['command'], ...this.afterPreStart() }, ['from "command": the main application']);
+    }
+  }
+
+  coprocesses(): void {
+    const iss = this.iss;
+    list(iss, 'coprocesses', this.top['coprocesses']).forEach((raw, i) => {
+      const path = label('coprocesses', i, raw);
+      const c = readObject(iss, path, raw, ['name', 'command', 'restarts']);
+      if (!c) return;
+      const job: Raw = { name: this.unique(nameOr(c['name'], c['command'], 'coprocess')), exec: c['command'] };
+      if (c['command'] === undefined) iss.error(child(path, 'command'), 'is required');
+      if (c['restarts'] !== undefined) job['restarts'] = c['restarts'];
+      this.origins.set(`jobs[${this.jobs.length}]`, fieldsOf(path, { '.name': 'name', '.exec': 'command', '.restarts': 'restarts' }));
+      this.addJob(Object.assign(job, this.afterPreStart()), [`from ${path}`]);
+    });
+  }
+
+  tasks(): void {
+    const iss = this.iss;
+    list(iss, 'tasks', this.top['tasks']).forEach((raw, i) => {
+      const path = label('tasks', i, raw);
+      const t = readObject(iss, path, raw, ['name', 'command', 'frequency', 'timeout']);
+      if (!t) return;
+      if (t['command'] === undefined) iss.error(child(path, 'command'), 'is required');
+      if (t['frequency'] === undefined) iss.error(child(path, 'frequency'), 'is required');
+      const job: Raw = { name: this.unique(nameOr(t['name'], t['command'], 'task')), exec: t['command'], when: { interval: t['frequency'] } };
+      if (t['timeout'] !== undefined) job['timeout'] = t['timeout'];
+      this.origins.set(`jobs[${this.jobs.length}]`, fieldsOf(path, { '.name': 'name', '.exec': 'command', '.when.interval': 'frequency', '.timeout': 'timeout' }));
+      this.addJob(job, [`from ${path}: "frequency" became "when.interval"${this.preStartJob ? ' (it no longer waits for preStart)' : ''}`]);
+    });
+  }
+
+  backends(): void {
+    const iss = this.iss;
+    list(iss, 'backends', this.top['backends']).forEach((raw, i) => {
+      const path = label('backends', i, raw);
+      const b = readObject(iss, path, raw, ['name', 'poll', 'onChange', 'tag', 'dc', 'timeout']);
+      if (!b) return;
+      const watch: Raw = { name: b['name'], interval: b['poll'] };
+      if (b['poll'] === undefined) iss.error(child(path, 'poll'), 'is required');
+      for (const k of ['tag', 'dc']) if (b[k] !== undefined) watch[k] = b[k];
+      this.notes.set(`watches[${this.watches.length}]`, [`from ${path}: "poll" became "interval"`]);
+      this.origins.set(`watches[${this.watches.length}]`, fieldsOf(path, { '.name': 'name', '.interval': 'poll', '.tag': 'tag', '.dc': 'dc' }));
+      this.watches.push(watch);
+      if (b['onChange'] !== undefined) {
+        const job: Raw = { name: this.unique(`onChange-${String(b['name'])}`), exec: b['onChange'], when: { source: `watch.${String(b['name'])}`, each: 'changed' } };
+        if (b['timeout'] !== undefined) job['timeout'] = b['timeout'];
+        this.addJob(job, [`from ${path}.onChange: runs each time the watch sees a change`]);
+      }
+    });
+  }
+
+  telemetry(): void {
+    const iss = this.iss;
+    if (this.top['telemetry'] === undefined) return;
+    const t = readObject(iss, 'telemetry', this.top['telemetry'], ['port', 'interfaces', 'tags', 'sensors', 'metrics']);
     if (!t) return;
-    if (t['command'] === undefined) iss.error(child(path, 'command'), 'is required');
-    if (t['frequency'] === undefined) iss.error(child(path, 'frequency'), 'is required');
-    const job: Raw = { name: unique(nameOr(t['name'], t['command'], 'task')), exec: t['command'], when: { interval: t['frequency'] } };
-    if (t['timeout'] !== undefined) job['timeout'] = t['timeout'];
-    origins.set(`jobs[${jobs.length}]`, fieldsOf(path, { '.name': 'name', '.exec': 'command', '.when.interval': 'frequency', '.timeout': 'timeout' }));
-    addJob(job, [`from ${path}: "frequency" became "when.interval"${preStart ? ' (it no longer waits for preStart)' : ''}`]);
-  });
+    const tel: Raw = {};
+    for (const k of ['port', 'interfaces', 'tags']) if (t[k] !== undefined) tel[k] = t[k];
+    const metrics: Raw[] = Array.isArray(t['metrics']) ? [...(t['metrics'] as Raw[])] : [];
+    list(iss, 'telemetry.sensors', t['sensors']).forEach((raw, i) => {
+      const path = label('telemetry.sensors', i, raw);
+      const s = readObject(iss, path, raw, ['namespace', 'subsystem', 'name', 'help', 'type', 'poll', 'check', 'timeout']);
+      if (!s) return;
+      const metric: Raw = {};
+      for (const k of ['namespace', 'subsystem', 'name', 'help', 'type']) if (s[k] !== undefined) metric[k] = s[k];
+      metrics.push(metric);
+      if (s['check'] === undefined) iss.error(child(path, 'check'), 'is required');
+      if (s['poll'] === undefined) iss.error(child(path, 'poll'), 'is required');
+      const full = [s['namespace'], s['subsystem'], s['name']].filter((x) => typeof x === 'string' && x).join('_');
+      const job: Raw = { name: this.unique(`sensor-${full.replace(/_/g, '-') || i}`), exec: s['check'], when: { interval: s['poll'] } };
+      if (s['timeout'] !== undefined) job['timeout'] = s['timeout'];
+      this.addJob(job, [`from ${path}: runs every "poll" seconds`, `2.x recorded the check's output as the metric value; the command must now report it itself (autopilot ctl putmetric ${full || '<name>'}=<value>)`]);
+    });
+    tel['metrics'] = metrics;
+    this.telemetryTree = tel;
+    this.notes.set('telemetry', ['from "telemetry": each 2.x sensor is a metric here plus a job below']);
+  }
 
-  list(iss, 'backends', top['backends']).forEach((raw, i) => {
-    const path = label('backends', i, raw);
-    const b = readObject(iss, path, raw, ['name', 'poll', 'onChange', 'tag', 'dc', 'timeout']);
-    if (!b) return;
-    const watch: Raw = { name: b['name'], interval: b['poll'] };
-    if (b['poll'] === undefined) iss.error(child(path, 'poll'), 'is required');
-    for (const k of ['tag', 'dc']) if (b[k] !== undefined) watch[k] = b[k];
-    notes.set(`watches[${watches.length}]`, [`from ${path}: "poll" became "interval"`]);
-    origins.set(`watches[${watches.length}]`, fieldsOf(path, { '.name': 'name', '.interval': 'poll', '.tag': 'tag', '.dc': 'dc' }));
-    watches.push(watch);
-    if (b['onChange'] !== undefined) {
-      const job: Raw = { name: unique(`onChange-${String(b['name'])}`), exec: b['onChange'], when: { source: `watch.${String(b['name'])}`, each: 'changed' } };
-      if (b['timeout'] !== undefined) job['timeout'] = b['timeout'];
-      addJob(job, [`from ${path}.onChange: runs each time the watch sees a change`]);
-    }
-  });
-
-  let telemetry: Raw | undefined;
-  if (top['telemetry'] !== undefined) {
-    const t = readObject(iss, 'telemetry', top['telemetry'], ['port', 'interfaces', 'tags', 'sensors', 'metrics']);
-    if (t) {
-      const tel: Raw = {};
-      for (const k of ['port', 'interfaces', 'tags']) if (t[k] !== undefined) tel[k] = t[k];
-      const metrics: Raw[] = Array.isArray(t['metrics']) ? [...(t['metrics'] as Raw[])] : [];
-      list(iss, 'telemetry.sensors', t['sensors']).forEach((raw, i) => {
-        const path = label('telemetry.sensors', i, raw);
-        const s = readObject(iss, path, raw, ['namespace', 'subsystem', 'name', 'help', 'type', 'poll', 'check', 'timeout']);
-        if (!s) return;
-        const metric: Raw = {};
-        for (const k of ['namespace', 'subsystem', 'name', 'help', 'type']) if (s[k] !== undefined) metric[k] = s[k];
-        metrics.push(metric);
-        if (s['check'] === undefined) iss.error(child(path, 'check'), 'is required');
-        if (s['poll'] === undefined) iss.error(child(path, 'poll'), 'is required');
-        const full = [s['namespace'], s['subsystem'], s['name']].filter((x) => typeof x === 'string' && x).join('_');
-        const job: Raw = { name: unique(`sensor-${full.replace(/_/g, '-') || i}`), exec: s['check'], when: { interval: s['poll'] } };
-        if (s['timeout'] !== undefined) job['timeout'] = s['timeout'];
-        addJob(job, [`from ${path}: runs every "poll" seconds`, `2.x recorded the check's output as the metric value; the command must now report it itself (autopilot ctl putmetric ${full || '<name>'}=<value>)`]);
-      });
-      tel['metrics'] = metrics;
-      telemetry = tel;
-      notes.set('telemetry', ['from "telemetry": each 2.x sensor is a metric here plus a job below']);
+  /** preStop and postStop: jobs on the main job's `stopping` / `stopped` (or the shutdown without one). */
+  stopHooks(): void {
+    const mainName = this.main ? String(this.main['name']) : undefined;
+    for (const [key, event] of [['preStop', 'stopping'], ['postStop', 'stopped']] as const) {
+      if (this.top[key] === undefined) continue;
+      const when = mainName ? { source: mainName, once: event } : { source: 'global', once: 'shutdown' };
+      this.addJob({ name: this.unique(key), exec: this.top[key], when }, [`from "${key}": runs when ${mainName ? `"${mainName}" is ${event}` : 'ContainerPilot shuts down'}`]);
     }
   }
 
-  const mainName = main ? String(main['name']) : undefined;
-  for (const [key, event] of [['preStop', 'stopping'], ['postStop', 'stopped']] as const) {
-    if (top[key] === undefined) continue;
-    const when = mainName ? { source: mainName, once: event } : { source: 'global', once: 'shutdown' };
-    addJob({ name: unique(key), exec: top[key], when }, [`from "${key}": runs when ${mainName ? `"${mainName}" is ${event}` : 'ContainerPilot shuts down'}`]);
+  result(): Translation | undefined {
+    const { out, notes } = this;
+    this.jobNotes.forEach((n, i) => notes.set(`jobs[${i}]`, n));
+    out['jobs'] = this.jobs;
+    if (this.watches.length) out['watches'] = this.watches;
+    if (this.telemetryTree) out['telemetry'] = this.telemetryTree;
+    return this.iss.errors.length ? undefined : { tree: out, notes, origins: this.origins };
   }
 
-  jobNotes.forEach((n, i) => notes.set(`jobs[${i}]`, n));
-  out['jobs'] = jobs;
-  if (watches.length) out['watches'] = watches;
-  if (telemetry) out['telemetry'] = telemetry;
-  return iss.errors.length ? undefined : { tree: out, notes, origins };
+  private unique(base: string): string {
+    let name = base;
+    for (let n = 2; this.names.has(name); n++) name = `${base}-${n}`;
+    this.names.add(name);
+    return name;
+  }
+
+  private addJob(job: Raw, note: string[]): Raw {
+    this.jobs.push(job);
+    this.jobNotes.push(note);
+    return job;
+  }
+
+  private afterPreStart(): Raw {
+    return this.preStartJob ? { when: { source: this.preStartJob['name'], once: 'exitSuccess' } } : {};
+  }
+}
+
+/** The 2.x path of each v3 field: `map` is v3 suffix -> 2.x key ('' the item itself, '/key' a top-level key). */
+function fieldsOf(path: string, map: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { '': path };
+  for (const [v3, v2] of Object.entries(map)) out[v3] = v2 === '' ? path : v2.startsWith('/') ? v2.slice(1) : child(path, v2);
+  return out;
 }
 
 function list(iss: Issues, path: string, value: unknown): unknown[] {
