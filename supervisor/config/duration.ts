@@ -16,7 +16,9 @@ const UNIT_MS: Record<string, number> = {
 
 /** Parses a Go duration string to milliseconds; returns an error message on failure. */
 export function parseGoDuration(text: string): number | { error: string } {
-  const invalid = { error: `invalid duration "${text}"` };
+  // Quoted as JSON: a newline or control character in the value stays on the message's one line.
+  const quoted = JSON.stringify(text);
+  const invalid = { error: `invalid duration ${quoted}` };
   let s = text;
   let sign = 1;
   if (s.startsWith('-') || s.startsWith('+')) {
@@ -33,9 +35,9 @@ export function parseGoDuration(text: string): number | { error: string } {
     if (!m || (whole === '' && (frac === undefined || frac === ''))) return invalid;
     s = s.slice(m[0].length);
     const u = /^[^\d.]+/.exec(s);
-    if (!u) return { error: `missing unit in duration "${text}"` };
+    if (!u) return { error: `missing unit in duration ${quoted}` };
     const unit = Object.hasOwn(UNIT_MS, u[0]) ? UNIT_MS[u[0]] : undefined;
-    if (unit === undefined) return { error: `unknown unit "${u[0]}" in duration "${text}"` };
+    if (unit === undefined) return { error: `unknown unit ${JSON.stringify(u[0])} in duration ${quoted}` };
     s = s.slice(u[0].length);
     total += Number(`${whole || '0'}.${frac ?? '0'}`) * unit;
   }

@@ -203,3 +203,11 @@ test('syntax error positions are in the rendered text, which the message says wh
   // Template errors come from the template engine, already located in the original text.
   assert.deepEqual(lines('{jobs: [{name: "{{ .NAME "}]}', {}), ['c.json5:1:26: unterminated quoted string']);
 });
+
+test('a duration holding a newline is refused on one line, the value quoted with escapes', () => {
+  assert.throws(
+    () => load('{jobs: [{name: "a", exec: "x", timeout: "5s\\n"}]}'),
+    (e: unknown) => e instanceof ConfigError && e.errors.length === 1 && e.errors[0] === 'c.json5: jobs[0] ("a").timeout: unknown unit "s\\n" in duration "5s\\n"' && !e.message.includes('\n'),
+  );
+  assert.deepEqual(parseGoDuration('1\u2028s'), { error: 'unknown unit "\u2028s" in duration "1\u2028s"' });
+});
