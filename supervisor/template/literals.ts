@@ -96,8 +96,10 @@ function parseComplex(text: string): NumberValue {
   return { isInt, isFloat: im === 0, value: re, idealFloat: false, complex: { re, im } };
 }
 
-const INT_RE = /^[+-]?(0[xX]_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*|0[bB]_?[01]+(_[01]+)*|0[oO]_?[0-7]+(_[0-7]+)*|0(_?[0-7]+)*|[1-9](_?[0-9]+)*)$/;
-const DEC_FLOAT_RE = /^[+-]?(([0-9](_?[0-9]+)*)?\.?([0-9](_?[0-9]+)*)?)([eE][+-]?[0-9](_?[0-9]+)*)?$/;
+// Each digit run is split at underscores one way only: a pattern like `(_?[0-9]+)*` backtracks
+// exponentially on a long literal that does not match (a 400-digit `1000...0.` never finished).
+const INT_RE = /^[+-]?(0[xX]_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*|0[bB]_?[01]+(_[01]+)*|0[oO]_?[0-7]+(_[0-7]+)*|0[0-7]*(_[0-7]+)*|[1-9][0-9]*(_[0-9]+)*)$/;
+const DEC_FLOAT_RE = /^[+-]?(([0-9]+(_[0-9]+)*)?\.?([0-9]+(_[0-9]+)*)?)([eE][+-]?[0-9]+(_[0-9]+)*)?$/;
 const HEX_FLOAT_RE = /^([+-]?)0[xX]_?([0-9a-fA-F_]*)\.?([0-9a-fA-F_]*)[pP]([+-]?[0-9_]+)$/;
 
 function parseInt64(text: string): bigint | null {
