@@ -5,7 +5,9 @@
 # images survive), exec root and socket, joined as three managers (raft survives the loss of one).
 # Overlay networks run over VXLAN between the namespaces and take 10.234.0.0/16. This kernel has
 # no IPVS, so services use `endpoint_mode: dnsrr` and published ports `mode: host`: the routing
-# mesh is not available. Nothing is pulled: images are loaded into each node.
+# mesh is not available. With no iptables, a host-mode published port reaches its container through
+# docker-proxy (the userland proxy), listening in the node's namespace. Nothing is pulled: images
+# are loaded into each node.
 # Prints one `DOCKER_HOST=unix://...` line per node.
 #
 #   bash e2e/setup/start-swarm.sh
@@ -55,7 +57,7 @@ for n in "${nodes[@]}"; do
   nsenter --net="/run/netns/$ns" unshare --uts -- sh -c "hostname node$n && exec /usr/sbin/dockerd \
     --data-root '$state/node$n/data' --exec-root '$run_dir/node$n/exec' --pidfile '$run_dir/node$n/dockerd.pid' \
     -H 'unix://$(sock "$n")' --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-    --userland-proxy=false --default-address-pool base=10.24$n.0.0/16,size=24 --log-level warn" \
+    --default-address-pool base=10.24$n.0.0/16,size=24 --log-level warn" \
     >"$state/node$n/dockerd.log" 2>&1 &
 done
 

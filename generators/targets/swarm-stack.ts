@@ -89,7 +89,11 @@ function stackEntry(project: string, s: StackService, compose: Entry): { entry: 
   const entry: Entry = { build: buildContext(compose, s.name), image: stackImage(project, s.name) };
   const env = environment(compose);
   if (env !== undefined) entry['environment'] = env;
-  if (s.component === 'consul') entry['volumes'] = [`${CONSUL_DATA}:/consul/data`];
+  if (s.component === 'consul') {
+    // One server per node, named for it: a restarted server keeps its name with its data volume.
+    entry['hostname'] = `${s.name}-{{.Node.Hostname}}`;
+    entry['volumes'] = [`${CONSUL_DATA}:/consul/data`];
+  }
   else if (Array.isArray(compose['volumes'])) entry['volumes'] = compose['volumes'];
   if (s.component === 'nginx') {
     const ports = (Array.isArray(compose['ports']) ? compose['ports'] : ['80:80']).map(String);

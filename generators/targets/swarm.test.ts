@@ -54,6 +54,7 @@ test('new hello-world --target swarm: consul cluster of 3, global nginx on host 
   assert.equal(consul!.deploy['replicas'], 3);
   assert.deepEqual(consul!.deploy['placement'], { max_replicas_per_node: 1 });
   assert.deepEqual(consul!.volumes, ['consul-data:/consul/data']);
+  assert.equal((consul as Service & { hostname: string }).hostname, 'consul-{{.Node.Hostname}}');
   assert.equal(consul!.deploy['update_config'].order, 'stop-first');
   assert.equal(nginx!.deploy['mode'], 'global');
   assert.deepEqual(nginx!.ports, [{ target: 80, published: 80, protocol: 'tcp', mode: 'host' }]);
@@ -78,7 +79,8 @@ test('the Consul servers: autopilot runs consul as a raft server that joins task
   assert.match(files['consul/check-raft.mjs']!, /\/v1\/status\/leader[\s\S]*\/v1\/status\/peers/);
   assert.match(files['consul/Dockerfile']!, /^COPY --from=consul \/bin\/consul \/usr\/local\/bin\/consul$/m);
   assert.match(files['consul/Dockerfile']!, /^VOLUME \/consul\/data$/m);
-  assert.match(files['consul/Dockerfile']!, /^HEALTHCHECK .*\["autopilot", "health"\]$/m);
+  // Docker sees whether the agent answers: swarm DNS lists only healthy tasks, and the servers join through it.
+  assert.match(files['consul/Dockerfile']!, /^HEALTHCHECK .*\["node", "\/etc\/consul-server\/check-raft.mjs", "--answers"\]$/m);
 });
 
 test('new --target compose (the default) writes no stack and leaves the services as they were', () => {
