@@ -19,12 +19,15 @@ export class Issues {
     readonly fromV2 = false,
   ) {}
   error(path: string, message: string): void {
-    this.errors.push(`${this.file}: ${path ? path + ': ' : ''}${message}`);
+    this.errors.push(oneLine(`${this.file}: ${path ? path + ': ' : ''}${message}`));
   }
   warn(path: string, message: string): void {
-    this.warnings.push(`${this.file}: ${path ? path + ': ' : ''}${message}`);
+    this.warnings.push(oneLine(`${this.file}: ${path ? path + ': ' : ''}${message}`));
   }
 }
+
+/** One problem, one line: a line break inside a quoted key or value is shown as \n. */
+const oneLine = (s: string): string => s.replace(/\r\n|\r|\n/g, (m) => JSON.stringify(m).slice(1, -1));
 
 export const child = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 

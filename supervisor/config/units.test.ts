@@ -211,3 +211,10 @@ test('a duration holding a newline is refused on one line, the value quoted with
   );
   assert.deepEqual(parseGoDuration('1\u2028s'), { error: 'unknown unit "\u2028s" in duration "1\u2028s"' });
 });
+
+test('a key or value holding a newline is reported on one line', () => {
+  assert.throws(
+    () => load('{telemetry: {port: 9090, interfaces: ["static:127.0.0.1"], metrics: [{namespace: "\\n", subsystem: "", name: "x", help: "h", type: "counter"}]}}'),
+    (e: unknown) => e instanceof ConfigError && e.errors.length > 0 && e.errors.every((l) => !/[\r\n]/.test(l)) && e.errors.some((l) => l.includes('\\n')),
+  );
+});
