@@ -173,11 +173,15 @@ test('on the real runtime: a 2^31 ms timer is still pending after 50 ms; a short
   let longFired = false;
   const long = after(2 ** 31, () => (longFired = true));
   const ticks: number[] = [];
+  const started = performance.now();
   const rep = every(10, () => ticks.push(1));
   await new Promise<void>((r) => after(50, r));
   rep.clear();
+  const elapsed = performance.now() - started;
   long.unref();
   assert.equal(longFired, false);
-  assert.ok(ticks.length >= 2 && ticks.length <= 6, `ticks ${ticks.length}`);
+  // A loaded machine may run the wait late, so the bound follows the time that really passed: an
+  // interval that fired early or hot would exceed one tick per 10 ms.
+  assert.ok(ticks.length >= 1 && ticks.length <= Math.floor(elapsed / 10) + 1, `ticks ${ticks.length} in ${elapsed.toFixed(0)} ms`);
   long.clear();
 });
