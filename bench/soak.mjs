@@ -271,7 +271,7 @@ try {
     '',
     `Command: \`${command}\` (also run by \`npm run bench\`).`,
     '',
-    broken.length ? `**Broken run:** ${broken.join('; ')}.` : `Verdict: ${rssTrend.flat && heapTrend.flat ? 'RSS and heap growth over the second half are zero within noise' : `${[rssTrend.flat ? '' : 'RSS', heapTrend.flat ? '' : 'heap'].filter(Boolean).join(' and ')} growth over the second half is beyond noise`}; no fd or process leak; every hook kept running.`,
+    broken.length ? `**Broken run:** ${broken.join('; ')}.` : `Verdict: over the second half, RSS growth ${rssTrend.flat ? 'is zero within noise' : 'is beyond noise'} and heap growth ${heapTrend.flat ? 'is zero within noise' : 'is beyond noise'}; no fd or process leak; every hook kept running.`,
     '',
     '| figure | start (median of the first ' + window + ') | end (median of the last ' + window + ') | min / median / max over the run |',
     '|---|---|---|---|',
