@@ -13,6 +13,7 @@ import { hostnames, scaleAction, scaleUpAndCheck } from './lib/scale.mjs';
 import { checkImageBinary, checkPinned, loadOciImage, releaseSums, runContainerPilotImage } from './lib/release-checks.mjs';
 import { npxAutopilot, withStack } from './lib/stack.mjs';
 import { composeStop } from './lib/stop.mjs';
+import { measureFirstConfig } from './lib/first-config.mjs';
 
 const APP = ['hello', 'world', 'nginx'];
 const ALL = ['consul', ...APP];
@@ -113,6 +114,9 @@ test('hello-world blueprint: new, build, up, scale, pause, stop (Compose v2); up
 
   await phases.run(`${cli} stop: deregistered, clean exits, stop hooks`, ALL, () =>
     composeStop(project, phases, { consulIp, all: ALL, app: APP }));
+
+  await phases.run('nginx\'s first config: 502s before the first 200, without and with the preStart render', ALL, () =>
+    measureFirstConfig(project, phases, { dir, path: '/hello' }));
 
   await phases.run('Compose v1: docker-compose up -d, docker-compose scale hello=10 world=6, nginx follows', ALL, () =>
     composeV1Scale(project, phases, { name: basename(dir), built: APP, app: APP }));
