@@ -3,6 +3,16 @@
  * pinned by tag, run through the image's own entrypoint (which initialises an empty data
  * directory), with a health check that runs a query through the image's own client, so it proves
  * the database answers and needs no curl.
+ *
+ * Initialisation: none of the four needs a preStart job of its own. Postgres and MySQL create the
+ * app's database and user from the environment (POSTGRES_DB; MYSQL_DATABASE, MYSQL_USER,
+ * MYSQL_PASSWORD) in their entrypoint, which the job runs, on the first start with an empty data
+ * directory, on a temporary server that listens on a local socket only. Their health checks
+ * therefore query the app's database over TCP, which only the real server answers: the database
+ * passes, and its dependants start, once initialisation is over and not while the temporary
+ * server runs (a preStart that repeated the entrypoint's work would duplicate it). Mongo creates
+ * a database on the first write and runs without authentication here (MONGO_INITDB_ROOT_* would
+ * turn it on), and Redis has nothing to create.
  */
 export type DatabaseKind = 'mongo' | 'postgres' | 'mysql' | 'redis';
 
@@ -47,10 +57,10 @@ export const DATABASES: Record<DatabaseKind, Database> = {
     port: 5432,
     dataDir: '/var/lib/postgresql/data',
     exec: ['/bin/sh', '-c', POSTGRES_ON_SIGTERM_FAST],
-    check: 'psql -U postgres -d postgres -tAc "SELECT 1"',
-    environment: { POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-autopilot}' },
+    check: 'PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U postgres -d "$POSTGRES_DB" -tAc "SELECT 1"',
+    environment: { POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-autopilot}', POSTGRES_DB: '${POSTGRES_DB:-app}' },
     stopTimeout: 20,
-    url: 'postgres://postgres:<password>@<host>:5432/postgres',
+    url: 'postgres://postgres:<password>@<host>:5432/app',
   },
   mysql: {
     kind: 'mysql',
@@ -58,10 +68,10 @@ export const DATABASES: Record<DatabaseKind, Database> = {
     port: 3306,
     dataDir: '/var/lib/mysql',
     exec: ['docker-entrypoint.sh', 'mysqld'],
-    check: 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -uroot -h127.0.0.1 -e "SELECT 1"',
-    environment: { MYSQL_ROOT_PASSWORD: '${MYSQL_ROOT_PASSWORD:-autopilot}' },
+    check: 'MYSQL_PWD="$MYSQL_PASSWORD" mysql -u"$MYSQL_USER" -h127.0.0.1 "$MYSQL_DATABASE" -e "SELECT 1"',
+    environment: { MYSQL_ROOT_PASSWORD: '${MYSQL_ROOT_PASSWORD:-autopilot}', MYSQL_DATABASE: '${MYSQL_DATABASE:-app}', MYSQL_USER: '${MYSQL_USER:-app}', MYSQL_PASSWORD: '${MYSQL_PASSWORD:-autopilot}' },
     stopTimeout: 30,
-    url: 'mysql://root:<password>@<host>:3306',
+    url: 'mysql://app:<password>@<host>:3306/app',
   },
   redis: {
     kind: 'redis',

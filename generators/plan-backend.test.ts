@@ -101,3 +101,14 @@ test('add backend in a project: without a terminal every app depends on it, and 
   const volumes = spawnSync('docker-compose', ['config', '--volumes'], { cwd: dir, encoding: 'utf8' }).stdout.trim().split('\n').sort();
   assert.deepEqual(volumes, ['cache-data', 'db-data', 'pg-data', 'sql-data']);
 });
+
+test('databases that create the app\'s database from the environment: the health check queries it over TCP, with variables the compose entry sets', () => {
+  for (const kind of ['postgres', 'mysql'] as const) {
+    const db = DATABASES[kind];
+    // The entrypoint's temporary server (first start) listens on a local socket only: over TCP only the real server answers.
+    assert.match(db.check, /-h ?127\.0\.0\.1/, kind);
+    const used = [...db.check.matchAll(/\$([A-Z_]+)/g)].map((m) => m[1]!);
+    assert.ok(used.length >= 2, `${kind}: the check names its database and credentials from the environment`);
+    for (const v of used) assert.ok(v in db.environment, `${kind}: the check uses $${v}, which the compose entry does not set`);
+  }
+});
