@@ -25,7 +25,7 @@ test('new hello-world my-app: without --yes and without a terminal it asks nothi
   const r = runCli(['new', 'hello-world', 'my-app'], { cwd });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(readTree(join(cwd, 'my-app')), opsToFiles(planNew({ blueprint: findBlueprint('hello-world')!, project: 'my-app', supervisor: { version: VERSION, sha256: {}, vendor: false } })));
-  assert.match(r.stdout, /Done: 13 files in my-app\./);
+  assert.match(r.stdout, /Done: 14 files in my-app\./);
   assert.match(r.stdout, /\nCompose v1: type docker-compose where a step says docker compose\.\n\nNext steps:\n {2}cd my-app\n {2}docker compose up -d --build\n/);
   assert.doesNotMatch(r.stdout + r.stderr, ANSI);
 });

@@ -10,6 +10,10 @@ import { readTemplate } from './template-files.js';
 import type { FileOp } from './types.js';
 
 export const CONSUL_ADDRESS = 'consul:8500';
+/** With `--consul-agent`: each container's own Consul agent, which autopilot and the app talk to. */
+export const AGENT_ADDRESS = 'localhost:8500';
+/** The Consul image of the project's server; `--consul-agent` images copy their agent's binary from it. */
+export const CONSUL_IMAGE = 'hashicorp/consul:1.20';
 
 export interface RenderContext {
   project: string;
@@ -17,7 +21,26 @@ export interface RenderContext {
   supervisor: SupervisorSource;
   /** The running binary, copied into each build context when `supervisor.vendor` is set. */
   vendorFrom?: string;
+  /** `--consul-agent`: a Consul agent in each container, joined to the server; autopilot registers with it. */
+  consulAgent?: boolean;
 }
+
+/** The Consul address a service's supervisor, hooks and app use. */
+export function consulFor(ctx: Pick<RenderContext, 'consulAgent'>): string {
+  return ctx.consulAgent ? AGENT_ADDRESS : CONSUL_ADDRESS;
+}
+
+/**
+ * `--consul-agent`'s job, as the article's coprocess: a client agent that retry-joins the server
+ * (the compose service "consul") for as long as it takes, restarted whenever it exits. Client
+ * agents leave the cluster on SIGTERM, which takes the container's registrations with them.
+ */
+export function consulAgentJob(): Record<string, unknown> {
+  return { name: 'consul-agent', exec: ['consul', 'agent', '-data-dir=/tmp/consul', '-retry-join=consul', '-retry-interval=5s'], restarts: 'unlimited' };
+}
+
+/** The Dockerfile line that puts the agent's binary into an image (the official image keeps it in /bin). */
+const CONSUL_COPY = `COPY --from=${CONSUL_IMAGE} /bin/consul /usr/local/bin/consul\n`;
 
 /** The C library of each component's base image: the binary must match it. */
 const LIBC: Record<Component, Libc> = { consul: 'glibc', nginx: 'glibc', 'node-service': 'glibc', mongo: 'glibc', 'todo-api': 'glibc', database: 'glibc' };
@@ -33,7 +56,8 @@ export function readmeLocals(ctx: RenderContext) {
 export function contextLocals(ctx: RenderContext, spec: ServiceSpec) {
   const lines = supervisorLines(ctx.supervisor, LIBC[spec.component]);
   const database = spec.database === undefined ? {} : { db: DATABASES[spec.database], volume: dataVolume(spec.name), list: (v: string[]) => `[${v.map((x) => JSON.stringify(x)).join(', ')}]` };
-  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, vendor: ctx.supervisor.vendor, healthcheck: HEALTHCHECK }, ...database };
+  const copy = ctx.consulAgent && spec.component !== 'consul' ? lines.copy + CONSUL_COPY : lines.copy;
+  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, copy, vendor: ctx.supervisor.vendor, healthcheck: HEALTHCHECK }, consul: consulFor(ctx), consulAgent: Boolean(ctx.consulAgent), ...database };
 }
 
 /**
@@ -54,12 +78,12 @@ export function watchEntry(backend: string): { name: string; interval: number } 
 }
 
 /** The job that reacts to `changed` on `watch.<backend>`, per component. */
-export function hookJob(service: ServiceSpec, backend: string, scriptDir = `/opt/${service.name}`): Record<string, unknown> {
+export function hookJob(service: ServiceSpec, backend: string, scriptDir = `/opt/${service.name}`, consul = CONSUL_ADDRESS): Record<string, unknown> {
   const when = { source: `watch.${backend}`, each: 'changed' };
   const name = `onchange-${backend}`;
   switch (service.component) {
     case 'nginx':
-      return { name, exec: ['autopilot', 'render', '-once', '-consul', CONSUL_ADDRESS, '-template', '/etc/containerpilot/nginx.conf.ctmpl:/etc/nginx/nginx.conf:nginx -s reload'], when };
+      return { name, exec: ['autopilot', 'render', '-once', '-consul', consul, '-template', '/etc/containerpilot/nginx.conf.ctmpl:/etc/nginx/nginx.conf:nginx -s reload'], when };
     case 'todo-api':
       return { name, exec: `node /opt/${service.name}/reconnect.js`, when };
     default:
@@ -94,6 +118,7 @@ const FILES: Record<Component, Array<[out: string, template: string, extra?: Rec
     ['containerpilot.json5', 'containerpilot.json5.ejs'],
     ['nginx.conf.ctmpl', 'nginx.conf.ejs', { ctmpl: true }],
     ['nginx.conf', 'nginx.conf.ejs', { ctmpl: false }],
+    ['prestart.sh', 'prestart.sh'],
   ],
   'node-service': [
     ['Dockerfile', 'Dockerfile.ejs'],
@@ -126,8 +151,7 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
   const base = {
     ...contextLocals(ctx, spec),
     service,
-    consul: CONSUL_ADDRESS,
-    hookJobs: arrayItems(backends.map((b) => hookJob(spec, b))),
+    hookJobs: arrayItems([...(ctx.consulAgent ? [consulAgentJob()] : []), ...backends.map((b) => hookJob(spec, b, undefined, consulFor(ctx)))]),
     watches: arrayItems(backends.map(watchEntry)),
     locations: backends.map(nginxLocation).join(''),
   };
@@ -147,5 +171,5 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
 /** The body of the service's docker-compose entry, as YAML text. */
 export function composeFragment(spec: ServiceSpec, ctx: RenderContext, legacy = false): string {
   // The legacy (version 1) format has `links` where the current one has `depends_on`.
-  return renderTemplate(spec.component, 'compose.yml.ejs', { ...contextLocals(ctx, spec), service: { ...spec, backends: spec.backends ?? [] }, consul: CONSUL_ADDRESS, legacy });
+  return renderTemplate(spec.component, 'compose.yml.ejs', { ...contextLocals(ctx, spec), service: { ...spec, backends: spec.backends ?? [] }, legacy });
 }
