@@ -45,7 +45,7 @@ export function planAddBackend(read: ReadFile, a: { name: string; service: strin
   else {
     const needsScript = hookFiles(spec, a.name).length > 0;
     const scriptDir = needsScript ? scriptHome(read, a.service, a.name, ops, notes) : undefined;
-    text = appendToTopLevelArray(text, 'jobs', hookJob(spec, a.name, scriptDir), cfg.path);
+    text = appendToTopLevelArray(text, 'jobs', hookJob(spec, a.name, scriptDir, cfg.consul), cfg.path);
   }
   const cfgOp = update(read, cfg.path, text);
   if (cfgOp) ops.push(cfgOp);
@@ -90,7 +90,7 @@ function scriptHome(read: ReadFile, service: string, backend: string, ops: FileO
   return home;
 }
 
-export function planAddService(read: ReadFile, a: { name: string; port?: number; supervisor: SupervisorSource; vendorFrom?: string; project: string }): AddResult {
+export function planAddService(read: ReadFile, a: { name: string; port?: number; supervisor: SupervisorSource; vendorFrom?: string; project: string; consulAgent?: boolean }): AddResult {
   checkName('service', a.name);
   const project = readProject(read);
   if (project.services.includes(a.name)) throw new GeneratorError(`service "${a.name}" already exists in docker-compose.yml`);
@@ -108,7 +108,22 @@ export function planAddService(read: ReadFile, a: { name: string; port?: number;
   if (owner !== undefined) throw new GeneratorError(`port ${port} is already used by ${owner}`);
 
   const spec = { name: a.name, component: 'node-service' as const, port, word: a.name[0]!.toUpperCase() + a.name.slice(1) };
-  const ctx = { project: a.project, supervisor: a.supervisor, vendorFrom: a.vendorFrom };
-  const compose = addComposeService(project.compose, a.name, composeFragment(spec, ctx, isLegacyCompose(project.compose)));
-  return { ops: [...serviceFiles(spec, ctx), { path: 'docker-compose.yml', content: compose, action: 'update', previous: project.compose }], notes: [`${a.name} listens on port ${port}`] };
+  const ctx = { project: a.project, supervisor: a.supervisor, vendorFrom: a.vendorFrom, consulAgent: a.consulAgent };
+  const notes = [`${a.name} listens on port ${port}`];
+  let compose = addComposeService(project.compose, a.name, composeFragment(spec, ctx, isLegacyCompose(project.compose)));
+  if (a.consulAgent) compose = agentsCanJoin(compose, notes);
+  return { ops: [...serviceFiles(spec, ctx), { path: 'docker-compose.yml', content: compose, action: 'update', previous: project.compose }], notes };
+}
+
+/**
+ * `--consul-agent` in a project made without it: the generated server (`consul agent -dev`)
+ * gossips on loopback only, so the new agent could not join; `-bind 0.0.0.0` opens it to the
+ * compose network. A command the user changed is left alone, with a note.
+ */
+function agentsCanJoin(compose: string, notes: string[]): string {
+  const generated = /^(\s*command: consul agent -dev -client 0\.0\.0\.0)$/m;
+  if (/^\s*command: consul agent\b.*-bind\b/m.test(compose)) return compose;
+  if (generated.test(compose)) return compose.replace(generated, '$1 -bind 0.0.0.0');
+  notes.push('the consul service must gossip on the compose network for the agents to join: give its command -bind 0.0.0.0');
+  return compose;
 }

@@ -20,6 +20,8 @@ export interface NewAnswers {
   vendorFrom?: string;
   /** compose (the default): docker-compose.yml; swarm: docker-stack.yml as well (targets/swarm.ts). */
   target?: Target;
+  /** A Consul agent in each container (`--consul-agent`); the swarm target runs its own anyway. */
+  consulAgent?: boolean;
 }
 
 function composeHeader(a: NewAnswers): string {
@@ -34,7 +36,7 @@ function composeHeader(a: NewAnswers): string {
 }
 
 export function planNew(a: NewAnswers): FileOp[] {
-  const ctx: RenderContext = { project: a.project, supervisor: a.supervisor, vendorFrom: a.vendorFrom };
+  const ctx: RenderContext = { project: a.project, supervisor: a.supervisor, vendorFrom: a.vendorFrom, consulAgent: a.consulAgent === true && a.target !== 'swarm' };
   const compose = addComposeServices(
     composeHeader(a),
     a.blueprint.services.map((spec) => ({ name: spec.name, fragment: composeFragment(spec, ctx) })),

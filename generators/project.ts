@@ -20,6 +20,8 @@ export interface ServiceConfigInfo {
   jobs: string[];
   watches: string[];
   ports: number[];
+  /** Its top-level `consul` address, when it is a string. */
+  consul?: string;
 }
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -47,7 +49,7 @@ export function readServiceConfig(read: ReadFile, service: string): ServiceConfi
   const path = `${service}/containerpilot.json5`;
   const text = read(path);
   if (text === undefined) return undefined;
-  const cfg = parseJson5(text, path) as { jobs?: Array<{ name?: unknown; port?: unknown }>; watches?: Array<{ name?: unknown }> };
+  const cfg = parseJson5(text, path) as { consul?: unknown; jobs?: Array<{ name?: unknown; port?: unknown }>; watches?: Array<{ name?: unknown }> };
   const jobs = Array.isArray(cfg.jobs) ? cfg.jobs : [];
   const watches = Array.isArray(cfg.watches) ? cfg.watches : [];
   return {
@@ -56,6 +58,7 @@ export function readServiceConfig(read: ReadFile, service: string): ServiceConfi
     jobs: jobs.map((j) => String(j.name)),
     watches: watches.map((w) => String(w.name)),
     ports: jobs.map((j) => Number(j.port)).filter((p) => Number.isInteger(p) && p > 0),
+    consul: typeof cfg.consul === 'string' ? cfg.consul : undefined,
   };
 }
 
@@ -95,4 +98,15 @@ export function specFor(read: ReadFile, service: string): ServiceSpec {
 export function isVendored(read: ReadFile): boolean {
   const line = `COPY ${VENDORED_BINARY} /usr/local/bin/autopilot`;
   return readProject(read).services.some((s) => read(`${s}/Dockerfile`)?.split('\n').includes(line) === true);
+}
+
+/** True when the project runs a Consul agent in its containers (`new --consul-agent`): `add` keeps to that. */
+export function usesConsulAgent(read: ReadFile): boolean {
+  return readProject(read).services.some((s) => {
+    try {
+      return readServiceConfig(read, s)?.jobs.includes('consul-agent') === true;
+    } catch {
+      return false; // an unreadable config is reported by the command that edits it
+    }
+  });
 }

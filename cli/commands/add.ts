@@ -13,7 +13,7 @@ import { shellQuote } from '../../generators/shell-quote.js';
 import { keepStackInStep } from '../../generators/targets/swarm.js';
 import type { ReadFile } from '../../generators/types.js';
 import { DATABASE_KINDS, isDatabaseKind, type DatabaseKind } from '../../blueprints/index.js';
-import { isVendored } from '../../generators/project.js';
+import { isVendored, usesConsulAgent } from '../../generators/project.js';
 import { color } from '../../base/colors.js';
 import { UserError } from '../../base/errors.js';
 import { npxCommand } from '../../generators/supervisor-source.js';
@@ -59,7 +59,7 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
   if (kind === 'backend') {
     const image = parseImage(o['image']);
     const { dependants, chosen } = await chooseDependants(read, name, o);
-    result = userErrors(() => planBackend(read, { name, dependants, image, external: Boolean(o['external']), context: { ...supervisorSource(isVendored(read)), project: basename(dir) } }));
+    result = userErrors(() => planBackend(read, { name, dependants, image, external: Boolean(o['external']), context: { ...supervisorSource(isVendored(read)), project: basename(dir), consulAgent: usesConsulAgent(read) } }));
     if (chosen && !o['json']) process.stdout.write(`${dependants.join(', ')} will depend on ${name} (choose with --service)\n`);
     const created = result.ops.some((op) => op.path === `${name}/Dockerfile`);
     steps = [`docker compose up -d --build ${[...(created ? [name] : []), ...dependants].map(shellQuote).join(' ')}`];
@@ -70,7 +70,7 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
     }
   } else if (kind === 'service') {
     const port = parsePort(o['port']);
-    result = userErrors(() => planAddService(read, { name, port, ...supervisorSource(Boolean(o['vendor']) || isVendored(read)), project: basename(dir) }));
+    result = userErrors(() => planAddService(read, { name, port, ...supervisorSource(Boolean(o['vendor']) || isVendored(read)), project: basename(dir), consulAgent: Boolean(o['consulAgent']) || usesConsulAgent(read) }));
     steps = [`docker compose up -d --build ${name}`, `${npxCommand(VERSION)} add backend ${name} --service nginx   # route /${name} through nginx`];
   } else {
     const near = suggest(kind, ['backend', 'service']);

@@ -59,7 +59,7 @@ export async function newCommand(blueprintArg: string | undefined, dirArg: strin
   if (isNonEmptyDir(target) && !o['force']) throw new UserError(`${dir} is not empty (use --force to write into it; existing files are kept unless the blueprint has them)`);
 
   const deployTarget = userErrors(() => parseTarget(o['target']));
-  const ops = userErrors(() => planNew({ blueprint, project, target: deployTarget, ...supervisorSource(Boolean(o['vendor'])) }));
+  const ops = userErrors(() => planNew({ blueprint, project, target: deployTarget, ...supervisorSource(Boolean(o['vendor'])), consulAgent: Boolean(o['consulAgent']) }));
   const cd = relative(process.cwd(), target) || '.';
   const steps = deployTarget === 'swarm' ? swarmNextSteps(project) : blueprint.nextSteps;
   const nextSteps = [...(cd === '.' ? [] : [`cd ${shellQuote(cd)}`]), ...steps, 'cat README.md   # scale and verify'];
