@@ -77,7 +77,17 @@ function findVendorBinary(): string {
   return found;
 }
 
+/**
+ * The integrity of the autopilot-pattern-client tarball published with this version: the release
+ * writes CLIENT-INTEGRITY at the npm package's root. A checkout, or a binary, has none.
+ */
+function findClientIntegrity(): string | undefined {
+  if (runningBinary() !== undefined) return undefined;
+  const text = readIfExists(fileURLToPath(new URL('../../CLIENT-INTEGRITY', import.meta.url)))?.trim();
+  return text !== undefined && /^sha512-[A-Za-z0-9+/]+=*$/.test(text) ? text : undefined;
+}
+
 export function supervisorSource(vendor: boolean): { supervisor: SupervisorSource; vendorFrom?: string } {
-  const supervisor = { version: VERSION, sha256: vendor ? {} : findChecksums(), vendor };
+  const supervisor = { version: VERSION, sha256: vendor ? {} : findChecksums(), vendor, clientIntegrity: vendor ? undefined : findClientIntegrity() };
   return vendor ? { supervisor, vendorFrom: findVendorBinary() } : { supervisor };
 }

@@ -7,6 +7,7 @@ import { DEFAULT_STYLE, formatJson5, indentText } from './json5-format.js';
 import { renderTemplate } from './render.js';
 import { npxCommand, PACKAGE_NAME, PLATFORMS, supervisorLines, VENDORED_BINARY, type Libc, type SupervisorSource } from './supervisor-source.js';
 import { readTemplate } from './template-files.js';
+import { clientVendorOps, isVendoredClient, withClient, type ClientSource } from './client-source.js';
 import type { FileOp } from './types.js';
 
 export const CONSUL_ADDRESS = 'consul:8500';
@@ -52,12 +53,17 @@ export function readmeLocals(ctx: RenderContext) {
   return { ...locals, supervisorSection: renderTemplate('readme', 'supervisor-source.md.ejs', locals) };
 }
 
+/** Where the apps get autopilot-pattern-client: the published one when known, else vendored. */
+export function clientSource(ctx: RenderContext): ClientSource {
+  return { version: ctx.supervisor.version, integrity: ctx.supervisor.vendor ? undefined : ctx.supervisor.clientIntegrity };
+}
+
 /** What every template sees of the context. */
 export function contextLocals(ctx: RenderContext, spec: ServiceSpec) {
   const lines = supervisorLines(ctx.supervisor, LIBC[spec.component]);
   const database = spec.database === undefined ? {} : { db: DATABASES[spec.database], volume: dataVolume(spec.name), list: (v: string[]) => `[${v.map((x) => JSON.stringify(x)).join(', ')}]` };
   const copy = ctx.consulAgent && spec.component !== 'consul' ? lines.copy + CONSUL_COPY : lines.copy;
-  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, copy, vendor: ctx.supervisor.vendor, healthcheck: HEALTHCHECK }, consul: consulFor(ctx), consulAgent: Boolean(ctx.consulAgent), ...database };
+  return { project: ctx.project, version: ctx.supervisor.version, autopilot: { ...lines, copy, vendor: ctx.supervisor.vendor, healthcheck: HEALTHCHECK }, consul: consulFor(ctx), consulAgent: Boolean(ctx.consulAgent), client: { vendored: isVendoredClient(clientSource(ctx)) }, ...database };
 }
 
 /**
@@ -161,11 +167,22 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
     return { path: `${spec.name}/${out}`, content, action: 'create' as const };
   });
   if (spec.component === 'node-service') for (const b of backends) ops.push(...hookFiles(spec, b));
+  if (spec.component === 'todo-api') addClient(ops, spec.name, clientSource(ctx));
   if (ctx.supervisor.vendor && ops.some((op) => op.path === `${spec.name}/Dockerfile`)) {
     if (ctx.vendorFrom === undefined) throw new Error('vendoring needs the binary to copy (vendorFrom)');
     ops.push({ path: `${spec.name}/${VENDORED_BINARY}`, content: '', copyFrom: ctx.vendorFrom, mode: 0o755, action: 'create' });
   }
   return ops;
+}
+
+/** Adds autopilot-pattern-client to the app's package.json and lockfile (and its files, when vendored). */
+function addClient(ops: FileOp[], service: string, client: ClientSource): void {
+  const pkg = ops.find((op) => op.path === `${service}/package.json`)!;
+  const lock = ops.find((op) => op.path === `${service}/package-lock.json`)!;
+  const texts = withClient(pkg.content, lock.content, client);
+  pkg.content = texts.pkg;
+  lock.content = texts.lock;
+  ops.push(...clientVendorOps(service, client));
 }
 
 /** The body of the service's docker-compose entry, as YAML text. */

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { findBlueprint } from '../blueprints/index.js';
 import { loadConfigText } from '../supervisor/config/index.js';
 import { renderTemplate } from '../supervisor/template/index.js';
-import { memReader, opsToFiles, tempDir, writeOps, released } from './helpers.test.js';
+import { development, memReader, opsToFiles, tempDir, writeOps, released } from './helpers.test.js';
 import { supervisorLines } from './supervisor-source.js';
 import { planAddBackend, planAddService } from './plan-add.js';
 import { planNew } from './plan-new.js';
@@ -137,18 +137,37 @@ for (const [label, make] of Object.entries(PROJECTS)) {
   });
 }
 
-test('the api lockfile is a real npm lockfile for the package.json it ships with', () => {
-  const files = generate('todo-api');
-  const pkg = JSON.parse(files['api/package.json']!) as { name: string; dependencies: Record<string, string> };
-  const lock = JSON.parse(files['api/package-lock.json']!) as { name: string; lockfileVersion: number; packages: Record<string, { version?: string; integrity?: string; dependencies?: Record<string, string> }> };
-  assert.equal(lock.name, pkg.name);
-  assert.equal(lock.lockfileVersion, 3);
-  assert.deepEqual(lock.packages['']!.dependencies, pkg.dependencies);
-  const driver = lock.packages['node_modules/mongodb']!;
-  assert.match(driver.version!, /^6\./);
-  for (const [path, entry] of Object.entries(lock.packages)) if (path) assert.match(entry.integrity ?? '', /^sha512-/, path);
-  for (const dep of Object.keys(driver.dependencies ?? {})) assert.ok(`node_modules/${dep}` in lock.packages, `lockfile misses ${dep}`);
-});
+type Lock = { name: string; lockfileVersion: number; packages: Record<string, { version?: string; integrity?: string; link?: boolean; resolved?: string; dependencies?: Record<string, string> }> };
+
+for (const [label, supervisor] of [['a release', released('1.2.3')], ['a development build', development('1.2.3')]] as const) {
+  test(`the api lockfile is a real npm lockfile for the package.json it ships with (${label}); npm finds them in sync`, (t: TestContext) => {
+    const files = opsToFiles(planNew({ blueprint: findBlueprint('todo-api')!, project: 'my-app', supervisor }));
+    const pkg = JSON.parse(files['api/package.json']!) as { name: string; dependencies: Record<string, string> };
+    const lock = JSON.parse(files['api/package-lock.json']!) as Lock;
+    assert.equal(lock.name, pkg.name);
+    assert.equal(lock.lockfileVersion, 3);
+    assert.deepEqual(lock.packages['']!.dependencies, pkg.dependencies);
+    const driver = lock.packages['node_modules/mongodb']!;
+    assert.match(driver.version!, /^6\./);
+    for (const dep of Object.keys(driver.dependencies ?? {})) assert.ok(`node_modules/${dep}` in lock.packages, `lockfile misses ${dep}`);
+    const client = lock.packages['node_modules/autopilot-pattern-client']!;
+    if (supervisor.clientIntegrity) {
+      assert.equal(pkg.dependencies['autopilot-pattern-client'], '1.2.3', 'the exact version the release published');
+      assert.equal(client.integrity, supervisor.clientIntegrity);
+    } else {
+      assert.equal(pkg.dependencies['autopilot-pattern-client'], 'file:vendor/autopilot-pattern-client');
+      assert.deepEqual(client, { resolved: 'vendor/autopilot-pattern-client', link: true });
+      assert.match(files['api/vendor/autopilot-pattern-client/index.js']!, /export /);
+      assert.match(files['api/Dockerfile']!, /^COPY vendor\/ \.\/vendor\/\nRUN npm ci --omit=dev$/m, 'the vendored client is in place before npm ci');
+    }
+    for (const [path, entry] of Object.entries(lock.packages)) if (path && !entry.link && !path.startsWith('vendor/')) assert.match(entry.integrity ?? '', /^sha512-/, path);
+    // npm itself: every dependency of package.json locked, nothing invalid (no node_modules needed).
+    const dir = tempDir(t);
+    writeOps(dir, planNew({ blueprint: findBlueprint('todo-api')!, project: 'my-app', supervisor }).filter((op) => op.path.startsWith('api/')));
+    const ls = run('npm', ['ls', '--package-lock-only', '--all', '--offline'], join(dir, 'api'));
+    assert.equal(ls.status, 0, ls.stdout + ls.stderr);
+  });
+}
 
 test('add backend writes its hook script executable', () => {
   const { modes } = extended();

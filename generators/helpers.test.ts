@@ -83,7 +83,12 @@ export async function runNode(script: string, env: Record<string, string>): Prom
   return { status, stdout, stderr };
 }
 
-/** A released version's supervisor source: fixed checksums, so tests see the pinned Dockerfiles. */
+/** A released version's supervisor source: fixed checksums and client integrity, so tests see the pinned files. */
 export function released(version: string): SupervisorSource {
-  return { version, sha256: Object.fromEntries(PLATFORMS.map((p, i) => [p, String(i + 1).repeat(64)])), vendor: false };
+  return { version, sha256: Object.fromEntries(PLATFORMS.map((p, i) => [p, String(i + 1).repeat(64)])), vendor: false, clientIntegrity: `sha512-${'A'.repeat(86)}==` };
+}
+
+/** A development build's: no checksums, no published client (the apps vendor it). */
+export function development(version: string): SupervisorSource {
+  return { version, sha256: {}, vendor: false };
 }

@@ -29,6 +29,8 @@ export interface SupervisorSource {
   sha256: Partial<Record<Platform, string>>;
   /** The binary is in each build context (`--vendor`); nothing is fetched at build time. */
   vendor: boolean;
+  /** `sha512-...` of this version's published autopilot-pattern-client tarball; undefined for a development build. */
+  clientIntegrity?: string;
 }
 
 /** The file a vendored build context holds, beside the Dockerfile. */

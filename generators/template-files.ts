@@ -2,7 +2,7 @@
  * The one place that reads template files. Everything else asks this module, so the single-file
  * binary swaps the folder for an embedded map without touching the planners.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedAssets } from '../base/embedded.js';
@@ -31,3 +31,18 @@ export function readTemplate(component: string, file: string): string {
   return readFileSync(join(templatesDir, component, file), 'utf8');
 }
 
+/**
+ * The JavaScript of autopilot-pattern-client (client/, compiled to dist/client/), which
+ * generated apps vendor when no published tarball can be pinned: file name -> text, tests left out.
+ */
+export function readClientFiles(): Record<string, string> {
+  const embedded = embeddedAssets()?.templates;
+  if (embedded) {
+    const prefix = '@client/';
+    return Object.fromEntries(Object.entries(embedded).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  }
+  templatesDir ??= findTemplatesDir();
+  const dir = join(templatesDir, '..', 'dist', 'client');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js')).sort() : [];
+  return Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}

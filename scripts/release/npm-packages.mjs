@@ -14,7 +14,7 @@ export const platformPackage = (platform) => `${MAIN}-${platform}`;
 
 /** What no published package may hold. */
 const FORBIDDEN = [/\.test\.js$/, /(^|\/)test-[^/]*\.js$/, /(^|\/)testdata\//, /^dist\/testing\//, /^dist\/bin\//, /\.map$/, /(?<!\.d)\.ts$/, /(^|\/)\.(bundle|entry)-/, /(^|\/)(e2e|bench|fixtures)\//];
-const REQUIRED_MAIN = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'SHA256SUMS', 'dist/cli/index.js', 'dist/cli/autopilot.cjs', 'dist/cli/autopilot.cjs.cache', 'dist/build-info.json', 'templates/autopilot/stage.ejs'];
+const REQUIRED_MAIN = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'SHA256SUMS', 'CLIENT-INTEGRITY', 'dist/cli/index.js', 'dist/cli/autopilot.cjs', 'dist/cli/autopilot.cjs.cache', 'dist/build-info.json', 'templates/autopilot/stage.ejs'];
 const REQUIRED_PLATFORM = ['package.json', 'README.md', 'LICENSE', 'SHA256SUMS', 'bin/autopilot'];
 
 function metadata(pkg) {
@@ -86,12 +86,16 @@ export function buildNpmPackages(repo, out, bins) {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
   const sums = join(out, 'bin', 'SHA256SUMS');
+  // The client first: the CLI pins the integrity of this very tarball in the apps it generates
+  // (CLIENT-INTEGRITY), and `npm pack` is reproducible, so it is the tarball the release publishes.
+  const client = { report: pack(stageClient(stage, repo, pkg), dest), required: REQUIRED_CLIENT };
+  const main = stageMain(stage, repo, pkg, bins, sums);
+  writeFileSync(join(main, 'CLIENT-INTEGRITY'), `${client.report.integrity}\n`);
   const staged = [
     ...bins.map((b) => ({ dir: stagePlatform(stage, repo, pkg, b, sums), required: REQUIRED_PLATFORM })),
-    { dir: stageMain(stage, repo, pkg, bins, sums), required: REQUIRED_MAIN },
-    { dir: stageClient(stage, repo, pkg), required: REQUIRED_CLIENT },
+    { dir: main, required: REQUIRED_MAIN },
   ];
-  const reports = staged.map(({ dir, required }) => ({ report: pack(dir, dest), required }));
+  const reports = [...staged.map(({ dir, required }) => ({ report: pack(dir, dest), required })), client];
   const problems = reports.flatMap(({ report, required }) => contentProblems(report, required));
   if (problems.length) throw new Error(`package contents:\n  ${problems.join('\n  ')}`);
   return reports.map(({ report }) => ({ name: report.name, file: join(dest, report.filename), size: report.size, entryCount: report.entryCount }));

@@ -1,27 +1,32 @@
 // The todo API: GET /todos lists them, POST /todos {"title": "..."} adds one. MongoDB is found
-// through Consul (the healthy "mongo" instances), and found again on reconnect: on SIGHUP or on
-// POST /-/reconnect from loopback, which the onchange-mongo hook sends when mongo changes.
+// through Consul with autopilot-pattern-client (a healthy "mongo" instance), and found again on
+// reconnect: when the instance it uses stops passing (the client's blocking-query watch), on
+// SIGHUP, or on POST /-/reconnect from loopback, which the onchange-mongo hook sends.
 'use strict';
 const http = require('node:http');
 const os = require('node:os');
 const { MongoClient } = require('mongodb');
 
 const PORT = Number(process.env.PORT || 3000);
-const CONSUL = process.env.CONSUL || 'consul:8500';
 const DB_NAME = process.env.MONGO_DB || 'todos';
 
 let client = null;
 let todos = null;
 let connecting = null;
 
+// autopilot-pattern-client is an ES module: loaded once, on first use. It finds Consul in
+// CONSUL / CONSUL_HTTP_ADDR (set by the image), else the local agent.
+let discovery = null;
+const consul = async () => (discovery ??= await import('autopilot-pattern-client'));
+let current = null; // the address:port connected to
+
 /** mongodb://address:port of a healthy mongo, or MONGO_URL when set (for running outside compose). */
 async function mongoUrl() {
   if (process.env.MONGO_URL) return process.env.MONGO_URL;
-  const res = await fetch(`http://${CONSUL}/v1/health/service/mongo?passing`);
-  if (!res.ok) throw new Error(`Consul answered ${res.status}`);
-  const [entry] = await res.json();
-  if (!entry) throw new Error('no healthy mongo instance in Consul');
-  return `mongodb://${entry.Service.Address || entry.Node.Address}:${entry.Service.Port}`;
+  const { service } = await consul();
+  const db = await service('mongo');
+  current = `${db.address}:${db.port}`;
+  return `mongodb://${current}`;
 }
 
 async function connect() {
@@ -96,9 +101,21 @@ const server = http.createServer((req, res) => {
 
 server.listen(PORT, () => console.log(`api listening on port ${server.address().port}`));
 reconnect();
+// Reconnect as soon as the instance in use stops passing; new instances alone change nothing.
+if (!process.env.MONGO_URL) {
+  consul().then(({ watch }) => {
+    const watching = watch('mongo', (instances) => {
+      if (current && !instances.some((i) => `${i.address}:${i.port}` === current)) reconnect();
+    });
+    watching.on('error', (err) => console.error(`watching mongo in Consul: ${err.message}`));
+  });
+}
 
 process.on('SIGHUP', () => reconnect());
 // autopilot forwards SIGTERM on shutdown: stop taking requests, close mongo, exit.
 for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.on(signal, () => server.close(() => (client ? client.close() : Promise.resolve()).finally(() => process.exit(0))));
+  process.on(signal, () => {
+    discovery?.close();
+    server.close(() => (client ? client.close() : Promise.resolve()).finally(() => process.exit(0)));
+  });
 }
