@@ -55,7 +55,7 @@ test('new with no arguments asks for the blueprint and the directory, then scaff
   term.keys('s', 'h', 'o', 'p', 'Enter');
   const done = await term.waitFor(/EXIT=\d+/);
   assert.match(done, /EXIT=0/);
-  assert.match(done, /Done: 17 files in shop\./);
+  assert.match(done, /Done: 22 files in shop\./);
   assert.match(done, /Next steps:/);
   const files = readTree(join(cwd, 'shop'));
   assert.ok('api/index.js' in files && 'mongo/containerpilot.json5' in files);
