@@ -90,6 +90,9 @@ test('release: the client package has no dependencies, carries its types, and an
   const manifest = JSON.parse(tarText(file, 'package/package.json')) as Record<string, unknown>;
   assert.deepEqual([manifest['version'], manifest['dependencies'], manifest['scripts'], manifest['type']], [VERSION, undefined, undefined, 'module']);
   assert.match(tarText(file, 'package/index.d.ts'), /export declare function watch\(name: string/);
+  // The CLI pins this very tarball in the apps it generates.
+  const sri = `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
+  assert.equal(tarText(packages.find((p) => p.name === 'autopilot-pattern')!.file, 'package/CLIENT-INTEGRITY'), `${sri}\n`);
   const app = join(out, 'app');
   mkdirSync(join(app, 'node_modules', 'autopilot-pattern-client'), { recursive: true });
   assert.equal(spawnSync('tar', ['-xzf', file, '-C', join(app, 'node_modules', 'autopilot-pattern-client'), '--strip-components=1']).status, 0);
