@@ -46,7 +46,7 @@ test('bash: commands complete from their first letters', () => {
 });
 
 test('bash: each command completes its own options', () => {
-  assert.deepEqual(complete('autopilot new --'), ['--yes', '--force', '--dry-run', '--json', '--name', '--vendor', '--target', '--help']);
+  assert.deepEqual(complete('autopilot new --'), ['--yes', '--force', '--dry-run', '--json', '--name', '--vendor', '--target', '--consul-agent', '--help']);
   assert.deepEqual(complete('autopilot add backend db --se'), ['--service']);
   assert.deepEqual(complete('autopilot --v'), ['--version']);
 });

@@ -38,7 +38,7 @@ test('zsh: the script parses and registers _autopilot for autopilot', () => {
 test('zsh: commands, then each command\'s options', () => {
   assert.ok(complete('autopilot n').includes('new'));
   assert.ok(complete('autopilot ').includes('completion'));
-  assert.deepEqual(complete('autopilot new --'), ['--yes', '-y', '--force', '--dry-run', '--json', '--name', '--vendor', '--target', '-h', '--help']);
+  assert.deepEqual(complete('autopilot new --'), ['--yes', '-y', '--force', '--dry-run', '--json', '--name', '--vendor', '--target', '--consul-agent', '-h', '--help']);
 });
 
 test('zsh: blueprints, services of the project here, and file names when nothing else fits', () => {
