@@ -11,6 +11,7 @@ import { appServices, planBackend } from '../../generators/plan-backend.js';
 import { keepLineEndings } from '../../generators/line-endings.js';
 import { shellQuote } from '../../generators/shell-quote.js';
 import { keepStackInStep } from '../../generators/targets/swarm.js';
+import { swarmNextSteps } from '../../generators/targets/target-option.js';
 import type { ReadFile } from '../../generators/types.js';
 import { DATABASE_KINDS, isDatabaseKind, type DatabaseKind } from '../../blueprints/index.js';
 import { isVendored, usesConsulAgent } from '../../generators/project.js';
@@ -78,6 +79,7 @@ export async function addCommand(kind: string, name: string, o: Opts): Promise<n
   }
 
   result = { ...result, ops: eol.restore(userErrors(() => keepStackInStep(read, result.ops, basename(dir)))) };
+  if (result.ops.some((op) => op.path === 'docker-stack.yml')) steps = [...steps, ...swarmNextSteps(basename(dir)).slice(1)];
   if (!o['json']) process.stdout.write(`${o['dryRun'] ? 'Would add' : 'Adding'} ${kind} ${color.bold(name)}\n`);
   const { written, files } = await applyAndReport(result.ops, { ...o, dir });
   if (o['json']) return report({ kind, name, dir, dryRun: !written, files, notes: result.notes, nextSteps: steps });

@@ -4,6 +4,8 @@
  * That `docker stack deploy` accepts the file is proven on a real swarm (e2e/swarm-stack).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { parse } from 'yaml';
 import { findBlueprint } from '../../blueprints/index.js';
@@ -142,6 +144,10 @@ test('autopilot new --target: swarm writes docker-stack.yml; a bad target is one
   const ok = runCli(['new', 'hello-world', 'app', '--target', 'swarm', '--yes'], { cwd: dir });
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /docker stack deploy -c docker-stack\.yml app/);
+  const added = runCli(['add', 'service', 'greet', '--dir', join(dir, 'app'), '--yes'], { cwd: dir });
+  assert.equal(added.status, 0, added.stderr);
+  assert.match(added.stdout, /docker stack deploy -c docker-stack\.yml app/);
+  assert.match(readFileSync(join(dir, 'app', 'docker-stack.yml'), 'utf8'), /^  greet:$/m);
   const bad = runCli(['new', 'hello-world', 'app2', '--target', 'swarn', '--yes'], { cwd: dir });
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);

@@ -11,6 +11,7 @@ export function parseTarget(value: unknown): Target {
   throw new GeneratorError(`--target ${target}: expected ${TARGETS.join(' or ')}${near ? ` (did you mean "${near}"?)` : ''}`);
 }
 
+/** Building, pushing and deploying the stack (the first step only sets where images go). */
 export function swarmNextSteps(project: string): string[] {
   return [
     'export REGISTRY=registry.example.com/   # where every node pulls from',
