@@ -4,13 +4,14 @@
  * That `docker stack deploy` accepts the file is proven on a real swarm (e2e/swarm-stack).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { parse } from 'yaml';
 import { findBlueprint } from '../../blueprints/index.js';
 import { loadConfigText } from '../../supervisor/config/index.js';
-import { memReader, opsToFiles, released, runCli, tempDir } from '../helpers.test.js';
+import { memReader, opsToFiles, released, runCli, tempDir, writeOps } from '../helpers.test.js';
 import { planAddService } from '../plan-add.js';
 import { appServices, planBackend } from '../plan-backend.js';
 import { planNew } from '../plan-new.js';
@@ -152,4 +153,13 @@ test('autopilot new --target: swarm writes docker-stack.yml; a bad target is one
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   assert.match(bad.stderr, /--target swarn: expected compose or swarm \(did you mean "swarm"\?\)/);
+});
+
+test('docker-stack.yml loads in docker-compose (config -q), which builds and pushes its images', (t: TestContext) => {
+  for (const blueprint of ['hello-world', 'todo-api']) {
+    const dir = tempDir(t);
+    writeOps(dir, Object.entries(generate(blueprint, 'swarm')).map(([path, content]) => ({ path, content, action: 'create' as const })));
+    const r = spawnSync('docker-compose', ['-f', join(dir, 'docker-stack.yml'), 'config', '-q'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, REGISTRY: 'registry.example.com/' } });
+    assert.equal(r.status, 0, `${blueprint}: ${r.stderr}`);
+  }
 });
