@@ -184,7 +184,7 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
       for (const n of [1, 2]) await swarm.docker(n, ['load', '-q', '-i', tar]);
       const loop = clientLoop(NODE_IPS[0], ['/hello'], { concurrency: 4, timeoutMs: 10_000, maxRequests: 200_000 });
       const started = performance.now();
-      await swarm.docker(0, ['service', 'update', '--detach', '--no-resolve-image', '--image', image('hello', 'v2'), `${STACK}_hello`]);
+      await swarm.manage(['service', 'update', '--detach', '--no-resolve-image', '--image', image('hello', 'v2'), `${STACK}_hello`]);
       await waitFor('every hello answers Howdy', async () => {
         const { stdout } = await swarm.docker(0, ['service', 'inspect', '-f', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', `${STACK}_hello`]);
         return stdout.trim() === 'completed' ? true : undefined;
@@ -199,7 +199,8 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
 
     await phases.run('a Consul server killed: the cluster is back to 3 with its data, no app restarted', ['consul'], async () => {
       await swarm.consul('/v1/kv/drill', 0, { method: 'PUT', body: 'kept' });
-      const apps = [...(await swarm.containers('hello')).keys(), ...(await swarm.containers('world')).keys()].sort();
+      const apps = await swarm.tasks(['hello', 'world']);
+      assert.equal(apps.length, 16);
       const [victim] = [...(await swarm.containers('consul', [1])).keys()];
       const killed = performance.now();
       await swarm.docker(1, ['kill', victim]);
@@ -213,8 +214,21 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
       // ?stale: the new server answers from its own raft replica, not through the leader.
       await waitFor('the key written before, on the new server', async () => ((await swarm.consul('/v1/kv/drill?raw&stale', 1).catch(() => '')) === 'kept' ? true : undefined), { timeoutMs: 60_000, everyMs: 1000 });
       phases.note('Consul server killed -> its successor has the data', performance.now() - killed);
-      const after = [...(await swarm.containers('hello')).keys(), ...(await swarm.containers('world')).keys()].sort();
-      assert.deepEqual(after, apps, 'no app container restarted');
+      assert.deepEqual(await swarm.tasks(['hello', 'world']), apps, 'no app task restarted or rescheduled');
+    });
+
+    await phases.run('todo-api --target swarm, extended by add service and add backend: docker stack deploy accepts its stack file', [], async () => {
+      const todo = join(work, 'td');
+      await run(binary, ['new', 'todo-api', todo, '--target', 'swarm', '--vendor', '--yes']);
+      await run(binary, ['add', 'service', 'greet', '--dir', todo, '--yes']);
+      await run(binary, ['add', 'backend', 'cache', '--image', 'redis', '--service', 'greet', '--dir', todo, '--yes']);
+      const services = Object.keys(parse(readFileSync(join(todo, 'docker-stack.yml'), 'utf8')).services);
+      assert.deepEqual(services, ['consul', 'nginx', 'api', 'mongo', 'greet', 'cache']);
+      // Its images are not built here: deploy accepts the file and creates every service.
+      await swarm.docker(0, ['stack', 'deploy', '--resolve-image', 'never', '-c', join(todo, 'docker-stack.yml'), 'td'], { env: { ...process.env, DOCKER_HOST: hosts[0], REGISTRY: '', TAG: 'latest' } });
+      const { stdout } = await swarm.docker(0, ['stack', 'services', 'td', '--format', '{{.Name}}']);
+      assert.deepEqual(stdout.trim().split('\n').sort(), services.map((s) => `td_${s}`).sort());
+      await swarm.docker(0, ['stack', 'rm', 'td']);
     });
   } finally {
     await phases.run('stop-swarm.sh', [], () => run('bash', [setup('stop-swarm.sh')], { timeoutMs: 120_000 })).catch(() => {});

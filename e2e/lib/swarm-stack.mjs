@@ -18,6 +18,20 @@ export class SwarmStack {
     return run(DOCKER, args, { env: { ...process.env, DOCKER_HOST: this.hosts[node] }, timeoutMs: 120_000, ...opts });
   }
 
+  /**
+   * A manager command on node1, tried again while the swarm has no leader: a manager that was cut
+   * off comes back with a higher raft term, and the managers elect again (bounded: 90 s).
+   */
+  async manage(args, opts = {}) {
+    const deadline = performance.now() + 90_000;
+    for (;;) {
+      const r = await this.docker(0, args, { ...opts, allowFail: true });
+      if (r.code === 0) return r;
+      if (!/does not have a leader|context deadline exceeded/.test(r.stderr) || performance.now() > deadline) throw new Error(`docker ${args.join(' ')}: ${r.stderr.trim()}`);
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+  }
+
   /** hostname (a container's short ID) -> node index, for the running containers of `service`. */
   async containers(service, nodes = [0, 1, 2]) {
     const out = new Map();
@@ -26,6 +40,13 @@ export class SwarmStack {
       for (const id of stdout.trim().split('\n').filter(Boolean)) out.set(id.slice(0, 12), n);
     }
     return out;
+  }
+
+  /** The IDs of the tasks of `services` that swarm keeps running: a restart or reschedule makes a new one. */
+  async tasks(services) {
+    const ids = [];
+    for (const svc of services) ids.push(...(await this.docker(0, ['service', 'ps', '-q', '--filter', 'desired-state=running', `${this.stack}_${svc}`])).stdout.trim().split('\n').filter(Boolean));
+    return ids.sort();
   }
 
   /** Runs `fetch(path)` against the Consul HTTP API inside a Consul server container on `node`; JSON back. */
