@@ -14,6 +14,7 @@ import { checkImageBinary, checkPinned, loadOciImage, releaseSums, runContainerP
 import { npxAutopilot, withStack } from './lib/stack.mjs';
 import { composeStop } from './lib/stop.mjs';
 import { measureFirstConfig } from './lib/first-config.mjs';
+import { consulAgentProject } from './lib/consul-agent.mjs';
 
 const APP = ['hello', 'world', 'nginx'];
 const ALL = ['consul', ...APP];
@@ -120,6 +121,11 @@ test('hello-world blueprint: new, build, up, scale, pause, stop (Compose v2); up
 
   await phases.run('Compose v1: docker-compose up -d, docker-compose scale hello=10 world=6, nginx follows', ALL, () =>
     composeV1Scale(project, phases, { name: basename(dir), built: APP, app: APP }));
+
+  await phases.run('new hello-world --consul-agent: an agent in each container, autopilot registers through it', [], async () => {
+    await project.compose(['down', '--remove-orphans', '-t', '10'], { timeoutMs: 120_000 });
+    await consulAgentProject(project, phases, work);
+  });
 
   // Air-gapped builds: `new --vendor` (run while the registry is up, as npx needs it), then the
   // registry goes away and the vendored project still builds, with the release's binary inside.
