@@ -200,7 +200,6 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
     await phases.run('a Consul server killed: the cluster is back to 3 with its data, no app restarted', ['consul'], async () => {
       await swarm.consul('/v1/kv/drill', 0, { method: 'PUT', body: 'kept' });
       const apps = await swarm.tasks(['hello', 'world']);
-      assert.equal(apps.length, 16);
       const [victim] = [...(await swarm.containers('consul', [1])).keys()];
       const killed = performance.now();
       await swarm.docker(1, ['kill', victim]);
@@ -214,7 +213,11 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
       // ?stale: the new server answers from its own raft replica, not through the leader.
       await waitFor('the key written before, on the new server', async () => ((await swarm.consul('/v1/kv/drill?raw&stale', 1).catch(() => '')) === 'kept' ? true : undefined), { timeoutMs: 60_000, everyMs: 1000 });
       phases.note('Consul server killed -> its successor has the data', performance.now() - killed);
-      assert.deepEqual(await swarm.tasks(['hello', 'world']), apps, 'no app task restarted or rescheduled');
+      // Every app task running now ran before the kill (tasks a returning node still reports are
+      // shut down meanwhile), and Consul still has all 16 passing.
+      const after = await swarm.tasks(['hello', 'world']);
+      assert.deepEqual(after.filter((t) => !apps.includes(t)), [], 'no app task restarted or rescheduled');
+      assert.deepEqual([(await swarm.passing('hello')).length, (await swarm.passing('world')).length], [10, 6]);
     });
 
     await phases.run('todo-api --target swarm, extended by add service and add backend: docker stack deploy accepts its stack file', [], async () => {

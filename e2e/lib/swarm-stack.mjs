@@ -45,7 +45,10 @@ export class SwarmStack {
   /** The IDs of the tasks of `services` that swarm keeps running: a restart or reschedule makes a new one. */
   async tasks(services) {
     const ids = [];
-    for (const svc of services) ids.push(...(await this.docker(0, ['service', 'ps', '-q', '--filter', 'desired-state=running', `${this.stack}_${svc}`])).stdout.trim().split('\n').filter(Boolean));
+    for (const svc of services) {
+      const { stdout } = await this.docker(0, ['service', 'ps', '--filter', 'desired-state=running', '--format', '{{.ID}} {{.CurrentState}}', `${this.stack}_${svc}`]);
+      ids.push(...stdout.trim().split('\n').filter((l) => / Running\b/.test(l)).map((l) => l.split(' ')[0]));
+    }
     return ids.sort();
   }
 
