@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CONTAINERPILOT } from './lib/peers.mjs';
-import { machineLine, numberFlag, repoRoot, sleep, smoke, writeReport, writeResult } from './lib/report.mjs';
+import { machineLine, numberFlag, repoRoot, row, sleep, smoke, writeReport, writeResult } from './lib/report.mjs';
 
 const RSS_RUNS = numberFlag('rss-runs', 3, 1);
 const SETTLE_MS = smoke ? 1500 : 5000;
@@ -133,7 +133,7 @@ async function measure(argv, env = {}) {
 }
 
 const RUNTIMES = ['binary', 'node', 'bun', 'deno'];
-const result = { settleMs: SETTLE_MS, rssRuns: RSS_RUNS, builtins: BUILTINS, runtimes: {} };
+const result = { settleMs: SETTLE_MS, rssRuns: RSS_RUNS, builtins: BUILTINS, byRuntime: {} };
 for (const runtime of RUNTIMES) {
   const r = { probes: {}, supervisor: {}, counters: null };
   for (const p of PROBES) {
@@ -148,7 +148,7 @@ for (const runtime of RUNTIMES) {
     await measure([...runtimeCli(runtime, REPORTER), 'run', '--config', ONE], { AUTOPILOT_BENCH_MEMORY_OUT: out });
     r.counters = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
   }
-  result.runtimes[runtime] = r;
+  result.byRuntime[runtime] = r;
   process.stderr.write(`bench/memory: ${runtime} done\n`);
 }
 // The reference: ContainerPilot 3.8 (built from source, ../shared/bin) on the same 5-job config.
@@ -160,7 +160,23 @@ if (existsSync(CONTAINERPILOT)) result.containerpilot = await measure([CONTAINER
   result.binaryBeside = await measure([binary, 'run', '--config', FIVE]);
   other.kill('SIGTERM');
 }
-writeResult('memory', result);
+const toMiB = (kib) => kib / 1024;
+writeResult('memory', {
+  section: 13,
+  title: 'Memory by part',
+  command: `node bench/memory.mjs${smoke ? ' --smoke' : ''}`,
+  loadBefore,
+  rows: [
+    ...(result.containerpilot ? [row('ContainerPilot 3.8: RSS, 5 jobs with exec checks', 'MiB', [toMiB(result.containerpilot.rss)])] : []),
+    ...RUNTIMES.flatMap((rt) => [
+      row(`${rt}: RSS, 5 jobs with exec checks`, 'MiB', [toMiB(result.byRuntime[rt].supervisor.five.rss)]),
+      row(`${rt}: of which anonymous`, 'MiB', [toMiB(result.byRuntime[rt].supervisor.five.anon)]),
+      row(`${rt}: runtime floor`, 'MiB', [toMiB(result.byRuntime[rt].probes.floor.rss)]),
+    ]),
+    row('binary: Pss with a second replica beside it', 'MiB', [toMiB(result.binaryBeside.pss)]),
+  ],
+  ...result,
+});
 
 const mib = (kib) => (kib / 1024).toFixed(1);
 const delta = (a, b) => `${a - b >= 0 ? '+' : ''}${mib(a - b)}`;
@@ -181,13 +197,13 @@ const cells = (label, m) => `| ${label} | ${mib(m.rss)} | ${mib(m.anon)} | ${mib
 lines.push('## Against ContainerPilot, 5 jobs with 1 s exec checks', '', HEAD, '| --- | --- | --- | --- | --- | --- |');
 if (result.containerpilot) lines.push(`${cells('ContainerPilot 3.8', result.containerpilot)} |`);
 else lines.push('| ContainerPilot 3.8 | ../shared/bin/containerpilot-3.8 is not beside the repository: not measured | | | | |');
-lines.push(`${cells('autopilot binary', result.runtimes.binary.supervisor.five)} |`);
+lines.push(`${cells('autopilot binary', result.byRuntime.binary.supervisor.five)} |`);
 lines.push(`${cells('autopilot binary, a second one running beside it', result.binaryBeside)} |`);
 lines.push('', 'Most of the binary\'s RSS is clean pages of its own executable (the "file" column): shared by every '
   + 'replica of one image on a host (Pss) and dropped by the kernel under memory pressure, while anonymous memory '
   + 'is what each supervisor really holds.', '');
 for (const runtime of RUNTIMES) {
-  const { probes, supervisor, counters } = result.runtimes[runtime];
+  const { probes, supervisor, counters } = result.byRuntime[runtime];
   const floor = probes.floor.rss;
   const base = probes.builtins.rss;
   lines.push(`## ${runtime}`, '', HEAD, '| --- | --- | --- | --- | --- | --- |');

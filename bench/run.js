@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { outDir } from './lib/report.mjs';
 
 // The REPORT.md order (the sections' numbers); any other script runs after these.
-const ORDER = ['containerpilot', 'watch-latency', 'fanout', 'start', 'stop', 'cost', 'soak', 'control', 'generator', 'runtimes', 'render', 'config-load', 'fuzz'];
+const ORDER = ['containerpilot', 'watch-latency', 'fanout', 'start', 'stop', 'cost', 'soak', 'control', 'generator', 'runtimes', 'render', 'config-load', 'fuzz', 'memory'];
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const found = readdirSync(dir).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4));
