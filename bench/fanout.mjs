@@ -17,7 +17,8 @@ import { pathToFileURL } from 'node:url';
 import { machineLine, ms, msRow, numberFlag, repoRoot, row, sleep, smoke, stats, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
 
 const { startConsulAgent, consulPut, findConsulBinary } = await import(join(repoRoot, 'dist', 'testing', 'consul-agent.js'));
-const { RenderConsul, renderPass } = await import(join(repoRoot, 'dist', 'supervisor', 'render', 'index.js'));
+const { RenderConsul } = await import(join(repoRoot, 'dist', 'supervisor', 'render', 'index.js'));
+const { renderPass } = await import(join(repoRoot, 'dist', 'supervisor', 'render', 'pass.js'));
 const { fetchDep } = await import(join(repoRoot, 'dist', 'supervisor', 'render', 'fetch.js'));
 const { resolveTemplate } = await import(join(repoRoot, 'dist', 'supervisor', 'render', 'resolve.js'));
 const { resolveConsulSettings } = await import(join(repoRoot, 'dist', 'supervisor', 'discovery', 'settings.js'));
