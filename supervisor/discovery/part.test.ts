@@ -63,6 +63,21 @@ async function statusOf(checkId: string): Promise<string | undefined> {
   return all[checkId]?.Status;
 }
 
+/** The token Consul persisted beside a service, or undefined while the file is not (yet) there. */
+function persistedToken(serviceId: string): string | undefined {
+  const dir = join(agent.dataDir, 'services');
+  for (const f of readdirSync(dir)) {
+    if (f.endsWith('.tmp')) continue;
+    try {
+      const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { Service?: { ID?: string }; Token?: string };
+      if (p.Service?.ID === serviceId) return p.Token;
+    } catch {
+      // renamed or replaced between the listing and the read: the next poll sees the new file
+    }
+  }
+  return undefined;
+}
+
 /** Polls (bounded) until the condition holds; the hooks are fire-and-forget. */
 async function until(what: string, cond: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -129,9 +144,9 @@ test('a reload that changes consul re-advertises through the new settings', asyn
   assert.equal((await services())['tok-reloadhost'], undefined, 'left through the old settings');
   hooks?.onHealthCheck?.(info, true);
   await until('registered again', async () => (await statusOf('service:tok-reloadhost')) === 'passing');
-  // Consul keeps the registering token beside the service: the new one was used.
-  const persisted = readdirSync(join(agent.dataDir, 'services')).map((f) => JSON.parse(readFileSync(join(agent.dataDir, 'services', f), 'utf8')) as { Service?: { ID?: string }; Token?: string });
-  assert.equal(persisted.find((p) => p.Service?.ID === 'tok-reloadhost')?.Token, 'tok-after-reload');
+  // Consul keeps the registering token beside the service: the new one was used. It writes that
+  // file after the service answers, through a temporary file renamed into place, so poll for it.
+  await until('persisted with the new token', async () => persistedToken('tok-reloadhost') === 'tok-after-reload');
   await part.stop();
   assert.equal((await services())['tok-reloadhost'], undefined);
 });
