@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import { TempDir, sleep } from '../../testing/supervisor.js';
 import { isTrackedChild } from './children.js';
 import { spawnProcess } from './spawn.js';
+import { startChild } from './start-child.js';
+import { startChildBun } from './start-child-bun.js';
+import { startChildNode } from './start-child-node.js';
 
 test('argv is not run through a shell; output lines come with the pid; pid tracked until exit', async () => {
   const lines: Array<[string, number]> = [];
@@ -61,4 +64,8 @@ test('a command that cannot start: 127 when not found, 126 when not executable, 
   } finally {
     dir.dispose();
   }
+});
+
+test("children start through the runtime's own spawn path: Bun.spawn on Bun, node:child_process elsewhere", () => {
+  assert.equal(startChild, 'Bun' in globalThis ? startChildBun : startChildNode);
 });

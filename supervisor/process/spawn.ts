@@ -4,8 +4,9 @@
  * (raw), SIGKILL to the whole group at the timeout. The pid is tracked (children.ts) from spawn
  * until the runtime has seen it exit, so the zombie reaper leaves it alone.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { LineSplitter } from '../log/lines.js';
+import { startChild } from './start-child.js';
+import type { StartedChild } from './start-child-types.js';
 import { trackChild, untrackChild } from './children.js';
 import { noteExitedGroup } from './leftovers.js';
 import { childEnv, clearJobPid, setJobPid } from './pid-env.js';
@@ -80,20 +81,46 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
   const [file, ...args] = opts.argv;
   let running = true;
   let timedOut = false;
-  let child: ChildProcess;
   let resolveExit!: (info: ExitInfo) => void;
   const exited = new Promise<ExitInfo>((r) => (resolveExit = r));
+  let settled = false;
+  let timer: Timer | undefined;
 
   const finish = (info: Omit<ExitInfo, 'timedOut' | 'durationMs'>): void => {
     running = false;
     resolveExit({ ...info, timedOut, durationMs: Date.now() - started });
   };
 
+  // One splitter and decoder per stream: a character split across two reads stays whole.
+  const splitters = new Map<1 | 2, { decoder: InstanceType<typeof TextDecoder>; lines: LineSplitter }>();
+  let streamsLeft = 0;
+  let streamsEnded: () => void = () => {};
+  const drained = new Promise<void>((r) => (streamsEnded = r));
+  const splitterFor = (fd: 1 | 2) => {
+    let s = splitters.get(fd);
+    if (!s) splitters.set(fd, (s = { decoder: new TextDecoder(), lines: new LineSplitter((line) => opts.onLine?.(line, pid ?? 0)) }));
+    return s;
+  };
+
+  let child: StartedChild;
   try {
-    child = spawn(file ?? '', args, {
-      detached: true,
-      stdio: ['ignore', opts.raw ? 'inherit' : 'pipe', opts.raw ? 'inherit' : 'pipe'],
-      env: opts.env ?? childEnv(),
+    child = startChild(file ?? '', args, { raw: opts.raw === true, env: opts.env ?? childEnv() }, {
+      onOutput: (fd, chunk) => {
+        const s = splitterFor(fd);
+        s.lines.push(s.decoder.decode(chunk, { stream: true }));
+      },
+      onOutputEnd: (fd) => {
+        const s = splitterFor(fd);
+        s.lines.push(s.decoder.decode());
+        s.lines.end();
+        if (--streamsLeft === 0) streamsEnded();
+      },
+      onStartError: (err) => {
+        if (settled) return;
+        settled = true;
+        finish({ code: null, signal: null, ...startFailure(err, file ?? '') });
+      },
+      onExit: (code, signal) => onExit(code, signal),
     });
   } catch (err) {
     // Synchronous spawn failures (invalid argument types) are reported like a failed start.
@@ -102,30 +129,13 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
   }
 
   const pid = child.pid;
+  streamsLeft = child.outputs;
+  if (streamsLeft === 0) streamsEnded();
   if (pid !== undefined) {
     trackChild(pid);
     if (opts.jobPidName) setJobPid(opts.jobPidName, pid);
   }
 
-  const streamsDone: Promise<void>[] = [];
-  if (!opts.raw) {
-    for (const stream of [child.stdout, child.stderr]) {
-      if (!stream) continue;
-      const splitter = new LineSplitter((line) => opts.onLine?.(line, pid ?? 0));
-      stream.on('data', (chunk: Buffer) => splitter.push(chunk));
-      streamsDone.push(
-        new Promise<void>((resolve) => {
-          stream.once('end', () => {
-            splitter.end();
-            resolve();
-          });
-          stream.once('error', () => resolve());
-        }),
-      );
-    }
-  }
-
-  let timer: Timer | undefined;
   if (opts.timeoutMs && opts.timeoutMs > 0 && pid !== undefined) {
     timer = after(opts.timeoutMs, () => {
       if (!running) return;
@@ -135,15 +145,7 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
     });
   }
 
-  let settled = false;
-  child.once('error', (err: NodeJS.ErrnoException) => {
-    // 'error' without a pid means the process never started; with a pid, 'exit' still follows.
-    if (pid !== undefined || settled) return;
-    settled = true;
-    timer?.clear();
-    finish({ code: null, signal: null, ...startFailure(err, file ?? '') });
-  });
-  child.once('exit', (code, signal) => {
+  function onExit(code: number | null, signal: string | null): void {
     if (settled) return;
     settled = true;
     timer?.clear();
@@ -152,17 +154,15 @@ export function spawnProcess(opts: SpawnOptions): ChildHandle {
       if (opts.jobPidName) clearJobPid(opts.jobPidName, pid);
       noteExitedGroup(pid); // members left behind are killed when the supervisor ends
     }
-    const status = code ?? (signal ? signalExitCode(signal) : 1);
+    const status = code ?? (signal ? signalExitCode(signal as SignalName) : 1);
     // Let buffered output be logged before the exit is reported, so log order follows causality.
-    const drained = Promise.all(streamsDone);
     const cap = sleep(DRAIN_MS, { unref: true });
     void Promise.race([drained, cap]).then(() => {
       finish({ status, code, signal: (signal as SignalName | null) ?? null });
       // A grandchild still holding the pipe must not keep us alive.
-      child.stdout?.destroy();
-      child.stderr?.destroy();
+      child.closeOutputs();
     });
-  });
+  }
 
   return {
     pid,
