@@ -69,3 +69,11 @@ test('a command that cannot start: 127 when not found, 126 when not executable, 
 test("children start through the runtime's own spawn path: Bun.spawn on Bun, node:child_process elsewhere", () => {
   assert.equal(startChild, 'Bun' in globalThis ? startChildBun : startChildNode);
 });
+
+test('a character split across two writes of the child is logged whole', async () => {
+  const lines: string[] = [];
+  // é is C3 A9 in UTF-8: the two bytes arrive in two reads, 100 ms apart.
+  const child = spawnProcess({ name: 'utf8', argv: ['sh', '-c', "printf 'caf\\303'; sleep 0.1; printf '\\251\\n'"], onLine: (l) => lines.push(l) });
+  assert.equal((await child.exited).status, 0);
+  assert.deepEqual(lines, ['café']);
+});
