@@ -19,7 +19,7 @@ const ROUNDS = numberFlag('rounds', 20, 2);
 const SECONDS = numberFlag('seconds', 20, 3);
 const runtimesFlag = process.argv.indexOf('--runtimes');
 const RUNTIMES = runtimesFlag > 0 ? process.argv[runtimesFlag + 1].split(',') : ['binary', 'node', 'bun', 'deno'];
-const command = `node bench/containerpilot.mjs${smoke ? ' --smoke' : ''}`;
+const command = ['node bench/containerpilot.mjs', ...process.argv.slice(2)].join(' ');
 const loadBefore = loadavg()[0];
 
 if (!existsSync(CONTAINERPILOT)) {
