@@ -58,14 +58,27 @@ export async function clearStaleSocket(path: string): Promise<void> {
   }
 }
 
-function listen(server: Server, path: string): Promise<void> {
+/**
+ * Binds `server` at `path`. Node, Bun and Deno bind inside listen() itself: the socket exists and
+ * queues connections when it returns, while the 'listening' callback comes ticks later (1-7 ms
+ * here, far more on a busy host). The jobs start only after the socket exists (as in
+ * ContainerPilot), so a server already bound is not waited for; one that is not (a failed bind)
+ * is, until the event that says why.
+ */
+function listen(server: Server, path: string): Promise<void> | undefined {
+  server.listen({ path });
+  if (server.listening) return undefined;
   return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once('error', onError);
-    server.listen({ path }, () => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
       server.off('error', onError);
       resolve();
-    });
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
   });
 }
 
