@@ -207,3 +207,17 @@ function servicesJson(doc: Document): Record<string, unknown> {
   const map = servicesMap(doc, false);
   return map ? (map.toJSON() as Record<string, unknown>) ?? {} : {};
 }
+
+/**
+ * For Consul agents in the other containers (`--consul-agent`, the swarm target's compose file):
+ * the generated server (`consul agent -dev`) gossips on loopback only, so they could not join;
+ * `-bind 0.0.0.0` opens it to the compose network. A command the user changed is left alone,
+ * with a note.
+ */
+export function agentsCanJoin(compose: string, notes: string[]): string {
+  const generated = /^(\s*command: consul agent -dev -client 0\.0\.0\.0)$/m;
+  if (/^\s*command: consul agent\b.*-bind\b/m.test(compose)) return compose;
+  if (generated.test(compose)) return compose.replace(generated, '$1 -bind 0.0.0.0');
+  notes.push('the consul service must gossip on the compose network for the agents to join: give its command -bind 0.0.0.0');
+  return compose;
+}

@@ -4,7 +4,7 @@
  * already has the change returns no operations.
  */
 import { composeFragment, hookFiles, hookJob, nginxLocation, nginxUpstream, serviceFiles, watchEntry } from './components.js';
-import { addComposeService, isLegacyCompose } from './compose-patch.js';
+import { addComposeService, agentsCanJoin, isLegacyCompose } from './compose-patch.js';
 import { GeneratorError } from './errors.js';
 import { appendToTopLevelArray } from './json5-patch.js';
 import { addNginxBackend } from './nginx-patch.js';
@@ -113,17 +113,4 @@ export function planAddService(read: ReadFile, a: { name: string; port?: number;
   let compose = addComposeService(project.compose, a.name, composeFragment(spec, ctx, isLegacyCompose(project.compose)));
   if (a.consulAgent) compose = agentsCanJoin(compose, notes);
   return { ops: [...serviceFiles(spec, ctx), { path: 'docker-compose.yml', content: compose, action: 'update', previous: project.compose }], notes };
-}
-
-/**
- * `--consul-agent` in a project made without it: the generated server (`consul agent -dev`)
- * gossips on loopback only, so the new agent could not join; `-bind 0.0.0.0` opens it to the
- * compose network. A command the user changed is left alone, with a note.
- */
-function agentsCanJoin(compose: string, notes: string[]): string {
-  const generated = /^(\s*command: consul agent -dev -client 0\.0\.0\.0)$/m;
-  if (/^\s*command: consul agent\b.*-bind\b/m.test(compose)) return compose;
-  if (generated.test(compose)) return compose.replace(generated, '$1 -bind 0.0.0.0');
-  notes.push('the consul service must gossip on the compose network for the agents to join: give its command -bind 0.0.0.0');
-  return compose;
 }

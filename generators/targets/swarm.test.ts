@@ -32,7 +32,13 @@ function assertAgents(files: Record<string, string>, services: string[]) {
     assert.equal(cfg.consul?.address, 'localhost:8500', path);
     const agent = cfg.jobs.find((j) => j.name === 'consul-agent');
     assert.ok(agent, `${path}: a consul-agent job`);
-    assert.deepEqual(agent.exec, ['consul', 'agent', '-retry-join=tasks.consul', '-retry-interval=5s', '-data-dir=/tmp/consul', '-bind=10.0.0.2']);
+    assert.deepEqual(agent.exec, ['consul', 'agent', '-retry-join=tasks.consul', '-retry-join=consul', '-retry-interval=5s', '-data-dir=/tmp/consul', '-bind=10.0.0.2']);
+    // Every job registered in Consul, and the agent, wait for the drain (maintenance, then a pause) before they stop.
+    const registered = cfg.jobs.filter((j) => j.service !== undefined).map((j) => j.name);
+    assert.ok(registered.length > 0, path);
+    const drain = cfg.jobs.find((j) => j.name === 'drain');
+    assert.deepEqual(drain?.exec, ['/bin/sh', '-c', 'autopilot ctl maintenance enable; sleep 2'], path);
+    assert.deepEqual(drain?.when, { kind: 'event', sources: [...registered, 'consul-agent'], event: 'stopping', mode: 'once', timeoutMs: 0 }, path);
     assert.ok(!files[path]!.includes('consul:8500'), path);
     assert.match(files[`${s}/Dockerfile`]!, /^COPY --from=hashicorp\/consul:1\.20 \/bin\/consul \/usr\/local\/bin\/consul$/m);
   }
@@ -92,8 +98,11 @@ test('new --target compose (the default) writes no stack and leaves the services
   assert.equal(plain['docker-stack.yml'], undefined);
   assert.equal(plain['consul/containerpilot.json5'], undefined);
   assert.ok(!plain['hello/containerpilot.json5']!.includes('consul-agent'));
-  // The swarm project's compose file is the compose target's: one model, two renderings.
-  assert.equal(generate('hello-world', 'swarm')['docker-compose.yml'], plain['docker-compose.yml']);
+  // The swarm project's compose file is the compose target's (one model, two renderings), but for
+  // its dev server gossiping on the compose network, where the swarm images' agents join it.
+  const served = plain['docker-compose.yml']!.replace('command: consul agent -dev -client 0.0.0.0\n', 'command: consul agent -dev -client 0.0.0.0 -bind 0.0.0.0\n');
+  assert.notEqual(served, plain['docker-compose.yml']);
+  assert.equal(generate('hello-world', 'swarm')['docker-compose.yml'], served);
 });
 
 test('new todo-api --target swarm: the api reaches its own agent, mongo is placed by a node label and updated stop-first', () => {
@@ -130,6 +139,20 @@ test('add in a compose project writes no stack file', () => {
   const ops = keepStackInStep(memReader(files), planAddService(memReader(files), { name: 'greet', supervisor, project: 'shop' }).ops, 'shop');
   assert.ok(!ops.some((op) => op.path === 'docker-stack.yml'));
   assert.ok(!opsToFiles(ops)['greet/containerpilot.json5']!.includes('consul-agent'));
+});
+
+test('new hello-world --target swarm: its docker-compose.yml runs too, the agents joining the compose Consul by its service name', () => {
+  const files = generate('hello-world', 'swarm');
+  const compose = parse(files['docker-compose.yml']!) as { services: Record<string, { command?: string; image?: string }> };
+  // The dev server gossips on the compose network, not on loopback only, so the agents can join it.
+  assert.equal(compose.services['consul']!.command, 'consul agent -dev -client 0.0.0.0 -bind 0.0.0.0');
+  for (const s of ['nginx', 'hello', 'world']) {
+    const cfg = loadConfigText(files[`${s}/containerpilot.json5`]!, { file: s, env: { CONSUL_BIND: '10.0.0.2' } });
+    const agent = cfg.jobs.find((j) => j.name === 'consul-agent');
+    assert.ok(agent?.exec?.includes('-retry-join=consul') === true, s);
+  }
+  assert.match(files['README.md']!, /docker compose up/);
+  assert.doesNotMatch(files['README.md']!, /does not find Consul/);
 });
 
 test('the swarm changes to a config and a Dockerfile are made once', () => {

@@ -6,7 +6,7 @@
  * in step when the project has a docker-stack.yml (that file is the record of the target). Pure.
  */
 import type { Component, ServiceSpec } from '../../blueprints/index.js';
-import { composeServiceNames } from '../compose-patch.js';
+import { agentsCanJoin, composeServiceNames } from '../compose-patch.js';
 import { contextLocals, type RenderContext } from '../components.js';
 import { appendToTopLevelArray, parseJson5 } from '../json5-patch.js';
 import { detectComponent } from '../project.js';
@@ -22,6 +22,7 @@ export type Target = (typeof TARGETS)[number];
 /** The file that marks a Consul server directory (and so the swarm target's `consul/`). */
 const RAFT_CHECK = 'check-raft.mjs';
 const AGENT_JOB = 'consul-agent';
+const DRAIN_JOB = 'drain';
 
 /** The Consul server image of the swarm stack: `<name>/` with its Dockerfile, config and check. */
 export function consulServerFiles(name: string, ctx: RenderContext): FileOp[] {
@@ -46,21 +47,48 @@ export function componentOf(read: ReadFile, service: string): Component {
   return detectComponent(read, service);
 }
 
-/** The Consul agent each container runs beside its app, so autopilot registers with an agent on its own node. */
+/**
+ * The Consul agent each container runs beside its app, so autopilot registers with an agent on its
+ * own node. It joins `tasks.<consul>` (the server tasks, on a swarm) and `<consul>` (on a swarm the
+ * same tasks, as the servers use DNS round robin; under `docker compose up` the dev agent): the
+ * agents find Consul under both, and a name that does not resolve is only a warning while the
+ * other one joins.
+ */
 const agentJob = (consulService: string) => ({
   name: AGENT_JOB,
-  exec: ['consul', 'agent', `-retry-join=tasks.${consulService}`, '-retry-interval=5s', '-data-dir=/tmp/consul', '-bind={{ .CONSUL_BIND }}'],
+  exec: ['consul', 'agent', `-retry-join=tasks.${consulService}`, `-retry-join=${consulService}`, '-retry-interval=5s', '-data-dir=/tmp/consul', '-bind={{ .CONSUL_BIND }}'],
   restarts: 'unlimited',
+});
+
+/**
+ * How long an instance stays up, out of Consul, before its app gets SIGTERM: nginx's watch sees
+ * the deregistration within milliseconds (a blocking query), renders and reloads; this leaves it
+ * ample time on a loaded node (docs/swarm.md has the measured figures).
+ */
+const DRAIN_SECONDS = 2;
+
+/**
+ * The stop-time hook of every job that registers a service and of the Consul agent: maintenance
+ * deregisters the services (through the agent, still running: it waits for this hook too), and the
+ * instance stays up while nginx drops it; only then do the jobs get SIGTERM and the agent leaves.
+ * Without it the app would get SIGTERM as it deregisters, while nginx still sends to it.
+ */
+const drainJob = (sources: string[]) => ({
+  name: DRAIN_JOB,
+  exec: ['/bin/sh', '-c', `autopilot ctl maintenance enable; sleep ${DRAIN_SECONDS}`],
+  when: { source: sources, once: 'stopping' },
 });
 
 const pointAtLocalAgent = (text: string) => text.replace(/\bconsul:8500\b/g, LOCAL_CONSUL);
 
-/** A service's containerpilot.json5 for the swarm: its own Consul agent. Idempotent. */
+/** A service's containerpilot.json5 for the swarm: its own Consul agent, and a drain before the stop. Idempotent. */
 export function swarmConfig(text: string, path: string, consulService = 'consul'): string {
-  const local = pointAtLocalAgent(text);
-  const cfg = parseJson5(local, path) as { jobs?: Array<{ name?: unknown }> };
-  if ((cfg.jobs ?? []).some((j) => j.name === AGENT_JOB)) return local;
-  return appendToTopLevelArray(local, 'jobs', agentJob(consulService), path);
+  let out = pointAtLocalAgent(text);
+  const jobs = () => (parseJson5(out, path) as { jobs?: Array<{ name?: unknown; port?: unknown }> }).jobs ?? [];
+  if (!jobs().some((j) => j.name === AGENT_JOB)) out = appendToTopLevelArray(out, 'jobs', agentJob(consulService), path);
+  const registered = jobs().filter((j) => j.port !== undefined && typeof j.name === 'string').map((j) => String(j.name));
+  if (registered.length > 0 && !jobs().some((j) => j.name === DRAIN_JOB)) out = appendToTopLevelArray(out, 'jobs', drainJob([...registered, AGENT_JOB]), path);
+  return out;
 }
 
 const AGENT_LINES = [
@@ -96,10 +124,12 @@ export function planSwarm(ops: FileOp[], services: readonly ServiceSpec[], ctx: 
   const consul = services.find((s) => s.component === 'consul')?.name ?? 'consul';
   const out = ops.map((op) => {
     if (op.path === 'README.md') return { ...op, content: `${op.content.replace(/\n*$/, '\n')}\n${readme}` };
+    // The same services run under `docker compose up`, their agents joining the compose server.
+    if (op.path === 'docker-compose.yml') return { ...op, content: agentsCanJoin(op.content, []) };
     return serviceOf(op.path) === undefined || op.copyFrom !== undefined ? op : swarmOp(op, consul);
   });
   out.push(...consulServerFiles(consul, ctx));
-  const compose = ops.find((op) => op.path === 'docker-compose.yml')!.content;
+  const compose = out.find((op) => op.path === 'docker-compose.yml')!.content;
   out.push({ path: STACK_FILE, content: renderStack(ctx.project, compose, services.map((s) => ({ name: s.name, component: s.component }))), action: 'create' });
   return out;
 }

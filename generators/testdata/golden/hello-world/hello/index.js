@@ -20,7 +20,11 @@ const server = http.createServer((req, res) => {
 
 server.listen(PORT, () => console.log(`hello listening on port ${server.address().port}`));
 
-// autopilot forwards SIGTERM on shutdown: finish the requests in flight, then exit.
+// autopilot forwards SIGTERM on shutdown, after it deregistered this instance from Consul:
+// finish the requests in flight, then exit.
 for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    console.log(`hello: ${signal}: finishing the requests in flight`);
+    server.close(() => process.exit(0));
+  });
 }
