@@ -26,7 +26,7 @@ docker_on() { local n="$1"; shift; DOCKER_HOST="unix://$(sock "$n")" /usr/bin/do
 # and daemons all carry our names. Clear it rather than refuse to start.
 for n in "${nodes[@]}"; do
   pidfile="$run_dir/node$n/dockerd.pid"
-  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  if { [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; } || grep -q " $run_dir/" /proc/self/mountinfo; then
     echo "start-swarm: stopping the swarm an earlier run left running" >&2
     bash "$(dirname "$0")/stop-swarm.sh"
     break
