@@ -4,7 +4,9 @@
 // drills, each timed: the Consul cluster forms and the apps pass on all three nodes; a scale to
 // hello=10 world=6 reaches nginx exactly; a node is cut off while a client loop runs through nginx
 // (quorum kept, lost instances critical and out of nginx, rescheduled, failures counted); a
-// rolling update under the client loop; a Consul server killed and replaced with its data.
+// rolling update under the client loop (each old instance out of Consul and out of nginx's traffic
+// before its app gets SIGTERM); a Consul server killed and replaced with its data; then the same
+// project under `docker compose up` on one node.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { Phases } from './lib/phases.mjs';
 import { run, waitFor } from './lib/sh.mjs';
+import { stopTimeline, UPSTREAM_LOG, upstreamAttempts, withUpstreamLog } from './lib/swarm-drain.mjs';
 import { ask, clientLoop, NODE_IPS, SwarmStack } from './lib/swarm-stack.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,11 +27,12 @@ const SERVICES = ['consul', 'nginx', 'hello', 'world'];
 const image = (svc, tag = 'latest') => `${STACK}-${svc}:${tag}`;
 const byNode = (hosts, where) => [...new Set(hosts.map((h) => where.get(h)))].sort();
 
-test('new hello-world --target swarm on three nodes: deploy, scale, lose a node, roll an update, lose a Consul server', { timeout: 30 * 60_000 }, async () => {
+test('new hello-world --target swarm on three nodes: deploy, scale, lose a node, roll an update, lose a Consul server; then docker compose up of it', { timeout: 30 * 60_000 }, async () => {
   let swarm;
   const phases = new Phases({ logsFor: async (services) => (await Promise.all(services.map(async (s) => (await swarm.docker(0, ['service', 'ps', '--no-trunc', `${STACK}_${s}`], { allowFail: true })).stdout))).join('\n') });
   const work = mkdtempSync(join(tmpdir(), 'autopilot-swarm-'));
   const project = join(work, STACK);
+  let passed = false;
   try {
     const hosts = await phases.run('start-swarm.sh: three dockerd in three namespaces, three managers', [], async () => {
       const { stdout } = await run('bash', [setup('start-swarm.sh')], { timeoutMs: 5 * 60_000 });
@@ -44,6 +48,9 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
     await phases.run('new hello-world --target swarm --vendor (the single-file binary)', [], async () => {
       await run(process.execPath, [join(repo, 'scripts', 'build-binary.mjs'), '--target', 'autopilot-linux-x64'], { cwd: repo, timeoutMs: 5 * 60_000 });
       await run(binary, ['new', 'hello-world', project, '--target', 'swarm', '--vendor', '--yes']);
+      // The one change to the generated project: nginx logs the upstream of every request, which
+      // is how the rolling update shows when nginx stopped sending to an old instance.
+      for (const f of ['nginx.conf', 'nginx.conf.ctmpl']) writeFileSync(join(project, 'nginx', f), withUpstreamLog(readFileSync(join(project, 'nginx', f), 'utf8')));
     });
     const stackFile = parse(readFileSync(join(project, 'docker-stack.yml'), 'utf8'));
     assert.deepEqual(Object.keys(stackFile.services), SERVICES);
@@ -175,13 +182,16 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
       phases.note('node3 back -> 3 Consul servers', performance.now() - back);
     });
 
-    await phases.run('rolling update of hello (service update --image) under a client loop: no failed request', ['hello'], async () => {
+    await phases.run('rolling update of hello (service update --image) under a client loop: no failed request; each old one out of Consul, then out of nginx, before its SIGTERM', ['hello'], async () => {
       const index = join(project, 'hello', 'index.js');
       writeFileSync(index, readFileSync(index, 'utf8').replace(/'Hello'/, "'Howdy'"));
       await swarm.docker(0, ['build', '-q', '-t', image('hello', 'v2'), join(project, 'hello')], { env: { ...process.env, DOCKER_HOST: hosts[0], DOCKER_BUILDKIT: '0' }, timeoutMs: 10 * 60_000 });
       const tar = join(work, 'v2.tar');
       await swarm.docker(0, ['save', '-o', tar, image('hello', 'v2')]);
       for (const n of [1, 2]) await swarm.docker(n, ['load', '-q', '-i', tar]);
+      const byHost = await swarm.containers('hello');
+      const old = (await swarm.consul('/v1/health/service/hello?passing')).map((e) => ({ host: e.Node.Node, addr: `${e.Service.Address}:${e.Service.Port}`, node: byHost.get(e.Node.Node) }));
+      assert.equal(old.filter((o) => o.node !== undefined).length, 10, `10 passing hello, each a running container: ${JSON.stringify(old)}`);
       const loop = clientLoop(NODE_IPS[0], ['/hello'], { concurrency: 4, timeoutMs: 10_000, maxRequests: 200_000 });
       const started = performance.now();
       await swarm.manage(['service', 'update', '--detach', '--no-resolve-image', '--image', image('hello', 'v2'), `${STACK}_hello`]);
@@ -195,6 +205,29 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
       process.stderr.write(`   client loop: ${results.length} requests, ${failed.length} failed (${failed.map((f) => f.error).join(', ') || 'none'})\n`);
       assert.ok(results.length < 200_000, 'the client loop ran for the whole update');
       assert.equal(failed.length, 0, 'no failed request during the rolling update');
+
+      // nginx on node1 (the loop's) logged every attempt, failed ones too, with the upstream tried.
+      const [nginx] = [...(await swarm.containers('nginx', [0])).keys()];
+      const attempts = upstreamAttempts((await swarm.docker(0, ['exec', nginx, 'cat', UPSTREAM_LOG], { timeoutMs: 60_000 })).stdout);
+      const gaps = [];
+      for (const o of old) {
+        const t = await stopTimeline(swarm, o.node, o.host, 'hello');
+        const what = `old hello ${o.host} (${o.addr}): ${JSON.stringify(t)}`;
+        assert.ok(t.deregistered !== undefined && t.sigterm !== undefined, `${what}: autopilot logged its deregistration and the app its SIGTERM`);
+        assert.ok(t.deregistered < t.sigterm, `${what}: deregistered before SIGTERM`);
+        // Its address is its own while its container runs (another task may have it before or after).
+        const mine = attempts.filter((a) => a.addr === o.addr && a.start >= t.started && a.start < t.exited);
+        assert.ok(mine.length > 0, `${what}: nginx sent it requests before the update`);
+        const late = mine.filter((a) => a.end >= t.sigterm);
+        assert.deepEqual(late, [], `${what}: no request reached it from SIGTERM on`);
+        const last = Math.max(...mine.map((a) => a.end));
+        gaps.push({ deregToSigterm: t.sigterm - t.deregistered, lastToSigterm: t.sigterm - last, deregToLast: last - t.deregistered });
+      }
+      const range = (k) => [Math.min(...gaps.map((g) => g[k])), Math.max(...gaps.map((g) => g[k]))].map((v) => Math.round(v)).join('..');
+      process.stderr.write(`   old instances: deregistered -> SIGTERM ${range('deregToSigterm')} ms, last request through nginx -> SIGTERM ${range('lastToSigterm')} ms, deregistered -> last request ${range('deregToLast')} ms\n`);
+      phases.note('old hello: deregistered -> app SIGTERM (shortest of 10)', Math.min(...gaps.map((g) => g.deregToSigterm)));
+      phases.note('old hello: last request through nginx -> app SIGTERM (shortest of 10)', Math.min(...gaps.map((g) => g.lastToSigterm)));
+      phases.note('old hello: deregistered -> last request through nginx (longest of 10)', Math.max(...gaps.map((g) => g.deregToLast)));
     });
 
     await phases.run('a Consul server killed: the cluster is back to 3 with its data, no app restarted', ['consul'], async () => {
@@ -233,9 +266,39 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
       assert.deepEqual(stdout.trim().split('\n').sort(), services.map((s) => `td_${s}`).sort());
       await swarm.docker(0, ['stack', 'rm', 'td']);
     });
+
+    await phases.run('docker compose up of the same project on node1 (stack removed): the agents join the compose Consul, nginx serves /hello and /world', [], async () => {
+      const compose = (args, opts = {}) => run('docker', ['compose', '--project-directory', project, '-p', STACK, ...args], { env: { ...process.env, DOCKER_HOST: hosts[0] }, timeoutMs: 180_000, ...opts });
+      await swarm.docker(0, ['stack', 'rm', STACK]);
+      await waitFor("the stack's containers gone from node1 (port 80 free)", async () => {
+        const { stdout } = await swarm.docker(0, ['ps', '-q', '--filter', `label=com.docker.stack.namespace=${STACK}`]);
+        return stdout.trim() === '' ? true : undefined;
+      }, { timeoutMs: 120_000, everyMs: 1000 });
+      // The images the stack ran are the ones Compose names <project>-<service>: nothing to build.
+      try {
+        await compose(['up', '-d', '--no-build']);
+        for (const path of ['/hello', '/world']) {
+          await waitFor(`nginx under compose serves ${path}`, async () => ((await ask(NODE_IPS[0], path, 3000)).ok ? true : undefined), { timeoutMs: 180_000, everyMs: 1000, describe: async () => `${JSON.stringify(await ask(NODE_IPS[0], path, 3000))}\n${(await compose(['logs', '--tail', '20'], { allowFail: true })).stdout}` });
+        }
+        const { stdout } = await compose(['exec', '-T', 'consul', 'consul', 'members']);
+        for (const svc of ['nginx', 'hello', 'world']) {
+          const { stdout: id } = await compose(['ps', '-q', svc]);
+          assert.match(stdout, new RegExp(`^${id.trim().slice(0, 12)}\\s+\\S+\\s+alive\\s+client`, 'm'), `${svc}'s agent joined the compose Consul:\n${stdout}`);
+        }
+      } finally {
+        await compose(['down', '-v', '--timeout', '20'], { allowFail: true });
+      }
+    });
+    passed = true;
   } finally {
-    await phases.run('stop-swarm.sh', [], () => run('bash', [setup('stop-swarm.sh')], { timeoutMs: 120_000 })).catch(() => {});
+    const stopped = await phases.run('stop-swarm.sh: daemons, namespaces, bridge and mounts gone', [], async () => {
+      await run('bash', [setup('stop-swarm.sh')], { timeoutMs: 120_000 });
+      const left = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(' /run/autopilot-e2e-swarm/'));
+      assert.deepEqual(left, [], 'no mount left under /run/autopilot-e2e-swarm');
+    }).then(() => undefined, (err) => err);
     rmSync(work, { recursive: true, force: true });
     process.stderr.write(phases.table());
+    // A failure of the drills is the one to report; otherwise the tear-down's own.
+    if (passed && stopped) throw stopped;
   }
 });
