@@ -189,9 +189,13 @@ test('new hello-world --target swarm on three nodes: deploy, scale, lose a node,
       const tar = join(work, 'v2.tar');
       await swarm.docker(0, ['save', '-o', tar, image('hello', 'v2')]);
       for (const n of [1, 2]) await swarm.docker(n, ['load', '-q', '-i', tar]);
-      const byHost = await swarm.containers('hello');
-      const old = (await swarm.consul('/v1/health/service/hello?passing')).map((e) => ({ host: e.Node.Node, addr: `${e.Service.Address}:${e.Service.Port}`, node: byHost.get(e.Node.Node) }));
-      assert.equal(old.filter((o) => o.node !== undefined).length, 10, `10 passing hello, each a running container: ${JSON.stringify(old)}`);
+      // The instances the update replaces. A returning node's stale tasks still run (and pass)
+      // until swarm shuts them down: wait for that, so each old instance is one the update stops.
+      const old = await waitFor('10 passing hello, each a running container of the service', async () => {
+        const byHost = await swarm.containers('hello');
+        const passing = (await swarm.consul('/v1/health/service/hello?passing')).map((e) => ({ host: e.Node.Node, addr: `${e.Service.Address}:${e.Service.Port}`, node: byHost.get(e.Node.Node) }));
+        return passing.length === 10 && byHost.size === 10 && passing.every((o) => o.node !== undefined) ? passing : undefined;
+      }, { timeoutMs: 180_000, everyMs: 2000, describe: async () => JSON.stringify(await swarm.consul('/v1/health/service/hello?passing').catch((e) => e.message)) });
       const loop = clientLoop(NODE_IPS[0], ['/hello'], { concurrency: 4, timeoutMs: 10_000, maxRequests: 200_000 });
       const started = performance.now();
       await swarm.manage(['service', 'update', '--detach', '--no-resolve-image', '--image', image('hello', 'v2'), `${STACK}_hello`]);
