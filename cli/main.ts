@@ -1,6 +1,7 @@
 import { cac } from 'cac';
 import { translateLegacyArgv } from './legacy-flags.js';
 import { rawFlagValue } from './raw-flag.js';
+import { plainRunOptions } from './run-argv.js';
 import { VERSION, bareVersionText, versionText } from '../base/version.js';
 
 type Opts = Record<string, unknown> & { '--'?: string[] };
@@ -12,6 +13,8 @@ type Opts = Record<string, unknown> & { '--'?: string[] };
  */
 export async function main(rawArgv: readonly string[]): Promise<number | void> {
   const argv = translateLegacyArgv(rawArgv);
+  const plainRun = plainRunOptions(argv);
+  if (plainRun) return (await import('./commands/run.js')).runCommand(plainRun);
   const cli = cac('autopilot');
   let result: Promise<number | void> = Promise.resolve();
   const action =
