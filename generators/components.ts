@@ -98,9 +98,9 @@ export function hookJob(service: ServiceSpec, backend: string, scriptDir = `/opt
 }
 
 /** Extra files a hook needs (a script the user fills in, for services without a built-in hook). */
-export function hookFiles(service: ServiceSpec, backend: string): FileOp[] {
+export function hookFiles(service: ServiceSpec, backend: string, consul = CONSUL_ADDRESS): FileOp[] {
   if (service.component === 'nginx' || service.component === 'todo-api') return [];
-  const content = renderTemplate('node-service', 'onchange.sh.ejs', { service, backend, consul: CONSUL_ADDRESS });
+  const content = renderTemplate('node-service', 'onchange.sh.ejs', { service, backend, consul });
   return [{ path: `${service.name}/onchange-${backend}.sh`, content, mode: 0o755, action: 'create' }];
 }
 
@@ -166,7 +166,7 @@ export function serviceFiles(spec: ServiceSpec, ctx: RenderContext): FileOp[] {
     const content = template.endsWith('.ejs') ? renderTemplate(spec.component, template, locals) : readTemplate(spec.component, template);
     return { path: `${spec.name}/${out}`, content, action: 'create' as const };
   });
-  if (spec.component === 'node-service') for (const b of backends) ops.push(...hookFiles(spec, b));
+  if (spec.component === 'node-service') for (const b of backends) ops.push(...hookFiles(spec, b, consulFor(ctx)));
   if (spec.component === 'todo-api') addClient(ops, spec.name, clientSource(ctx));
   if (ctx.supervisor.vendor && ops.some((op) => op.path === `${spec.name}/Dockerfile`)) {
     if (ctx.vendorFrom === undefined) throw new Error('vendoring needs the binary to copy (vendorFrom)');

@@ -60,7 +60,7 @@ export function planAddBackend(read: ReadFile, a: { name: string; service: strin
       else notes.push(`${path} already routes /${a.name}`);
     }
   }
-  for (const hook of hookFiles(spec, a.name)) {
+  for (const hook of hookFiles(spec, a.name, cfg.consul)) {
     if (read(hook.path) === undefined) ops.push(hook);
     else notes.push(`${hook.path} already exists`);
   }

@@ -3,8 +3,9 @@
  * project lacks it (unless it is `--external`), then makes each dependant watch it, run its hook
  * when it changes, and start only once it is healthy. Pure, like every planner.
  */
-import { DATABASES, type DatabaseKind, type ServiceSpec } from '../blueprints/index.js';
-import { composeFragment, dataVolume, serviceFiles, type RenderContext } from './components.js';
+import { DATABASES, DATABASE_KINDS, type DatabaseKind, type ServiceSpec } from '../blueprints/index.js';
+import { hasBackendModule, planBackendApp } from './backend-app.js';
+import { clientSource, composeFragment, consulFor, dataVolume, serviceFiles, type RenderContext } from './components.js';
 import { addComposeService, isLegacyCompose } from './compose-patch.js';
 import { addComposeVolume } from './compose-volumes.js';
 import { GeneratorError } from './errors.js';
@@ -43,10 +44,15 @@ export function planBackend(read: ReadFile, a: BackendArgs): AddResult {
   if (exists && a.image !== undefined && databaseImage(read, a.name) !== DATABASES[a.image].image) throw new GeneratorError(`--image ${a.image}: "${a.name}" is already a service of this project, and not ${a.image}; --image chooses the database \`add backend\` creates`);
   const plan = new Plan(read);
   if (!exists && !a.external) plan.add(createDatabase(read, a.name, a.image ?? 'mongo', a.context));
+  const kind = a.external ? undefined : exists ? databaseKind(read, a.name) : a.image ?? 'mongo';
   for (const service of a.dependants) {
     if (!project.services.includes(service)) throw new GeneratorError(`unknown service "${service}" (docker-compose.yml has: ${project.services.join(', ') || 'none'})`);
     plan.add(planAddBackend(plan.reader, { name: a.name, service }));
-    if (isApp(plan.reader, service)) plan.add(gate(plan.reader, service, a.name));
+    if (!isApp(plan.reader, service)) continue;
+    plan.add(gate(plan.reader, service, a.name));
+    if (hasBackendModule(kind) && detectComponent(plan.reader, service) === 'node-service') {
+      plan.add(planBackendApp(plan.reader, { service, backend: a.name, kind, consul: consulFor(a.context), client: clientSource(a.context) }));
+    }
   }
   if (a.dependants.length === 0) plan.notes.push(`no service depends on ${a.name} yet: add one with --service`);
   return plan.result();
@@ -67,6 +73,11 @@ function createDatabase(read: ReadFile, name: string, kind: DatabaseKind, ctx: R
 function databaseImage(read: ReadFile, service: string): string | undefined {
   const images = new Set(Object.values(DATABASES).map((db) => db.image));
   return [...(read(`${service}/Dockerfile`) ?? '').matchAll(/^FROM\s+(\S+)\s*$/gm)].map((m) => m[1]!).find((image) => images.has(image));
+}
+
+function databaseKind(read: ReadFile, service: string): DatabaseKind | undefined {
+  const image = databaseImage(read, service);
+  return DATABASE_KINDS.find((k) => DATABASES[k].image === image);
 }
 
 /**

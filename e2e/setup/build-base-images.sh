@@ -7,7 +7,9 @@
 #   nginx:1.27-bookworm     Debian's nginx
 #   hashicorp/consul:1.20   the Consul binary from scripts/setup-consul.sh, official-style entrypoint
 #   mongo:7.0               FerretDB (scripts/setup-ferretdb.sh, SQLite backend in /data/db) behind a
-#                           `mongod` that translates mongod's flags, official-style entrypoint
+#                           `mongod` that translates mongod's flags, official-style entrypoint, and
+#                           mongosh (from npm, run by the host's Node) as the official image has it
+#   redis:7.4               Debian's redis-server and redis-cli, official-style entrypoint
 # and imports them into the daemon at $DOCKER_HOST. Root filesystems are cached as tarballs keyed
 # by a hash of this script and its inputs; an image already imported with that hash is kept.
 #
@@ -33,8 +35,9 @@ ferretdb_bin="$(bash "$repo/scripts/setup-ferretdb.sh" | tail -n 1)"
 npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"   # .../node_modules/npm
 npm_version="$(node -p "require('$npm_dir/package.json').version")"
 lockfile="$repo/templates/todo-api/package-lock.json"
+mongosh_version=2.12.0
 
-key="$( { cat "$0"; echo "$node_version $npm_version"; sha256sum "$consul_bin" "$ferretdb_bin" "$lockfile"; } | sha256sum | cut -c1-16)"
+key="$( { cat "$0"; echo "$node_version $npm_version $mongosh_version"; sha256sum "$consul_bin" "$ferretdb_bin" "$lockfile"; } | sha256sum | cut -c1-16)"
 
 exec 9>"$cache/.lock"
 flock 9
@@ -71,16 +74,22 @@ customize_node() {
   cp -a "$tmp/cache" "$dir/root/.npm"
   rm -rf "$tmp"
 }
-customize_nginx() {
-  local dir="$1"
+# apt_install DIR PACKAGE...: Debian packages into the root filesystem, no service started.
+apt_install() {
+  local dir="$1"; shift
   cp /etc/resolv.conf "$dir/etc/resolv.conf"
   printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"   # no service starts in the chroot
   chmod 0755 "$dir/usr/sbin/policy-rc.d"
   chroot "$dir" /bin/sh -c 'export DEBIAN_FRONTEND=noninteractive;
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx >/dev/null' >&2
-  rm -f "$dir/usr/sbin/policy-rc.d" "$dir/etc/nginx/sites-enabled/default"
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null' apt_install "$@" >&2
+  rm -f "$dir/usr/sbin/policy-rc.d"
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
   : >"$dir/etc/resolv.conf"
+}
+customize_nginx() {
+  local dir="$1"
+  apt_install "$dir" nginx
+  rm -f "$dir/etc/nginx/sites-enabled/default"
   # As in the official image: logs go to the container's output.
   ln -sf /dev/stdout "$dir/var/log/nginx/access.log"
   ln -sf /dev/stderr "$dir/var/log/nginx/error.log"
@@ -128,11 +137,37 @@ exec ferretdb --handler=sqlite --sqlite-url="file:${dbpath%/}/" --listen-addr="$
   --state-dir=/data/configdb --telemetry=disable
 SH
   chmod 0755 "$dir/usr/local/bin/mongod"
+  # mongosh, which the official image ships and health checks run: the npm package on a Node of
+  # its own, outside PATH's `node` (the official image has no node either).
+  local lib="$dir/usr/local/lib/mongosh"
+  mkdir -p "$lib"
+  install -m 0755 "$node_bin" "$lib/node"
+  npm install --prefix "$lib" --ignore-scripts --no-audit --no-fund --loglevel=error "mongosh@$mongosh_version" >&2
+  rm -rf "$lib/package.json" "$lib/package-lock.json"
+  printf '#!/bin/sh\nexec /usr/local/lib/mongosh/node /usr/local/lib/mongosh/node_modules/mongosh/bin/mongosh.js "$@"\n' >"$dir/usr/local/bin/mongosh"
+  chmod 0755 "$dir/usr/local/bin/mongosh"
   # The official image's entrypoint: `-flag ...` runs mongod with them; anything else as is.
   cat >"$dir/usr/local/bin/docker-entrypoint.sh" <<'SH'
 #!/bin/sh
 set -e
 if [ "${1#-}" != "$1" ]; then set -- mongod "$@"; fi
+exec "$@"
+SH
+  chmod 0755 "$dir/usr/local/bin/docker-entrypoint.sh"
+}
+
+customize_redis() {
+  local dir="$1"
+  apt_install "$dir" redis-server
+  mkdir -p "$dir/data"
+  # The official image's entrypoint: `-flag ...` or a .conf runs redis-server with them. Its
+  # redis-server is built with protected mode off (the container's network is the boundary);
+  # Debian's is not, so the stand-in turns it off on the command line.
+  cat >"$dir/usr/local/bin/docker-entrypoint.sh" <<'SH'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "$1" ] || [ "${1%.conf}" != "$1" ]; then set -- redis-server "$@"; fi
+if [ "$1" = redis-server ]; then shift; set -- redis-server --protected-mode no "$@"; fi
 exec "$@"
 SH
   chmod 0755 "$dir/usr/local/bin/docker-entrypoint.sh"
@@ -174,6 +209,8 @@ build hashicorp/consul:1.20 customize_consul "$env_path" 'EXPOSE 8500' \
   'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["agent", "-dev", "-client", "0.0.0.0"]'
 build mongo:7.0 customize_mongo "$env_path" 'VOLUME ["/data/db", "/data/configdb"]' 'EXPOSE 27017' \
   'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["mongod"]'
+build redis:7.4 customize_redis "$env_path" 'VOLUME ["/data"]' 'WORKDIR /data' 'EXPOSE 6379' \
+  'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["redis-server"]'
 # Tarballs of earlier keys are no longer used.
 find "$cache" -maxdepth 1 -name '*.tar' ! -name "*-$key.tar" ! -name 'bookworm-minbase.tar' -delete
 $docker image prune -f >/dev/null
