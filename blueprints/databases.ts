@@ -27,6 +27,8 @@ export interface Database {
   exec: string[];
   /** The health check's exec: a query through the image's client; exit 0 when answered. */
   check: string;
+  /** How long the check may take, in seconds (its TTL is this plus 10). */
+  checkTimeout: number;
   /** Container environment the image needs, as compose `KEY: value` (values may use ${VAR:-default}). */
   environment: Record<string, string>;
   /** How long a clean stop may take before SIGKILL, in seconds. */
@@ -47,6 +49,8 @@ export const DATABASES: Record<DatabaseKind, Database> = {
     dataDir: '/data/db',
     exec: ['docker-entrypoint.sh', 'mongod', '--bind_ip_all'],
     check: 'mongosh --quiet --eval "quit(db.adminCommand({ ping: 1 }).ok === 1 ? 0 : 1)"',
+    // mongosh is a Node program: its start-up alone can take seconds on a busy small machine.
+    checkTimeout: 10,
     environment: {},
     stopTimeout: 20,
     url: 'mongodb://<host>:27017',
@@ -58,6 +62,7 @@ export const DATABASES: Record<DatabaseKind, Database> = {
     dataDir: '/var/lib/postgresql/data',
     exec: ['/bin/sh', '-c', POSTGRES_ON_SIGTERM_FAST],
     check: 'PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U postgres -d "$POSTGRES_DB" -tAc "SELECT 1"',
+    checkTimeout: 5,
     environment: { POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-autopilot}', POSTGRES_DB: '${POSTGRES_DB:-app}' },
     stopTimeout: 20,
     url: 'postgres://postgres:<password>@<host>:5432/app',
@@ -69,6 +74,7 @@ export const DATABASES: Record<DatabaseKind, Database> = {
     dataDir: '/var/lib/mysql',
     exec: ['docker-entrypoint.sh', 'mysqld'],
     check: 'MYSQL_PWD="$MYSQL_PASSWORD" mysql -u"$MYSQL_USER" -h127.0.0.1 "$MYSQL_DATABASE" -e "SELECT 1"',
+    checkTimeout: 5,
     environment: { MYSQL_ROOT_PASSWORD: '${MYSQL_ROOT_PASSWORD:-autopilot}', MYSQL_DATABASE: '${MYSQL_DATABASE:-app}', MYSQL_USER: '${MYSQL_USER:-app}', MYSQL_PASSWORD: '${MYSQL_PASSWORD:-autopilot}' },
     stopTimeout: 30,
     url: 'mysql://app:<password>@<host>:3306/app',
@@ -80,6 +86,7 @@ export const DATABASES: Record<DatabaseKind, Database> = {
     dataDir: '/data',
     exec: ['docker-entrypoint.sh', 'redis-server', '--appendonly', 'yes'],
     check: 'test "$(redis-cli ping)" = PONG',
+    checkTimeout: 5,
     environment: {},
     stopTimeout: 20,
     url: 'redis://<host>:6379',

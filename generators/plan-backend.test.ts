@@ -16,7 +16,7 @@ import { planNew } from './plan-new.js';
 
 const context = { project: 'my-app', supervisor: released('1.2.3') };
 const hello = () => opsToFiles(planNew({ blueprint: findBlueprint('hello-world')!, project: 'my-app', supervisor: released('1.2.3') }));
-type Job = { name: string; exec: string[]; port: number; when?: unknown; health: { exec: string[] }; stopTimeout: number };
+type Job = { name: string; exec: string[]; port: number; when?: unknown; health: { exec: string[]; timeout: number; ttl: number }; stopTimeout: number };
 
 for (const kind of DATABASE_KINDS) {
   test(`add backend db --image ${kind}: the official image, a query as health check, a named volume`, () => {
@@ -30,6 +30,7 @@ for (const kind of DATABASE_KINDS) {
     const [job] = cfg.jobs;
     assert.deepEqual([job!.name, job!.port, job!.exec], ['db', db.port, db.exec]);
     assert.deepEqual(job!.health.exec, ['/bin/sh', '-c', db.check]);
+    assert.deepEqual([job!.health.timeout, job!.health.ttl], [db.checkTimeout, db.checkTimeout + 10]);
     assert.ok(!/curl|wget/.test(db.check), 'no curl in the image');
     assert.ok(job!.stopTimeout >= 20);
     const compose = parse(after['docker-compose.yml']!) as { services: Record<string, { volumes?: string[]; environment?: Record<string, string> }>; volumes: Record<string, null> };
