@@ -32,10 +32,10 @@ export interface BackendAppArgs {
 export function planBackendApp(read: ReadFile, a: BackendAppArgs): AddResult {
   const ops: FileOp[] = [];
   const notes: string[] = [];
-  const put = (path: string, content: string, mode?: number): void => {
+  const put = (path: string, content: string): void => {
     const previous = read(path);
     if (previous === content) return;
-    ops.push(previous === undefined ? { path, content, action: 'create', ...(mode ? { mode } : {}) } : { path, content, action: 'update', previous });
+    ops.push(previous === undefined ? { path, content, action: 'create' } : { path, content, action: 'update', previous });
   };
   const modulePath = `${a.service}/${a.backend}.js`;
   if (read(modulePath) === undefined) put(modulePath, renderTemplate('node-service', `backend-${a.kind}.js.ejs`, { service: { name: a.service }, backend: a.backend }));
