@@ -1,4 +1,4 @@
-// What a compatibility corpus folder holds (the layout of ../shared/compat, see its README): the
+// What a compatibility corpus folder holds (the folder given to `npm run compat -- <dir>`): the
 // sub-folders the checks read, and how each file name says what the file must do. Pure: used by
 // scripts/compat.mjs to vet the folder and by the checks to list their cases.
 import { existsSync, readdirSync, statSync } from 'node:fs';
