@@ -1,7 +1,8 @@
-// `autopilot add backend` end to end, as a user runs it: `new hello-world`, `add backend db`
-// (mongo) for hello and `add backend cache --image redis` for world, build, up; each app starts
-// once its backend passes, finds it in Consul with autopilot-pattern-client and uses it through
-// nginx; a db restart loses nothing; five hellos all use the db. Stand-ins (e2e/setup/): mongo:7.0
+// `autopilot add backend` end to end, typed as the documentation types it: `new hello-world`,
+// `add backend db` (mongo; without a terminal every app depends on it) and `add backend cache
+// --image redis --service world`, build, up; each app starts once all its backends pass (world
+// waits for db and cache), finds them in Consul with autopilot-pattern-client and uses them
+// through nginx; a db restart loses nothing; five hellos all use the db. Stand-ins (e2e/setup/): mongo:7.0
 // is FerretDB with mongosh, redis:7.4 Debian's redis-server. The apps' drivers (mongodb, redis)
 // and the client come from the test's npm registry, as a user's `npm ci` gets them.
 import { test } from 'node:test';
@@ -16,14 +17,19 @@ import { apiRequest } from './lib/todo.mjs';
 
 const APP = ['db', 'cache', 'hello', 'world', 'nginx'];
 const ALL = ['consul', ...APP];
-/** Each app and the backend it uses: [app, backend, URL scheme, port]. */
-const USES = [['hello', 'db', 'mongodb', 27017], ['world', 'cache', 'redis', 6379]];
+/** Each app and the backends it depends on. */
+const DEPENDS = { hello: ['db'], world: ['db', 'cache'] };
+/** Each backend's URL scheme and port. */
+const BACKEND = { db: ['mongodb', 27017], cache: ['redis', 6379] };
 
-test('add backend: mongo for hello, redis for world; gated start, use through nginx, db restart, hello scaled to 5', { timeout: 45 * 60_000 }, () => withStack('hello-world', async ({ project, phases, dir, work }) => {
+test('add backend: mongo for hello and world, redis for world too; gated start, use through nginx, db restart, hello scaled to 5', { timeout: 45 * 60_000 }, () => withStack('hello-world', async ({ project, phases, dir, work }) => {
   await phases.run('npx autopilot-pattern new hello-world, add backend db, add backend cache --image redis', [], async () => {
     await npxAutopilot(project, work, ['new', 'hello-world', dir, '--yes']);
-    await npxAutopilot(project, work, ['add', 'backend', 'db', '--service', 'hello', '--dir', dir]);
-    await npxAutopilot(project, work, ['add', 'backend', 'cache', '--image', 'redis', '--service', 'world', '--dir', dir]);
+    const db = await npxAutopilot(project, work, ['add', 'backend', 'db', '--dir', dir]);
+    // No terminal: every app service depends on db, and the command says which it chose.
+    if (!`${db.stdout}${db.stderr}`.includes('hello, world will depend on db')) throw new Error(`add backend db did not say who depends on db:\n${db.stdout}${db.stderr}`);
+    const cache = await npxAutopilot(project, work, ['add', 'backend', 'cache', '--image', 'redis', '--service', 'world', '--dir', dir]);
+    if (!`${cache.stdout}${cache.stderr}`.includes('world starts once watch.db and watch.cache are all healthy')) throw new Error(`add backend cache did not gate world on both backends:\n${cache.stdout}${cache.stderr}`);
   });
 
   await phases.run('autopilot validate every containerpilot.json5; docker-compose config -q', [], async () => {
@@ -57,30 +63,35 @@ test('add backend: mongo for hello, redis for world; gated start, use through ng
     phases.note('up -d -> every service passing in Consul', Date.now() - upAt);
   });
 
-  await phases.run('hello and world started only once their backend passed, and reached it first time', ALL, async () => {
+  await phases.run('hello and world started only once all their backends passed, and reached each first time', ALL, async () => {
     const [consulId] = await project.ids('consul');
     const consulLog = await timedLogs(project, consulId);
-    for (const [app, backend, scheme, port] of USES) {
+    for (const [app, backends] of Object.entries(DEPENDS)) {
       const [appId] = await project.ids(app);
       const appLog = await timedLogs(project, appId);
       const listening = appLog.find((l) => new RegExp(`${app} listening on port`).test(l.line));
       if (!listening) throw new Error(`${app} never logged "${app} listening on port"`);
-      // Consul (dev mode, DEBUG) logs each check update: the first passing one of the backend's.
-      const backendPassing = consulLog.find((l) => new RegExp(`Check status updated: check=\\S*${backend}-\\S+ status=passing`).test(l.line));
-      if (!backendPassing) throw new Error(`Consul never logged ${backend}'s check as passing`);
-      if (listening.at < backendPassing.at) throw new Error(`${app} started (${new Date(listening.at).toISOString()}) before ${backend} passed in Consul (${new Date(backendPassing.at).toISOString()})`);
-      phases.note(`${backend} passing in Consul -> ${app} listening`, listening.at - backendPassing.at);
-      // Its first lookup in Consul (autopilot-pattern-client) found the backend: no failed attempt before.
-      const ip = await project.ip(backend);
-      const first = appLog.find((l) => new RegExp(`${backend}: (connected to|cannot connect)`).test(l.line));
-      if (!first || !first.line.includes(`${backend}: connected to ${scheme}://${ip}:${port}`)) throw new Error(`${app}'s first connection attempt did not reach ${backend} at ${ip}:${port}: ${first?.line ?? 'none logged'}`);
+      let lastPassing = 0;
+      for (const backend of backends) {
+        // Consul (dev mode, DEBUG) logs each check update: the first passing one of the backend's.
+        const backendPassing = consulLog.find((l) => new RegExp(`Check status updated: check=\\S*${backend}-\\S+ status=passing`).test(l.line));
+        if (!backendPassing) throw new Error(`Consul never logged ${backend}'s check as passing`);
+        if (listening.at < backendPassing.at) throw new Error(`${app} started (${new Date(listening.at).toISOString()}) before ${backend} passed in Consul (${new Date(backendPassing.at).toISOString()})`);
+        lastPassing = Math.max(lastPassing, backendPassing.at);
+        // Its first lookup in Consul (autopilot-pattern-client) found the backend: no failed attempt before.
+        const [scheme, port] = BACKEND[backend];
+        const ip = await project.ip(backend);
+        const first = appLog.find((l) => new RegExp(`${backend}: (connected to|cannot connect)`).test(l.line));
+        if (!first || !first.line.includes(`${backend}: connected to ${scheme}://${ip}:${port}`)) throw new Error(`${app}'s first connection attempt did not reach ${backend} at ${ip}:${port}: ${first?.line ?? 'none logged'}`);
+      }
+      phases.note(`last of ${backends.join(' and ')} passing in Consul -> ${app} listening`, listening.at - lastPassing);
     }
   });
 
   const dbIp = await project.ip('db');
   const cacheIp = await project.ip('cache');
   let before;
-  await phases.run('GET /hello/db writes to and reads from mongo, GET /world/cache uses redis, through nginx', ALL, async () => {
+  await phases.run('GET /hello/db writes to and reads from mongo, GET /world/cache uses redis and /world/db mongo, through nginx', ALL, async () => {
     const hellos = await hostnames(project, 'hello');
     const one = await visit(nginxIp, '/hello/db', 60_000);
     const two = await visit(nginxIp, '/hello/db', 10_000);
@@ -94,10 +105,15 @@ test('add backend: mongo for hello, redis for world; gated start, use through ng
     const c2 = await visit(nginxIp, '/world/cache', 10_000);
     for (const r of [c1, c2]) if (!worlds.has(r.host) || r.backend !== 'cache' || r.server !== `${cacheIp}:6379`) throw new Error(`/world/cache answered ${JSON.stringify(r)}`);
     if (c2.visits !== c1.visits + 1 || c2.previous !== c1.host) throw new Error(`/world/cache did not count in redis: ${JSON.stringify(c1)} then ${JSON.stringify(c2)}`);
+    // world reaches db too (it depends on both), in a database of its own on the same server.
+    const w1 = await visit(nginxIp, '/world/db', 60_000);
+    const w2 = await visit(nginxIp, '/world/db', 10_000);
+    for (const r of [w1, w2]) if (!worlds.has(r.host) || r.backend !== 'db' || r.server !== `${dbIp}:27017` || typeof r.wrote !== 'string') throw new Error(`/world/db answered ${JSON.stringify(r)}`);
+    if (w2.visits !== w1.visits + 1 || w2.first?.id !== w1.first?.id) throw new Error(`/world/db did not read back its writes: ${JSON.stringify(w1)} then ${JSON.stringify(w2)}`);
     before = two;
   });
 
-  await phases.run(`${project.composeCommand} restart db: hello reconnects, nothing written before is lost`, ['consul', 'db', 'hello', 'nginx'], async () => {
+  await phases.run(`${project.composeCommand} restart db: hello reconnects, nothing written before is lost`, ['consul', 'db', 'hello', 'world', 'nginx'], async () => {
     const helloIds = await project.ids('hello');
     const t0 = Date.now();
     await project.compose(['restart', 'db'], { timeoutMs: 90_000 });

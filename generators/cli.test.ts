@@ -106,7 +106,8 @@ test('add backend, twice, add service, and their mistakes, in a generated projec
 
   const dry = runCli(['add', 'backend', 'world', '--service', 'hello', '--dry-run', '--dir', app], { cwd });
   assert.equal(dry.status, 0, dry.stderr);
-  assert.match(dry.stdout, /update hello\/containerpilot\.json5 \(\+\d+ -0\)\n {6}\+ {5}\{\n/);
+  // hello already waits for db: now it waits for both, and the diff shows the one line replaced.
+  assert.match(dry.stdout, /update hello\/containerpilot\.json5 \(\+\d+ -1\)\n {6}- {7}when: \{ source: "watch\.db", once: "healthy" \},\n {6}\+ {7}when: \{\n {6}\+ {9}source: \["watch\.db", "watch\.world"\],\n/);
   assert.deepEqual(readTree(app), afterFirst);
 
   assert.equal(runCli(['add', 'service', 'billing', '--port', '3003', '--yes'], { cwd: app }).status, 0);

@@ -58,13 +58,39 @@ test('add backend db: each dependant watches db, runs its hook when it changes, 
   assert.deepEqual(again, { ops: [], notes: again.notes }, 'a second run changes nothing');
 });
 
-test('add backend with a second backend: a job has one `when`, so the note says it waits for the first only', () => {
+test('add backend with a second and a third backend: the dependant starts once all of them are healthy', () => {
   const files = hello();
-  const first = { ...files, ...opsToFiles(planBackend(memReader(files), { name: 'db', dependants: ['hello'], context }).ops) };
-  const second = planBackend(memReader(first), { name: 'cache', dependants: ['hello'], image: 'redis', context });
-  assert.ok(second.notes.includes('hello already waits for watch.db, so it does not wait for cache (hello/containerpilot.json5)'), second.notes.join('\n'));
-  const cfg = JSON5.parse(opsToFiles(second.ops)['hello/containerpilot.json5']!) as { watches: Array<{ name: string }> };
-  assert.deepEqual(cfg.watches.map((w) => w.name), ['db', 'cache']);
+  const first = { ...files, ...opsToFiles(planBackend(memReader(files), { name: 'db', dependants: ['hello', 'world'], context }).ops) };
+  const second = planBackend(memReader(first), { name: 'cache', dependants: ['world'], image: 'redis', context });
+  assert.ok(second.notes.includes('world starts once watch.db and watch.cache are all healthy'), second.notes.join('\n'));
+  const after = { ...first, ...opsToFiles(second.ops) };
+  const world = JSON5.parse(after['world/containerpilot.json5']!) as { jobs: Job[]; watches: Array<{ name: string }> };
+  assert.deepEqual(world.jobs.find((j) => j.name === 'world')!.when, { source: ['watch.db', 'watch.cache'], once: 'healthy', all: true });
+  assert.deepEqual(world.watches.map((w) => w.name), ['db', 'cache']);
+  assert.equal(after['hello/containerpilot.json5'], first['hello/containerpilot.json5'], 'hello does not depend on cache');
+  // The user's text is kept: every line of the file before, in order, but the one `when` it replaced.
+  const before = first['world/containerpilot.json5']!.split('\n');
+  const now = after['world/containerpilot.json5']!.split('\n');
+  let at = 0;
+  for (const line of before.filter((l) => !l.includes('when: { source: "watch.db", once: "healthy" }'))) {
+    while (at < now.length && now[at] !== line) at++;
+    assert.ok(at < now.length, `line kept in order: ${line}`);
+  }
+  const third = { ...after, ...opsToFiles(planBackend(memReader(after), { name: 'queue', dependants: ['world'], image: 'redis', context }).ops) };
+  const w3 = JSON5.parse(third['world/containerpilot.json5']!) as { jobs: Job[] };
+  assert.deepEqual(w3.jobs.find((j) => j.name === 'world')!.when, { source: ['watch.db', 'watch.cache', 'watch.queue'], once: 'healthy', all: true });
+  const again = planBackend(memReader(third), { name: 'cache', dependants: ['world'], context });
+  assert.deepEqual(again.ops, [], 'adding a backend it already waits for changes nothing');
+});
+
+test('add backend leaves a `when` the user wrote for something else alone, and says so', () => {
+  const files = hello();
+  files['hello/containerpilot.json5'] = files['hello/containerpilot.json5']!.replace(/name: "hello",/, 'name: "hello",\n      when: { source: "setup", once: "exitSuccess" },');
+  assert.match(files['hello/containerpilot.json5']!, /source: "setup"/);
+  const plan = planBackend(memReader(files), { name: 'db', dependants: ['hello'], context });
+  assert.ok(plan.notes.includes('hello already has a "when" of its own (source "setup"), so it does not wait for db (hello/containerpilot.json5)'), plan.notes.join('\n'));
+  const cfg = JSON5.parse(opsToFiles(plan.ops)['hello/containerpilot.json5']!) as { jobs: Job[] };
+  assert.deepEqual(cfg.jobs.find((j) => j.name === 'hello')!.when, { source: 'setup', once: 'exitSuccess' });
 });
 
 test('add backend --external wires the dependants and creates nothing; mistakes are refused', () => {

@@ -9,7 +9,7 @@ import { clientSource, composeFragment, consulFor, dataVolume, serviceFiles, typ
 import { addComposeService, isLegacyCompose } from './compose-patch.js';
 import { addComposeVolume } from './compose-volumes.js';
 import { GeneratorError } from './errors.js';
-import { addJobMember } from './json5-job-patch.js';
+import { addJobMember, replaceJobMember } from './json5-job-patch.js';
 import { parseJson5 } from './json5-patch.js';
 import { planAddBackend, type AddResult } from './plan-add.js';
 import { checkName, detectComponent, readProject, readServiceConfig } from './project.js';
@@ -81,19 +81,39 @@ function databaseKind(read: ReadFile, service: string): DatabaseKind | undefined
 }
 
 /**
- * The dependant's own job starts once the backend is healthy. A ContainerPilot job has one
- * `when`: one that already waits for something else is left alone, and the note says so.
+ * The dependant's own job starts once the backend is healthy: `when: { source: "watch.<name>",
+ * once: "healthy" }`. A second backend turns that into `source: [both], all: true` (a job has
+ * one `when`, and several sources alone would start it on the first). A `when` the user wrote
+ * for something else is left alone, and the note says so.
  */
 function gate(read: ReadFile, service: string, backend: string): AddResult {
   const cfg = readServiceConfig(read, service)!;
-  const when = { source: `watch.${backend}`, once: 'healthy' };
-  const text = addJobMember(cfg.text, service, 'when', when, cfg.path);
-  if (text === undefined) {
-    const jobs = (parseJson5(cfg.text, cfg.path) as { jobs: Array<{ name?: unknown; when?: { source?: unknown } }> }).jobs;
-    const current = jobs.find((j) => j.name === service)?.when?.source;
-    return { ops: [], notes: current === when.source ? [] : [`${service} already waits for ${String(current)}, so it does not wait for ${backend} (${cfg.path})`] };
+  const source = `watch.${backend}`;
+  const added = addJobMember(cfg.text, service, 'when', { source, once: 'healthy' }, cfg.path);
+  if (added !== undefined) return { ops: [{ path: cfg.path, content: added, action: 'update', previous: cfg.text }], notes: [] };
+  const jobs = (parseJson5(cfg.text, cfg.path) as { jobs: Array<{ name?: unknown; when?: unknown }> }).jobs;
+  const current = jobs.find((j) => j.name === service)?.when;
+  const waited = backendWaits(current);
+  if (!waited) {
+    const what = JSON.stringify((current as { source?: unknown } | null)?.source ?? current);
+    return { ops: [], notes: [`${service} already has a "when" of its own (source ${what}), so it does not wait for ${backend} (${cfg.path})`] };
   }
-  return { ops: [{ path: cfg.path, content: text, action: 'update', previous: cfg.text }], notes: [] };
+  if (waited.includes(source)) return { ops: [], notes: [] };
+  const sources = [...waited, source];
+  const text = replaceJobMember(cfg.text, service, 'when', { source: sources, once: 'healthy', all: true }, cfg.path);
+  return { ops: [{ path: cfg.path, content: text, action: 'update', previous: cfg.text }], notes: [`${service} starts once ${sources.join(' and ')} are all healthy`] };
+}
+
+/** The watches a `when` made by this command waits for, or undefined for any other `when`. */
+function backendWaits(when: unknown): string[] | undefined {
+  if (when === null || typeof when !== 'object') return undefined;
+  const w = when as Record<string, unknown>;
+  const keys = Object.keys(w).sort().join(',');
+  const isWatch = (s: unknown): s is string => typeof s === 'string' && s.startsWith('watch.');
+  if (w['once'] !== 'healthy') return undefined;
+  if (keys === 'once,source' && isWatch(w['source'])) return [w['source']];
+  if (keys === 'all,once,source' && w['all'] === true && Array.isArray(w['source']) && w['source'].every(isWatch)) return w['source'];
+  return undefined;
 }
 
 /** Steps planned one after another, each reading the files as the steps before left them. */

@@ -1,13 +1,13 @@
 /** Validation of `jobs[]` (ContainerPilot v3 jobs/config.go rules, plus the health extensions). */
 import type { JobConfig, Restarts, ServiceConfig, WhenConfig } from './model.js';
 import { describe } from './duration.js';
-import { child, Issues, readDuration, readExec, readInt, readObject, readString, readStrings } from './fields.js';
+import { child, Issues, readBool, readDuration, readExec, readInt, readObject, readString, readStrings } from './fields.js';
 import { readRaw, validateHealth } from './health.js';
 import { validateInterfaces } from './interfaces.js';
 import { validateService, validateServiceField } from './service.js';
 
 const JOB_KEYS = ['name', 'exec', 'port', 'initial_status', 'interfaces', 'tags', 'consul', 'health', 'timeout', 'restarts', 'stopTimeout', 'when', 'logging'];
-const WHEN_KEYS = ['interval', 'source', 'once', 'each', 'timeout'];
+const WHEN_KEYS = ['interval', 'source', 'once', 'each', 'timeout', 'all'];
 
 /** Event names ContainerPilot accepts in `when.once` / `when.each`. */
 export const EVENT_NAMES = ['exitSuccess', 'exitFailed', 'stopping', 'stopped', 'healthy', 'unhealthy', 'changed', 'timerExpired', 'enterMaintenance', 'exitMaintenance', 'error', 'quit', 'startup', 'shutdown', 'signal'];
@@ -96,7 +96,7 @@ function validateWhen(iss: Issues, path: string, value: unknown): WhenConfig | u
   const o = readObject(iss, path, value, WHEN_KEYS);
   if (!o) return undefined;
   if (o['interval'] !== undefined) {
-    const extra = ['source', 'once', 'each', 'timeout'].filter((k) => o[k] !== undefined);
+    const extra = ['source', 'once', 'each', 'timeout', 'all'].filter((k) => o[k] !== undefined);
     if (extra.length) {
       iss.error(path, `"interval" cannot be combined with ${extra.map((k) => `"${k}"`).join(', ')} (an interval job runs on a timer)`);
       return undefined;
@@ -117,6 +117,10 @@ function validateWhen(iss: Issues, path: string, value: unknown): WhenConfig | u
       if (s.trim() === '') iss.error(Array.isArray(o['source']) ? `${child(path, 'source')}[${i}]` : child(path, 'source'), 'must not be empty');
     });
   }
+  // Extension: `all: true` waits for the event from every source (a dependant of two backends),
+  // where several sources alone start the job on the first of them.
+  const all = o['all'] !== undefined ? readBool(iss, child(path, 'all'), o['all']) : undefined;
+  if (all && o['once'] === undefined) iss.error(child(path, 'all'), `works with "once" only: the job starts once every source has emitted that event`);
   const timeoutMs = o['timeout'] !== undefined ? readDuration(iss, child(path, 'timeout'), o['timeout'], { minMs: 0 }) : 0;
   const modeKey = o['once'] !== undefined ? 'once' : o['each'] !== undefined ? 'each' : undefined;
   let event: string | undefined;
@@ -140,7 +144,13 @@ function validateWhen(iss: Issues, path: string, value: unknown): WhenConfig | u
     }
     sources = ['global'];
   }
-  return { kind: 'event', sources, event: event!, mode: modeKey, timeoutMs: timeoutMs ?? 0 };
+  if (all && sources.some((s) => SIGNALS.includes(s))) {
+    iss.error(child(path, 'all'), `cannot wait for ${sources.filter((s) => SIGNALS.includes(s)).join(', ')}: a signal starts its job every time it comes`);
+    return undefined;
+  }
+  const when: WhenConfig = { kind: 'event', sources: all ? [...new Set(sources)] : sources, event: event!, mode: modeKey, timeoutMs: timeoutMs ?? 0 };
+  if (all) when.all = true;
+  return when;
 }
 
 function validateRestarts(iss: Issues, path: string, value: unknown, when: WhenConfig | undefined): Restarts {

@@ -67,6 +67,8 @@ export type WhenConfig =
       mode: 'once' | 'each';
       /** 0 = wait forever; otherwise the job gives up (and emits its timeout) after this long. */
       timeoutMs: number;
+      /** Extension (`all: true`, with `once` only): start once every source has emitted the event. */
+      all?: true;
     }
   | { kind: 'interval'; intervalMs: number };
 

@@ -32,6 +32,13 @@ test('a when cycle of two jobs is a warning naming them in wait order', () => {
   assert.deepEqual(c.warnings, ['c.json5: jobs[1] ("a").when.source: "when" cycle "a" -> "b" -> "a" (each waits on the next): none of them can start, and ContainerPilot hangs here without a word']);
 });
 
+test('all: true makes every source a hard wait: a cycle through any of them is a warning', () => {
+  const c = load('{consul: "localhost:8500", jobs: [{name: "a", exec: "true", when: {source: ["watch.xy", "b"], once: "healthy", all: true}}, {name: "b", exec: "true", when: {source: "a", once: "healthy"}}], watches: [{name: "xy", interval: 5}]}');
+  assert.deepEqual(c.warnings, ['c.json5: jobs[0] ("a").when.source: "when" cycle "a" -> "b" -> "a" (each waits on the next): none of them can start, and ContainerPilot hangs here without a word']);
+  const any = load('{consul: "localhost:8500", jobs: [{name: "a", exec: "true", when: {source: ["watch.xy", "b"], once: "healthy"}}, {name: "b", exec: "true", when: {source: "a", once: "healthy"}}], watches: [{name: "xy", interval: 5}]}');
+  assert.deepEqual(any.warnings, [], 'without all, watch.xy alone can start a');
+});
+
 test('a when cycle of three jobs is one warning, in wait order', () => {
   assert.deepEqual(load(RING).warnings, [RING_WARNING]);
 });

@@ -33,27 +33,38 @@ export function checkWhenSources(iss: Issues, jobs: JobConfig[], watchNames: str
   }
 }
 
-/** Each ring of jobs that wait only on the next one, in wait order, once each. */
+/** Rings of jobs that each wait for the next one, in wait order, each ring once. */
 export function waitRings(jobs: JobConfig[]): string[][] {
-  // A job with several sources starts on any of them, so only a sole source is a hard wait.
-  const waitsOn = new Map<string, string>();
+  // A job with several sources starts on any of them, so only a sole source is a hard wait;
+  // with `all: true` every source is.
+  const waitsOn = new Map<string, string[]>();
   const names = new Set(jobs.map((j) => j.name));
   for (const j of jobs) {
     const w = j.when;
-    if (w.kind !== 'event' || w.sources.length !== 1 || EMITTED_UNSTARTED.includes(w.event)) continue;
-    if (names.has(w.sources[0]!)) waitsOn.set(j.name, w.sources[0]!);
+    if (w.kind !== 'event' || EMITTED_UNSTARTED.includes(w.event)) continue;
+    const hard = w.all ? w.sources : w.sources.length === 1 ? w.sources : [];
+    const on = hard.filter((s) => names.has(s));
+    if (on.length) waitsOn.set(j.name, on);
   }
   const rings: string[][] = [];
+  const seen = new Set<string>();
   const done = new Set<string>();
-  for (const start of waitsOn.keys()) {
-    const path: string[] = [];
-    let at: string | undefined = start;
-    while (at !== undefined && !done.has(at) && !path.includes(at)) {
-      path.push(at);
-      at = waitsOn.get(at);
+  const path: string[] = [];
+  const visit = (at: string): void => {
+    if (done.has(at)) return;
+    const back = path.indexOf(at);
+    if (back >= 0) {
+      const ring = path.slice(back);
+      const key = [...ring].sort().join('\0');
+      if (!seen.has(key)) rings.push(ring);
+      seen.add(key);
+      return;
     }
-    if (at !== undefined && path.includes(at)) rings.push(path.slice(path.indexOf(at)));
-    for (const p of path) done.add(p);
-  }
+    path.push(at);
+    for (const next of waitsOn.get(at) ?? []) visit(next);
+    path.pop();
+    done.add(at);
+  };
+  for (const start of waitsOn.keys()) visit(start);
   return rings;
 }

@@ -140,6 +140,24 @@ test('when with several sources: any of them starts the job', async (t) => {
   assert.equal(h.set.get('render')!.runs, 2);
 });
 
+test('when with all: true starts once every source has emitted the event, whatever else comes first', async (t) => {
+  const h = harness(t);
+  const w: WhenConfig = { kind: 'event', sources: ['watch.db', 'watch.cache'], event: 'healthy', mode: 'once', timeoutMs: 0, all: true };
+  h.set.add([job('app', ['true'], { when: w })]);
+  h.bus.publish({ code: 'startup', source: 'global' });
+  h.bus.publish({ code: 'healthy', source: 'watch.db' });
+  h.bus.publish({ code: 'healthy', source: 'watch.db' });
+  h.bus.publish({ code: 'changed', source: 'watch.cache' });
+  h.bus.publish({ code: 'unhealthy', source: 'watch.cache' });
+  await h.bus.idle();
+  assert.equal(h.set.get('app')!.runs, 0, 'started before watch.cache was healthy');
+  assert.ok(h.lines.some((l) => l.includes('app: healthy from watch.db; waiting for watch.cache')), h.lines.join('\n'));
+  h.bus.publish({ code: 'healthy', source: 'watch.cache' });
+  await until(() => h.seen('exitSuccess', 'app') === 1, 10_000, 'app ran');
+  await h.bus.idle();
+  assert.equal(h.set.get('app')!.runs, 1);
+});
+
 test('maintenance pauses health checks; discovery hooks see start, maintenance and stop before SIGTERM', async (t) => {
   const bus = new EventBus();
   const log = new Logger({ level: 'ERROR', format: 'text', output: 'stdout' }, { sink: { write() {}, reopen() {}, close() {} } });

@@ -33,6 +33,8 @@ export class Job implements JobInfo {
   child: ChildHandle | undefined;
   private readonly budget: StartBudget;
   private pendingRun = false;
+  /** The sources whose start event has come, for a `when` with `all: true`. */
+  private readonly sourcesHeard = new Set<string>();
   private started = false;
   private readonly backoff = new RestartBackoff();
   private restartTimer: Timer | undefined;
@@ -101,6 +103,14 @@ export class Job implements JobInfo {
     }
     if (!this.budget.listening || !matchesStart(this.config.when, e)) return;
     if (isSignalWhen(this.config.when)) return this.startExec();
+    if (this.config.when.kind === 'event' && this.config.when.all) {
+      // `all: true`: each source counts once; the job starts when the last of them has spoken.
+      this.sourcesHeard.add(e.source);
+      if (this.sourcesHeard.size < this.config.when.sources.length) {
+        this.ctx.log.debug(`${this.name}: ${e.code} from ${e.source}; waiting for ${this.config.when.sources.filter((s) => !this.sourcesHeard.has(s)).join(', ')}`);
+        return;
+      }
+    }
     this.onStartEvent();
   }
 
