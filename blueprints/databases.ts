@@ -33,7 +33,7 @@ export interface Database {
   environment: Record<string, string>;
   /** How long a clean stop may take before SIGKILL, in seconds. */
   stopTimeout: number;
-  /** What a client connects with, for the README and next steps (`<host>` is the instance's address). */
+  /** What a client connects with, printed by `add backend` (`<host>` is an instance found in Consul). */
   url: string;
 }
 

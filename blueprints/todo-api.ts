@@ -8,7 +8,7 @@ export const todoApi: Blueprint = {
     { name: 'consul', component: 'consul', port: 8500, publish: 8500 },
     { name: 'nginx', component: 'nginx', port: 80, publish: 80, backends: ['api'] },
     { name: 'api', component: 'todo-api', port: 3000, backends: ['mongo'] },
-    { name: 'mongo', component: 'mongo', port: 27017 },
+    { name: 'mongo', component: 'database', database: 'mongo', port: 27017 },
   ],
   readme: 'todo-api.md.ejs',
   scaleExample: '--scale api=3',

@@ -3,7 +3,7 @@
 import type { DatabaseKind } from './databases.js';
 
 /** A folder under templates/ that knows how to render one kind of service. */
-export type Component = 'consul' | 'nginx' | 'node-service' | 'mongo' | 'todo-api' | 'database';
+export type Component = 'consul' | 'nginx' | 'node-service' | 'todo-api' | 'database';
 
 export interface ServiceSpec {
   name: string;

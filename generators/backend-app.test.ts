@@ -42,7 +42,7 @@ test('add backend db --service hello: hello/db.js finds db with the client and u
   assert.doesNotMatch(docker, /COPY vendor\//, 'the published client needs no vendored copy');
   assert.equal(after['hello/.dockerignore'], 'node_modules\nnpm-debug.log\n');
   assert.ok(!ops.some((op) => op.path.startsWith('world/')), 'world does not use db');
-  assert.deepEqual(notes, ['db is mongo (mongo:7.0), its data in the volume db-data']);
+  assert.deepEqual(notes, ['db is mongo (mongo:7.0), its data in the volume db-data; clients connect to mongodb://<host>:27017, <host> an instance of db found in Consul']);
 });
 
 test('add backend cache --image redis for an app that already uses db: both routes, both drivers, one npm ci', () => {

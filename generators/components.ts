@@ -44,7 +44,7 @@ export function consulAgentJob(): Record<string, unknown> {
 const CONSUL_COPY = `COPY --from=${CONSUL_IMAGE} /bin/consul /usr/local/bin/consul\n`;
 
 /** The C library of each component's base image: the binary must match it. */
-const LIBC: Record<Component, Libc> = { consul: 'glibc', nginx: 'glibc', 'node-service': 'glibc', mongo: 'glibc', 'todo-api': 'glibc', database: 'glibc' };
+const LIBC: Record<Component, Libc> = { consul: 'glibc', nginx: 'glibc', 'node-service': 'glibc', 'todo-api': 'glibc', database: 'glibc' };
 
 /** What the project README sees: the version, how to run it, where the binary comes from. */
 export function readmeLocals(ctx: RenderContext) {
@@ -130,10 +130,6 @@ const FILES: Record<Component, Array<[out: string, template: string, extra?: Rec
     ['Dockerfile', 'Dockerfile.ejs'],
     ['containerpilot.json5', 'containerpilot.json5.ejs'],
     ['index.js', 'index.js.ejs'],
-  ],
-  mongo: [
-    ['Dockerfile', 'Dockerfile.ejs'],
-    ['containerpilot.json5', 'containerpilot.json5.ejs'],
   ],
   database: [
     ['Dockerfile', 'Dockerfile.ejs'],

@@ -37,7 +37,7 @@ for (const kind of DATABASE_KINDS) {
     assert.deepEqual(compose.services['db']!.volumes, [`db-data:${db.dataDir}`]);
     assert.deepEqual(compose.services['db']!.environment ?? {}, db.environment);
     assert.deepEqual(compose.volumes, { 'db-data': null });
-    assert.deepEqual(notes, [`db is ${kind} (${db.image}), its data in the volume db-data`]);
+    assert.deepEqual(notes, [`db is ${kind} (${db.image}), its data in the volume db-data; clients connect to ${db.url}, <host> an instance of db found in Consul`]);
   });
 }
 

@@ -66,7 +66,7 @@ function createDatabase(read: ReadFile, name: string, kind: DatabaseKind, ctx: R
   let compose = addComposeService(project.compose, name, composeFragment(spec, ctx));
   compose = addComposeVolume(compose, dataVolume(name));
   const ops: FileOp[] = [...serviceFiles(spec, ctx), { path: 'docker-compose.yml', content: compose, action: 'update', previous: project.compose }];
-  return { ops, notes: [`${name} is ${kind} (${db.image}), its data in the volume ${dataVolume(name)}`] };
+  return { ops, notes: [`${name} is ${kind} (${db.image}), its data in the volume ${dataVolume(name)}; clients connect to ${db.url}, <host> an instance of ${name} found in Consul`] };
 }
 
 /** The official image a service's Dockerfile builds from, when it is one of the databases. */

@@ -2,7 +2,8 @@
  * `autopilot new`: a blueprint and answers in, the files of a new project out. Pure.
  */
 import type { Blueprint } from '../blueprints/index.js';
-import { composeFragment, readmeLocals, serviceFiles, type RenderContext } from './components.js';
+import { composeFragment, dataVolume, readmeLocals, serviceFiles, type RenderContext } from './components.js';
+import { addComposeVolume } from './compose-volumes.js';
 import { addComposeServices } from './compose-patch.js';
 import { renderTemplate } from './render.js';
 import { readTemplate } from './template-files.js';
@@ -37,10 +38,12 @@ function composeHeader(a: NewAnswers): string {
 
 export function planNew(a: NewAnswers): FileOp[] {
   const ctx: RenderContext = { project: a.project, supervisor: a.supervisor, vendorFrom: a.vendorFrom, consulAgent: a.consulAgent === true && a.target !== 'swarm' };
-  const compose = addComposeServices(
+  let compose = addComposeServices(
     composeHeader(a),
     a.blueprint.services.map((spec) => ({ name: spec.name, fragment: composeFragment(spec, ctx) })),
   );
+  // A database keeps its data in a named volume, as `add backend` makes it.
+  for (const spec of a.blueprint.services) if (spec.component === 'database') compose = addComposeVolume(compose, dataVolume(spec.name));
   const ops: FileOp[] = [
     { path: 'README.md', content: renderTemplate('readme', a.blueprint.readme, readmeLocals(ctx)), action: 'create' },
     { path: 'docker-compose.yml', content: compose, action: 'create' },

@@ -49,7 +49,6 @@ function deployFor(s: StackService): { deploy: Entry; why: Record<string, string
         deploy: { mode: 'global', endpoint_mode: 'dnsrr', restart_policy: restart(), update_config: update('stop-first'), resources: resources('256M', '64M', '0.5') },
         why: { update_config: WHY.nginxUpdate },
       };
-    case 'mongo':
     case 'database':
       return {
         deploy: { endpoint_mode: 'dnsrr', replicas: 1, placement: { constraints: [`node.labels.${s.name}.data == true`] }, restart_policy: restart(), update_config: update('stop-first'), resources: resources('1G', '256M', '1') },
@@ -105,7 +104,7 @@ function stackEntry(project: string, s: StackService, compose: Entry): { entry: 
   }
   entry['networks'] = [NETWORK];
   // Time for autopilot to deregister from Consul and drain before the task is killed.
-  entry['stop_grace_period'] = s.component === 'consul' || s.component === 'mongo' || s.component === 'database' ? '60s' : '20s';
+  entry['stop_grace_period'] = s.component === 'consul' || s.component === 'database' ? '60s' : '20s';
   entry['deploy'] = deploy;
   why['endpoint_mode'] = WHY.dnsrr;
   return { entry, why };
