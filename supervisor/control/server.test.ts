@@ -35,6 +35,10 @@ describe('control server endpoints', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('listens through Bun.serve on Bun (and the binary), node:http on Node and Deno', () => {
+    assert.equal(server.kind, typeof (globalThis as { Bun?: unknown }).Bun === 'undefined' ? 'node' : 'bun');
+  });
+
   it('GET /v3/ping answers 200 with an empty line', async () => {
     assert.deepEqual(await client.request('GET', '/v3/ping'), { status: 200, body: '\n' });
   });

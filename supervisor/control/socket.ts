@@ -58,6 +58,25 @@ export async function clearStaleSocket(path: string): Promise<void> {
   }
 }
 
+/** What listenOwnerOnly binds: a node:net server (netListener) or Bun's native one (server-bun.ts). */
+export interface Listener {
+  /** Binds at `path`; a promise when the outcome is not known on return. */
+  listen(path: string): Promise<void> | undefined;
+  readonly listening: boolean;
+  close(): Promise<void>;
+}
+
+/** A node:net (or node:http) server as a Listener. */
+export function netListener(server: Server): Listener {
+  return {
+    listen: (path) => listen(server, path),
+    get listening() {
+      return server.listening;
+    },
+    close: () => closeQuietly(server),
+  };
+}
+
 /**
  * Binds `server` at `path`. Node, Bun and Deno bind inside listen() itself: the socket exists and
  * queues connections when it returns, while the 'listening' callback comes ticks later (1-7 ms
@@ -93,22 +112,22 @@ export interface ClaimedSocket {
 }
 
 /** Clears a stale socket, then makes `server` listen at `path` with mode 0600. */
-export async function listenOwnerOnly(server: Server, path: string): Promise<ClaimedSocket> {
+export async function listenOwnerOnly(server: Listener, path: string): Promise<ClaimedSocket> {
   await clearStaleSocket(path);
   const privateDir = mkdtempSync(join(dirname(path), `.${basename(path)}.`));
   const staged = join(privateDir, 's');
   try {
     if (Buffer.byteLength(staged) <= MAX_SOCKET_PATH) {
-      await listen(server, staged);
+      await server.listen(staged);
       chmodSync(staged, 0o600);
       linkSync(staged, path);
     } else {
       // No room for the staging directory in sun_path: bind in place and tighten at once.
-      await listen(server, path);
+      await server.listen(path);
       chmodSync(path, 0o600);
     }
   } catch (err) {
-    if (server.listening) await closeQuietly(server);
+    if (server.listening) await server.close();
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new ControlSocketInUseError(path, `control socket ${path} is in use: another supervisor is running there`);
     }
@@ -127,4 +146,14 @@ export async function listenOwnerOnly(server: Server, path: string): Promise<Cla
       }
     },
   };
+}
+
+/** listenOwnerOnly for the control server: any failure but "in use" names the socket it could not create. */
+export async function claimControlSocket(server: Listener, path: string): Promise<ClaimedSocket> {
+  try {
+    return await listenOwnerOnly(server, path);
+  } catch (err) {
+    if (err instanceof ControlSocketInUseError) throw err;
+    throw new Error(`cannot create control socket ${path}: ${(err as Error).message}`, { cause: err });
+  }
 }
