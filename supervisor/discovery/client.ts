@@ -8,7 +8,6 @@
  * fetch() would lose the client certificate / CA settings on Node, the transport keeps them.
  */
 import { EventEmitter } from 'node:events';
-import Consul from 'consul';
 import { loadTlsFiles } from './tls.js';
 import { decodeJsonOrKeep, describeJson, summarizeBody, toConsulError, UndecodedBody, unexpectedAnswer } from './errors.js';
 import type { ConsulSettings } from './settings.js';
@@ -78,17 +77,33 @@ export interface ConsulClientOptions {
 
 export class ConsulClient {
   readonly settings: ConsulSettings;
-  private readonly raw: RawConsul;
+  private rawClient: RawConsul | undefined;
+  private loading: Promise<RawConsul> | undefined;
+  private readonly options: Record<string, unknown>;
   private readonly timeoutMs: number;
 
   constructor(settings: ConsulSettings, opts: ConsulClientOptions = {}) {
     this.settings = settings;
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
+    // Certificates are read now, so a missing file is an error at start and not at the first call.
     const tls = settings.scheme === 'https' ? loadTlsFiles(settings.tls) : {};
-    const Ctor = Consul as unknown as new (o: Record<string, unknown>) => RawConsul;
     // A JSON content type whose body does not parse stays text, so the error can name it.
     const decoders = { 'application/json': decodeJsonOrKeep, 'text/json': decodeJsonOrKeep };
-    this.raw = new Ctor({ host: settings.host, port: settings.port, secure: settings.scheme === 'https', decoders, ...tls });
+    this.options = { host: settings.host, port: settings.port, secure: settings.scheme === 'https', decoders, ...tls };
+  }
+
+  /**
+   * The package's client, loaded on the first call: the first call comes after the jobs have
+   * started, so the package's load is not part of every container's start.
+   */
+  private raw(): Promise<RawConsul> {
+    if (this.rawClient) return Promise.resolve(this.rawClient);
+    this.loading ??= import('consul').then((m) => {
+      const Ctor = (m.default ?? m) as unknown as new (o: Record<string, unknown>) => RawConsul;
+      this.rawClient = new Ctor(this.options);
+      return this.rawClient;
+    });
+    return this.loading;
   }
 
   private common(timeoutMs = this.timeoutMs): Record<string, unknown> {
@@ -109,44 +124,45 @@ export class ConsulClient {
     const headers: Record<string, string> = {};
     if (this.settings.token) headers['x-consul-token'] = this.settings.token;
     return this.run(`register ${body.ID}`, async () => {
-      await this.raw._put({ name: 'agent.service.register', path: '/agent/service/register', type: 'json', body, headers, timeout: this.timeoutMs });
+      await (await this.raw())._put({ name: 'agent.service.register', path: '/agent/service/register', type: 'json', body, headers, timeout: this.timeoutMs });
     });
   }
 
   deregisterService(id: string): Promise<void> {
     return this.run(`deregister ${id}`, async () => {
-      await this.raw.agent.service.deregister({ id, ...this.common() });
+      await (await this.raw()).agent.service.deregister({ id, ...this.common() });
     });
   }
 
   /** PUT /v1/agent/check/{pass,warn,fail}/<id>?note=... */
   updateTtl(checkId: string, status: 'passing' | 'warning' | 'critical', note: string): Promise<void> {
-    const call = status === 'passing' ? this.raw.agent.check.pass : status === 'warning' ? this.raw.agent.check.warn : this.raw.agent.check.fail;
     return this.run(`TTL ${status} ${checkId}`, async () => {
-      await call.call(this.raw.agent.check, { id: checkId, note, ...this.common() });
+      const check = (await this.raw()).agent.check;
+      const call = status === 'passing' ? check.pass : status === 'warning' ? check.warn : check.fail;
+      await call.call(check, { id: checkId, note, ...this.common() });
     });
   }
 
   /** GET /v1/agent/services (used by status and tests). */
   agentServices(): Promise<Record<string, Record<string, unknown>>> {
-    return this.run('list services', async () => (await this.raw.agent.service.list(this.common())) as Record<string, Record<string, unknown>>);
+    return this.run('list services', async () => (await (await this.raw()).agent.service.list(this.common())) as Record<string, Record<string, unknown>>);
   }
 
   /** GET /v1/agent/checks. */
   agentChecks(): Promise<Record<string, Record<string, unknown>>> {
-    return this.run('list checks', async () => (await this.raw.agent.check.list(this.common())) as Record<string, Record<string, unknown>>);
+    return this.run('list checks', async () => (await (await this.raw()).agent.check.list(this.common())) as Record<string, Record<string, unknown>>);
   }
 
   /** GET /v1/health/service/<service>?passing&tag&dc, blocking when `index` is given. */
   healthService(q: { service: string; tag?: string; dc?: string }, b: BlockingOptions = {}): Promise<QueryResult<HealthServiceEntry[]>> {
-    return this.blocking(`health ${q.service}`, b, 'a list of health entries', (opts) =>
-      this.raw.health.service({ service: q.service, passing: true, tag: q.tag, dc: q.dc, ...opts }),
+    return this.blocking(`health ${q.service}`, b, 'a list of health entries', async (opts) =>
+      (await this.raw()).health.service({ service: q.service, passing: true, tag: q.tag, dc: q.dc, ...opts }),
     ).then(({ index, body }) => ({ index, data: body as HealthServiceEntry[] }));
   }
 
   /** GET /v1/kv/<key>[?recurse]; a missing key is an empty list, not an error. */
   kvGet(q: { key: string; recurse?: boolean; dc?: string }, b: BlockingOptions = {}): Promise<QueryResult<KvEntry[]>> {
-    return this.blocking(`kv ${q.key}`, b, 'a list of KV entries', (opts) => this.raw.kv.get({ key: q.key, recurse: q.recurse === true, dc: q.dc, ...opts })).then(({ index, body }) => ({
+    return this.blocking(`kv ${q.key}`, b, 'a list of KV entries', async (opts) => (await this.raw()).kv.get({ key: q.key, recurse: q.recurse === true, dc: q.dc, ...opts })).then(({ index, body }) => ({
       index,
       data: body === undefined ? [] : ((Array.isArray(body) ? body : [body]) as KvEntry[]),
     }));
@@ -155,13 +171,13 @@ export class ConsulClient {
   /** PUT /v1/kv/<key> (used by tests and tools). */
   kvSet(key: string, value: string): Promise<void> {
     return this.run(`kv set ${key}`, async () => {
-      await this.raw.kv.set({ key, value, ...this.common() });
+      await (await this.raw()).kv.set({ key, value, ...this.common() });
     });
   }
 
   kvDelete(key: string): Promise<void> {
     return this.run(`kv delete ${key}`, async () => {
-      await this.raw.kv.del({ key, ...this.common() });
+      await (await this.raw()).kv.del({ key, ...this.common() });
     });
   }
 
@@ -180,7 +196,9 @@ export class ConsulClient {
 
   /** Releases pooled keep-alive sockets. */
   close(): void {
-    this.raw.destroy();
+    if (this.rawClient) this.rawClient.destroy();
+    // A client still loading is closed as soon as it is made.
+    else void this.loading?.then((raw) => raw.destroy(), () => undefined);
   }
 
   /**
