@@ -26,7 +26,11 @@ export const TARGETS = [
   { bunTarget: 'bun-linux-arm64-musl', file: 'autopilot-linux-arm64-musl', arch: 'arm64' },
 ];
 
+/** Work folders inside dist/: removed on failure too (a leftover would ship with the package). */
+const workDirs = new Set();
+
 function fail(message) {
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
   process.stderr.write(`build-binary: ${message}\n`);
   process.exit(1);
 }
@@ -43,6 +47,7 @@ if (!existsSync(bun)) fail(`${bun} is missing: run \`npm ci\` (bun is a devDepen
 function buildNodeBundle() {
   const cliDir = join(repoRoot, 'dist', 'cli');
   const work = mkdtempSync(join(cliDir, '.bundle-'));
+  workDirs.add(work);
   try {
     const raw = join(work, 'raw.cjs');
     const run = spawnSync(bun, ['build', cliEntry, '--target=node', '--format=cjs', `--outfile=${raw}`, '--external', '@koromix/*'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -118,6 +123,7 @@ if (targets.length === 0) fail(`unknown --target ${process.argv[only + 1]} (one 
 // A private folder per build, so two builds at once never remove each other's entry.
 mkdirSync(outDir, { recursive: true });
 const work = mkdtempSync(join(outDir, '.entry-'));
+workDirs.add(work);
 const entry = join(work, 'entry.js');
 writeFileSync(join(work, 'embedded-assets.js'), embeddedModuleSource(repoRoot));
 writeFileSync(entry, `import './embedded-assets.js';\nimport '../../cli/entry.js';\n`);
