@@ -52,7 +52,7 @@ const heapFile = join(dir, 'heap');
 // Ctrl-C ends this process through process.exit() (the Consul helper's handler): no finally runs.
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const lines = (file) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
-/** The heap hook's last line: [ms since the epoch, heap used in MiB, V8's compiled code in MiB (Node and Deno only)] (undefined before the first). */
+/** The heap hook's last line: [ms since the epoch, heap used, then on V8 (Node, Deno) code and bytecode with metadata, heap total, external; in MiB] (undefined before the first). */
 const lastHeap = () => {
   const l = lines(heapFile).at(-1);
   return l === undefined ? undefined : l.split(' ').map(Number).map((v, i) => (i >= 1 ? v / 1024 / 1024 : v));
@@ -168,6 +168,8 @@ try {
       heap: heap?.[1] ?? NaN,
       code: heap?.[2] ?? NaN,
       data: heap?.[2] === undefined ? NaN : heap[1] - heap[2],
+      heapTotal: heap?.[3] ?? NaN,
+      external: heap?.[4] ?? NaN,
       heapAge: heap ? (Date.now() - heap[0]) / 1000 : Infinity,
       fds: fdCount(sup.pid),
       ...tree(sup.pid),
@@ -206,13 +208,16 @@ try {
   const halfS = second[second.length - 1].t - second[0].t;
   const rssTrend = trend(second.map((s) => [s.t, s.rss]), halfS);
   const heapTrend = trend(second.filter((s) => Number.isFinite(s.heap)).map((s) => [s.t, s.heap]), halfS);
-  // V8 reports its compiled code apart: JIT code for functions that got hot is a cache, not the
-  // program's data, so both parts are judged on their own too (Bun's heap has no such split).
+  // V8 reports its code apart (compiled code and bytecode with their metadata): code for
+  // functions that got hot is a cache, not the program's data, so both parts are judged on their
+  // own too (Bun's heap has no such split).
   const split = second.some((s) => Number.isFinite(s.code));
   const codeTrend = split ? trend(second.filter((s) => Number.isFinite(s.code)).map((s) => [s.t, s.code]), halfS) : undefined;
   const dataTrend = split ? trend(second.filter((s) => Number.isFinite(s.data)).map((s) => [s.t, s.data]), halfS) : undefined;
   const code = split ? at('code') : undefined;
   const data = split ? at('data') : undefined;
+  const heapTotal = split ? at('heapTotal') : undefined;
+  const external = split ? at('external') : undefined;
 
   // What breaks the run (not figures a busy machine moves): an fd or process leak, zombies left,
   // the watch hook or the heap hook stopping, control requests failing, the flapper failing.
@@ -268,7 +273,7 @@ try {
     `RSS ${mib(rss.start)} at the start, ${mib(rss.end)} at the end; heap after GC ${mib(heap.start)} / ${mib(heap.end)}; open fds ${fds.start} / ${fds.end}; child processes ${children.start} / ${children.end}.`,
     judge('RSS over the second half', rssTrend),
     judge('Heap over the second half', heapTrend),
-    ...(split ? [judge('Heap without compiled code over the second half', dataTrend), judge('Compiled code (V8 code spaces) over the second half', codeTrend)] : []),
+    ...(split ? [judge('Heap without compiled code over the second half', dataTrend), judge('Code and bytecode with metadata (V8) over the second half', codeTrend)] : []),
     broken.length ? `**Broken run:** ${broken.join('; ')}.` : 'No fd or process growth, no zombies left, every hook kept running, every control request answered.',
   ];
   writeResult(NAME, { section: 6, title: `Soak (${runtime.name}): memory, fds and processes under load (flapping watch, crash loop, control traffic)`, command, runtimes: { [runtime.name]: runtimeVersion(runtime.name) }, loadBefore, rows, series, notes, broken });
@@ -288,8 +293,10 @@ try {
     `| RSS | ${mib(rss.start)} | ${mib(rss.end)} | ${rss.s.min.toFixed(1)} / ${rss.s.median.toFixed(1)} / ${rss.s.max.toFixed(1)} MiB |`,
     `| heap used after a forced GC | ${mib(heap.start)} | ${mib(heap.end)} | ${heap.s.min.toFixed(2)} / ${heap.s.median.toFixed(2)} / ${heap.s.max.toFixed(2)} MiB |`,
     ...(split ? [
-      `| of which compiled code (V8 code spaces) | ${mib(code.start)} | ${mib(code.end)} | ${code.s.min.toFixed(2)} / ${code.s.median.toFixed(2)} / ${code.s.max.toFixed(2)} MiB |`,
+      `| of which code and bytecode with metadata (V8) | ${mib(code.start)} | ${mib(code.end)} | ${code.s.min.toFixed(2)} / ${code.s.median.toFixed(2)} / ${code.s.max.toFixed(2)} MiB |`,
       `| of which everything else | ${mib(data.start)} | ${mib(data.end)} | ${data.s.min.toFixed(2)} / ${data.s.median.toFixed(2)} / ${data.s.max.toFixed(2)} MiB |`,
+      `| V8 heap committed (heapTotal) | ${mib(heapTotal.start)} | ${mib(heapTotal.end)} | ${heapTotal.s.min.toFixed(2)} / ${heapTotal.s.median.toFixed(2)} / ${heapTotal.s.max.toFixed(2)} MiB |`,
+      `| memory of buffers outside the heap (external) | ${mib(external.start)} | ${mib(external.end)} | ${external.s.min.toFixed(2)} / ${external.s.median.toFixed(2)} / ${external.s.max.toFixed(2)} MiB |`,
     ] : []),
     `| open fds | ${fds.start} | ${fds.end} | ${fds.s.min} / ${fds.s.median} / ${fds.s.max} |`,
     `| direct child processes | ${children.start} | ${children.end} | ${children.s.min} / ${children.s.median} / ${children.s.max} |`,
@@ -301,7 +308,7 @@ try {
     '',
     `| series | slope | 95% CI of the slope | fitted growth over the half | noise band (2 sigma) | verdict |`,
     '|---|---|---|---|---|---|',
-    ...[['RSS', rssTrend], ['heap after GC', heapTrend], ...(split ? [['heap after GC without compiled code', dataTrend], ['compiled code (V8 code spaces)', codeTrend]] : [])].map(([name, tr]) => `| ${name} | ${perMin(tr.slope)} | ${perMin(tr.ciLow)} to ${perMin(tr.ciHigh)} | ${mib(tr.growth)} | ${mib(tr.band)} | ${tr.flat ? verdictOf(tr) : `**${verdictOf(tr)}**`} |`),
+    ...[['RSS', rssTrend], ['heap after GC', heapTrend], ...(split ? [['heap after GC without compiled code', dataTrend], ['code and bytecode with metadata (V8)', codeTrend]] : [])].map(([name, tr]) => `| ${name} | ${perMin(tr.slope)} | ${perMin(tr.ciLow)} to ${perMin(tr.ciHigh)} | ${mib(tr.growth)} | ${mib(tr.band)} | ${tr.flat ? verdictOf(tr) : `**${verdictOf(tr)}**`} |`),
     '',
     `The run is marked broken (exit 1) only on: open fds whose minimum over the last ${window} exceeds their maximum over the first, the same for the processes under the supervisor, a zombie in every one of the last ${k} samples, the watch hook losing changes, the heap hook going silent, the crash loop not running, a control request failing. RSS and heap beyond noise are reported (REPORT.md: goal not met), not a broken run: a busy machine moves them.`,
     '',
@@ -314,7 +321,7 @@ try {
     `| control requests answered (putenv, putmetric, status, ping, maintenance on+off every ${MAINT_EVERY}) / failed | ${last.requests} (${Object.entries(requests).map(([kk, v]) => `${kk} ${v}`).join(', ')}, warm-up included) / ${controlErrors.length} |`,
     `| 1-minute load average during the run (min / median / max) | ${loads.min.toFixed(2)} / ${loads.median.toFixed(2)} / ${loads.max.toFixed(2)} (2 cores shared with other work) |`,
     '',
-    '| t (s) | RSS (MiB) | heap after GC (MiB) | of which compiled code (MiB) | open fds | children | processes | zombies | hook runs | changes | crash-loop runs | control requests | load |',
+    '| t (s) | RSS (MiB) | heap after GC (MiB) | of which code (MiB) | open fds | children | processes | zombies | hook runs | changes | crash-loop runs | control requests | load |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...samples.filter((_, i) => i % every === 0 || i === samples.length - 1).map((s) => `| ${s.t.toFixed(0)} | ${s.rss.toFixed(1)} | ${Number.isFinite(s.heap) ? s.heap.toFixed(2) : 'n/a'} | ${Number.isFinite(s.code) ? s.code.toFixed(2) : 'n/a'} | ${s.fds} | ${s.children} | ${s.descendants} | ${s.zombies} | ${s.runs} | ${s.toggles} | ${s.crashes} | ${s.requests} | ${s.load.toFixed(2)} |`),
     '',
@@ -323,7 +330,7 @@ try {
     `- A real Consul agent and a real \`autopilot run\` (${runtime.argv.map((a) => a.replace(repoRoot, '')).join(' ')} run --config ...) with the load of bench/cost.mjs: ${JOBS} jobs (\`sleep\`s advertised in Consul, TTL 5 s) each with a built-in \`http\` health check every 1 s against a tiny HTTP server in the benchmark process; plus \`watches: [{ name: "${SERVICE}", interval: 5 }]\` with a hook job \`{ exec: ["sh", "-c", "echo run >> <file>"], when: { source: "watch.${SERVICE}", each: "changed" } }\`, a crash-looping job \`{ exec: ["sh", "-c", "echo run >> <file>; sleep 0.5; exit 1"], restarts: "unlimited" }\` and telemetry on loopback with one counter.`,
     `- The flapper: every ${FLAP_MS} ms the benchmark registers (\`PUT /v1/agent/service/register\`, no checks, so passing at once) or deregisters one instance of \`${SERVICE}\`: each is a change of the watched set, so the hook forks once a second.`,
     `- Control traffic: one request every ${CONTROL_MS} ms over the control socket (the project's ControlClient): \`POST /v3/environ\` (one variable, a new value each time), \`POST /v3/metric\`, \`GET /v3/status\`, \`GET /v3/ping\` in turn, and every ${MAINT_EVERY}th slot maintenance enabled then disabled ${CONTROL_MS} ms later. Every answer must be 2xx.`,
-    `- Heap after GC: the supervisor runs with \`AUTOPILOT_BENCH_HEAP=<file>\` (a benchmark hook, off by default, cli/commands/heap-probe.ts): every 5 s it forces a full collection (\`Bun.gc(true)\` in the binary and Bun; \`gc()\` on Node, started with \`--expose-gc\`) and appends \`process.memoryUsage().heapUsed\` and, where V8 reports it (Node, Deno), the used size of its code spaces (\`v8.getHeapSpaceStatistics()\`: code_space and code_large_object_space). So the heap figure has no garbage in it, and a leak shows as growth.`,
+    `- Heap after GC: the supervisor runs with \`AUTOPILOT_BENCH_HEAP=<file>\` (a benchmark hook, off by default, cli/commands/heap-probe.ts): every 5 s it forces a full collection (\`Bun.gc(true)\` in the binary and Bun; \`gc()\` on Node, started with \`--expose-gc\`) and appends \`process.memoryUsage().heapUsed\` and, where V8 reports it (Node, Deno), its code and bytecode with their metadata (\`v8.getHeapCodeStatistics()\`: code_and_metadata_size + bytecode_and_metadata_size), heapTotal and external. So the heap figure has no garbage in it, and a leak shows as growth.`,
     `- Sampling every ${SAMPLE_S} s of the supervisor process: VmRSS (/proc/<pid>/status), open file descriptors (entries of /proc/<pid>/fd), direct children and all descendants (the 5 jobs plus the crash loop's \`sh\` and \`sleep\` and any hook running at that instant), zombies among them, the hooks' run counts (lines they appended), the 1-minute load average.`,
     '',
   ]);

@@ -1,29 +1,33 @@
 /**
  * A benchmark hook, off unless AUTOPILOT_BENCH_HEAP names a file: every 5 s the supervisor
  * collects garbage (Bun.gc, or gc() when Node runs with --expose-gc) and appends
- * "<ms since the epoch> <heap used in bytes> [<compiled code in bytes>]" to that file.
+ * "<ms since the epoch> <heap used> [<code> <heap total> <external>]" (bytes) to that file.
  * bench/soak.mjs reads it to tell a leak from garbage the collector has not reclaimed yet, on
- * every runtime and the binary alike. The third field (V8 only: its code and large-code spaces)
- * separates the JIT's compiled code, which grows as functions get hot, from the program's data.
+ * every runtime and the binary alike. The other fields are V8's (Node, Deno): code is compiled
+ * code and bytecode with their metadata (deopt data, relocation info, source positions:
+ * v8.getHeapCodeStatistics), which grows as functions get hot and are optimised, apart from the
+ * program's data; heap total and external (buffers) say where the rest of RSS goes.
  */
 import { appendFileSync } from 'node:fs';
 import * as v8 from 'node:v8';
 import { every } from '../../supervisor/timers/timers.js';
 
-type SpaceStats = { space_name: string; space_used_size: number }[];
+type CodeStats = { code_and_metadata_size: number; bytecode_and_metadata_size: number };
 
 export function startHeapProbe(env: NodeJS.ProcessEnv): void {
   const file = env['AUTOPILOT_BENCH_HEAP'];
   if (!file) return;
   const g = globalThis as { Bun?: { gc(force: boolean): void }; gc?: () => void };
-  // A namespace import: Bun's node:v8 lacks some of V8's functions, and JSC has no code space.
-  const spaces = !g.Bun && typeof v8.getHeapSpaceStatistics === 'function' ? () => v8.getHeapSpaceStatistics() as SpaceStats : undefined;
+  // A namespace import: Bun's node:v8 lacks some of V8's functions, and JSC reports no such split.
+  const codeStats = !g.Bun && typeof v8.getHeapCodeStatistics === 'function' ? () => v8.getHeapCodeStatistics() as CodeStats : undefined;
   every(5000, () => {
     if (g.Bun) g.Bun.gc(true);
     else g.gc?.();
-    const code = spaces?.().filter((s) => s.space_name === 'code_space' || s.space_name === 'code_large_object_space').reduce((a, s) => a + s.space_used_size, 0);
+    const c = codeStats?.();
+    const m = process.memoryUsage();
+    const v8Fields = c ? ` ${c.code_and_metadata_size + c.bytecode_and_metadata_size} ${m.heapTotal} ${m.external}` : '';
     try {
-      appendFileSync(file, `${Date.now()} ${process.memoryUsage().heapUsed}${code === undefined ? '' : ` ${code}`}\n`);
+      appendFileSync(file, `${Date.now()} ${m.heapUsed}${v8Fields}\n`);
     } catch {
       // The benchmark removed its folder: nothing to report to.
     }
