@@ -4,7 +4,7 @@
  * only once the socket exists.
  */
 import { answer, MAX_BODY_BYTES } from './answer.js';
-import type { ControlServer, ControlServerOptions } from './server.js';
+import type { ControlServer, ControlServerOptions } from './server-types.js';
 import { claimControlSocket, type Listener } from './socket.js';
 import { after } from '../timers/timers.js';
 

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { answer, MAX_BODY_BYTES } from './answer.js';
-import type { ControlServer, ControlServerOptions } from './server.js';
+import type { ControlServer, ControlServerOptions } from './server-types.js';
 import { claimControlSocket, netListener } from './socket.js';
 import { after } from '../timers/timers.js';
 

@@ -6,19 +6,9 @@
  * for the socket. Node and Deno serve through node:http. answer.ts is the same for both.
  */
 import { detectRuntime } from '../process/ffi.js';
-import type { AnswerOptions } from './answer.js';
+import type { ControlServer, ControlServerOptions } from './server-types.js';
 
-export interface ControlServerOptions extends AnswerOptions {
-  socketPath: string;
-}
-
-export interface ControlServer {
-  readonly socketPath: string;
-  /** What listens: Bun's native server, or node:http. */
-  readonly kind: 'bun' | 'node';
-  /** Stops listening, finishes (or after a grace period, cuts) open requests, removes the socket. */
-  stop(): Promise<void>;
-}
+export type { ControlServer, ControlServerOptions } from './server-types.js';
 
 /** Claims the socket and serves. Throws ControlSocketInUseError if another supervisor is live there. */
 export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
