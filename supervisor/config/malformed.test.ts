@@ -40,7 +40,7 @@ const cases: Array<[string, string, string[]]> = [
   ['source without event', job('when: {source: "db"}'), [`${F}: jobs[0] ("app").when: needs "once" or "each" naming the event from "db" that starts the job`]],
   ['event without source', job('when: {each: "healthy"}'), [`${F}: jobs[0] ("app").when.source: is required with "each: healthy" (the job or watch.<name> that emits it)`]],
   ['empty when', job('when: {}'), [`${F}: jobs[0] ("app").when: needs "interval", or "source" with "once" or "each"`]],
-  ['unknown when key', job('when: {source: "db", once: "healthy", after: "x"}'), [`${F}: jobs[0] ("app").when.after: unknown key; expected one of interval, source, once, each, timeout`]],
+  ['unknown when key', job('when: {source: "db", once: "healthy", after: "x"}'), [`${F}: jobs[0] ("app").when.after: unknown key; expected one of interval, source, once, each, timeout, all`]],
   ['empty source in array', job('when: {source: ["db", ""], once: "healthy"}'), [`${F}: jobs[0] ("app").when.source[1]: must not be empty`]],
   ['bad when.timeout', job('when: {source: "db", once: "healthy", timeout: "soon"}'), [`${F}: jobs[0] ("app").when.timeout: invalid duration "soon"`]],
   ['restarts invalid string', job('restarts: "always"'), [`${F}: jobs[0] ("app").restarts: expected a non-negative integer, "unlimited" or "never", got the string "always"`]],
