@@ -6,10 +6,12 @@
 // ConfigError or the engine's TemplateError, a message that is not one line naming the file (or
 // carries a stack trace or an "internal error"), or an input over the per-input time bound; a
 // hung input is named by the watchdog and the run carries on after it. Any failure exits 1.
-// `--smoke` runs the full count too: it is the standing budget of every CI run.
+// `--smoke` runs the full count too: it is the standing budget of every CI run, seeded from the
+// commit so that a commit's CI verdict does not depend on the draw.
 //   node bench/fuzz.mjs [--smoke] [--seed N] [--count N] [--target config|template]
 //   node bench/fuzz.mjs --seed N --target T --index I     (replays one input and prints it)
 // Needs dist/ (`npm run build`).
+import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -20,7 +22,20 @@ const flag = (name) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const SEED = flag('seed') !== undefined ? Number(flag('seed')) >>> 0 : randomInt(2 ** 32);
+/**
+ * `--seed` if given. A smoke run (CI) takes its seed from the commit it runs on, so CI's verdict
+ * on a commit is the same on every machine and a failure replays from the commit alone, while
+ * each new commit still explores new inputs. Any other run draws a random seed.
+ */
+function commitSeed() {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return /^[0-9a-f]{8}/.test(head) ? Number.parseInt(head.slice(0, 8), 16) >>> 0 : undefined;
+  } catch {
+    return undefined; // not a git checkout, or no git: a random seed
+  }
+}
+const SEED = flag('seed') !== undefined ? Number(flag('seed')) >>> 0 : ((smoke ? commitSeed() : undefined) ?? randomInt(2 ** 32));
 const COUNT = numberFlag('count', 100_000);
 const targets = flag('target') !== undefined ? [flag('target')] : TARGETS;
 /** An input slower than this is a failure; one that makes no progress for HANG_MS is a hang. */
@@ -221,7 +236,7 @@ writeReport('fuzz', [
   '',
   `- Targets, each in its own worker thread (two cores: both at once): ${targets.map((t) => `**${t}**: ${VIA[t]}`).join('; ')}.`,
   `- Inputs (bench/lib/fuzz-config.mjs, bench/lib/fuzz-template.mjs, bench/lib/fuzz-mutate.mjs): mutations of our own fixtures (testing/config-fixtures.ts: the v3 configs, job arrays, telemetry block and 2.x configs; the template fixtures and the Go case table of supervisor/template/testdata): cuts, truncation, byte flips (decoded as UTF-8 or Latin-1), inserted tokens of the target's own grammar, unicode (NUL, U+2028, lone surrogates, right-to-left marks, combining marks), huge numbers (1e309, 2^63, 400 digits) and Go durations (720h, -1s, 1e309, 2562048h, 9223372036854775808ns); tree mutations of the fixtures' parsed trees (a node replaced by another type, removed, added, a job repeated); configs generated from the fixtures' own keys; deep nesting (up to 20,000 levels of JSON5, 5,000 of template parentheses, 3,000 of if/with); awkward environment values rendered into templated configs; printf with random flags, widths and verbs; random Go regexps; consul-template functions over random service, KV and key-list answers.`,
-  `- Each input comes from its own PRNG stream (mulberry32 seeded from seed, target and index), so \`--seed ${SEED} --index i\` replays input i on any machine; a run's seed is random unless given.`,
+  `- Each input comes from its own PRNG stream (mulberry32 seeded from seed, target and index), so \`--seed ${SEED} --index i\` replays input i on any machine; a run's seed is random unless given, except under \`--smoke\`, which takes the first 32 bits of the commit hash.`,
   `- A failure: any exception other than ConfigError (config) or TemplateError (template); a ConfigError line or warning that spans several lines, does not start with the file name, or carries a stack trace or "internal error"; a TemplateError message not of the form \`fuzz.ctmpl:line:col: ...\` on one line (the engine turns unexpected exceptions into "internal error" TemplateErrors, so those count too); an input whose check takes over ${SLOW_MS} ms; a worker that makes no progress for ${HANG_MS} ms (a hang: the worker is ended, the input named, and a new worker carries on after it).`,
   '- Shown failures are replayed in the main thread and shrunk by removing chunks while the failure keeps its kind (at most 5 s each).',
   '',

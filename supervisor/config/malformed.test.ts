@@ -116,6 +116,12 @@ const cases: Array<[string, string, string[]]> = [
   ['v2 service poll 0', '{consul: "c:8500", services: [{name: "web", port: 80, health: "c", poll: 0, ttl: 5}]}', [`${F}: services[0] ("web").poll: must be >= 1, got 0`]],
   ['v2 backend poll not a number', '{consul: "c:8500", backends: [{name: "db", poll: "x", onChange: "c"}]}', [`${F}: backends[0] ("db").poll: expected an integer, got the string "x"`]],
   ['v2 task frequency too small', '{tasks: [{name: "t", command: "c", frequency: "1ns"}]}', [`${F}: tasks[0] ("t").frequency: "1ns" cannot be less than 1ms`]],
+  ['v2 backend name of the wrong type, with a bad onChange', '{consul: "c:8500", backends: [{name: {}, poll: 1, onChange: ["c", []]}]}', [
+    `${F}: backends[0].onChange[1]: expected a string, got an array`,
+    `${F}: backends[0].name: expected a string, got an object`,
+  ]],
+  ['v2 sensor check of the wrong type', '{telemetry: {sensors: [{name: "up", help: "h", type: "gauge", poll: 5, check: 7}]}}', [`${F}: telemetry.sensors[0] ("up").check: expected a command string or an array of strings, got number 7`]],
+  ['v2 preStop of the wrong type', '{consul: "c:8500", command: "app", preStop: {}}', [`${F}: preStop: expected a command string or an array of strings, got an object`]],
   ['v2 backend without poll', '{consul: "c:8500", backends: [{name: "db", onChange: "x"}]}', [`${F}: backends[0] ("db").poll: is required`]],
 ];
 

@@ -105,6 +105,7 @@ class V2Translation {
 
   preStart(): void {
     const top = this.top;
+    if (top['preStart'] !== undefined) this.origins.set(`jobs[${this.jobs.length}]`, { '': 'preStart', '.exec': 'preStart' });
     this.preStartJob = top['preStart'] !== undefined ? this.addJob({ name: this.unique('preStart'), exec: top['preStart'] }, ['from "preStart": the other jobs wait for it to exit successfully']) : undefined;
   }
 
@@ -135,6 +136,7 @@ class V2Translation {
       this.addJob(job, note);
     });
     if (!this.main && top['command'] !== undefined) {
+      this.origins.set(`jobs[${this.jobs.length}]`, { '': 'command', '.exec': 'command' });
       this.main = this.addJob({ name: this.unique('app'), exec: top['command'], ...this.afterPreStart() }, ['from "command": the main application']);
     }
   }
@@ -181,8 +183,11 @@ class V2Translation {
       this.origins.set(`watches[${this.watches.length}]`, fieldsOf(path, { '.name': 'name', '.interval': 'poll', '.tag': 'tag', '.dc': 'dc' }));
       this.watches.push(watch);
       if (b['onChange'] !== undefined) {
-        const job: Raw = { name: this.unique(`onChange-${String(b['name'])}`), exec: b['onChange'], when: { source: `watch.${String(b['name'])}`, each: 'changed' } };
+        // A name of the wrong type is reported on the watch; the job keeps a readable stand-in.
+        const name = typeof b['name'] === 'string' ? b['name'] : String(i);
+        const job: Raw = { name: this.unique(`onChange-${name}`), exec: b['onChange'], when: { source: `watch.${name}`, each: 'changed' } };
         if (b['timeout'] !== undefined) job['timeout'] = b['timeout'];
+        this.origins.set(`jobs[${this.jobs.length}]`, fieldsOf(path, { '.exec': 'onChange', '.timeout': 'timeout' }));
         this.addJob(job, [`from ${path}.onChange: runs each time the watch sees a change`]);
       }
     });
@@ -208,6 +213,7 @@ class V2Translation {
       const full = [s['namespace'], s['subsystem'], s['name']].filter((x) => typeof x === 'string' && x).join('_');
       const job: Raw = { name: this.unique(`sensor-${full.replace(/_/g, '-') || i}`), exec: s['check'], when: { interval: s['poll'] } };
       if (s['timeout'] !== undefined) job['timeout'] = s['timeout'];
+      this.origins.set(`jobs[${this.jobs.length}]`, fieldsOf(path, { '.exec': 'check', '.when.interval': 'poll', '.timeout': 'timeout' }));
       this.addJob(job, [`from ${path}: runs every "poll" seconds`, `2.x recorded the check's output as the metric value; the command must now report it itself (autopilot ctl putmetric ${full || '<name>'}=<value>)`]);
     });
     tel['metrics'] = metrics;
@@ -221,6 +227,7 @@ class V2Translation {
     for (const [key, event] of [['preStop', 'stopping'], ['postStop', 'stopped']] as const) {
       if (this.top[key] === undefined) continue;
       const when = mainName ? { source: mainName, once: event } : { source: 'global', once: 'shutdown' };
+      this.origins.set(`jobs[${this.jobs.length}]`, { '': key, '.exec': key });
       this.addJob({ name: this.unique(key), exec: this.top[key], when }, [`from "${key}": runs when ${mainName ? `"${mainName}" is ${event}` : 'ContainerPilot shuts down'}`]);
     }
   }
