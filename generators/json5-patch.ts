@@ -2,8 +2,8 @@
  * Structural edits of JSON5 text that keep everything else byte for byte: append an element to
  * a top-level array (`jobs`, `watches`), creating the array when the key is missing.
  */
-import JSON5 from 'json5';
 import { findDuplicateKey } from '../supervisor/config/duplicate-keys.js';
+import { parseQuietly } from '../supervisor/config/parse.js';
 import { GeneratorError } from './errors.js';
 import { detectStyle, formatJson5, formatKey, indentText, type Json5Style } from './json5-format.js';
 import { type Container, Json5ScanError, lineCol, scanContainer, scanRoot, skipTrivia } from './json5-scan.js';
@@ -59,7 +59,7 @@ export function describe(text: string, file: string, err: unknown): Json5PatchEr
 export function parseJson5(text: string, file: string): unknown {
   let value: unknown;
   try {
-    value = JSON5.parse(text);
+    value = parseQuietly(text);
   } catch (err) {
     throw describe(text, file, err);
   }

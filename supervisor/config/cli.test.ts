@@ -32,6 +32,12 @@ test('validate: a good config prints ok with its counts', () => {
   assert.equal(run(['validate', one]).stdout, `ok: ${one} (1 job, 1 watch)\n`);
 });
 
+test('validate: a line separator inside a string is accepted, and nothing else is printed', () => {
+  // JSON allows U+2028 and U+2029 in strings; the JSON5 parser would print a warning of its own.
+  const p = file('separators.json5', '{consul: "c:8500", jobs: [{name: "a", exec: ["echo", "one\u2028two\u2029three"]}]}');
+  assert.deepEqual(run(['validate', p]), { code: 0, stdout: `ok: ${p} (1 job, 0 watches)\n`, stderr: '' });
+});
+
 test('validate: every error is printed, one line each, exit 2', () => {
   const p = file('bad.json5', '{consul: "c:8500", jobs: [{name: "web", port: 80, health: {exec: "c", interval: 0, ttl: 5}, restarts: "x"}], logging: {level: "loud"}}');
   const r = run(['validate', p]);

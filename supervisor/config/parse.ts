@@ -29,7 +29,7 @@ export function parseJson5(text: string): ParseResult {
   const inserted: number[] = []; // offsets in the original text
   for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
     try {
-      const value: unknown = JSON5.parse(current);
+      const value: unknown = parseQuietly(current);
       const dup = findDuplicateKey(text);
       if (dup) {
         const [line, column] = lineCol(text, dup.offset);
@@ -99,4 +99,20 @@ function stripLineComment(line: string): string {
     else if (c === '/' && line[i + 1] === '/') return line.slice(0, i);
   }
   return line;
+}
+
+/**
+ * JSON5.parse without its console output: it prints "JSON5: '\u2028' in strings is not valid
+ * ECMAScript" through console.warn for a line or paragraph separator inside a string, which JSON
+ * and ES2019 allow, a stray line without the file's name in our output. The call is synchronous,
+ * so silencing console.warn for its length hides nothing else.
+ */
+export function parseQuietly(text: string): unknown {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return JSON5.parse(text);
+  } finally {
+    console.warn = warn;
+  }
 }
