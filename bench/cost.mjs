@@ -45,6 +45,21 @@ export function rssKiB(pid) {
   }
 }
 
+/**
+ * VmRSS split as the kernel counts it (KiB, zeros once the process is gone): anonymous pages
+ * (heap, stacks, malloc: where a leak lives) and file-backed ones (the executable and libraries,
+ * mapped in as code paths are first used; shared with every process that maps the same file).
+ */
+export function rssParts(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0);
+    return { rss: kib('VmRSS'), anon: kib('RssAnon'), file: kib('RssFile') + kib('RssShmem') };
+  } catch {
+    return { rss: 0, anon: 0, file: 0 };
+  }
+}
+
 export const fdCount = (pid) => readdirSync(`/proc/${pid}/fd`).length;
 
 /** `root`'s descendants (not `root` itself), from one scan of /proc. */

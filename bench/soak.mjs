@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { descendants, fdCount, JOBS, jobsConfig, ppidOf, rssKiB, runtimeVersion, startServices, startSupervisor, waitPassing } from './cost.mjs';
+import { descendants, fdCount, JOBS, jobsConfig, ppidOf, rssParts, runtimeVersion, startServices, startSupervisor, waitPassing } from './cost.mjs';
 import { machineLine, numberFlag, repoRoot, row, sleep, smoke, stats, versionOf, writeReport, writeResult } from './lib/report.mjs';
 import { trend } from './lib/trend.mjs';
 
@@ -162,9 +162,12 @@ try {
     await sleep(Math.max(0, t0 + i * SAMPLE_S * 1000 - performance.now()));
     if (!sup.running()) throw new Error(`the supervisor exited during the soak; output:\n${sup.output().slice(-4000)}`);
     const heap = lastHeap();
+    const parts = rssParts(sup.pid);
     const s = {
       t: (performance.now() - t0) / 1000,
-      rss: rssKiB(sup.pid) / 1024,
+      rss: parts.rss / 1024,
+      anon: parts.anon / 1024,
+      file: parts.file / 1024,
       heap: heap?.[1] ?? NaN,
       code: heap?.[2] ?? NaN,
       data: heap?.[2] === undefined ? NaN : heap[1] - heap[2],
@@ -197,6 +200,8 @@ try {
   const finite = (xs) => xs.filter(Number.isFinite);
   const at = (key) => ({ start: med(finite(head.map((s) => s[key]))), end: med(finite(tail.map((s) => s[key]))), s: stats(finite(samples.map((s) => s[key]))) });
   const rss = at('rss');
+  const anon = at('anon');
+  const file = at('file');
   const heap = at('heap');
   const fds = at('fds');
   const children = at('children');
@@ -207,6 +212,11 @@ try {
   const second = samples.slice(Math.floor(samples.length / 2));
   const halfS = second[second.length - 1].t - second[0].t;
   const rssTrend = trend(second.map((s) => [s.t, s.rss]), halfS);
+  // RSS in its two kinds: a leak grows the anonymous pages; the file-backed ones are the
+  // executable's and the libraries' pages, faulted in as code paths run for the first time (a JIT
+  // tier compiling a function uses compiler code it had not touched), bounded by the files' size.
+  const anonTrend = trend(second.map((s) => [s.t, s.anon]), halfS);
+  const fileTrend = trend(second.map((s) => [s.t, s.file]), halfS);
   const heapTrend = trend(second.filter((s) => Number.isFinite(s.heap)).map((s) => [s.t, s.heap]), halfS);
   // V8 reports its code apart (compiled code and bytecode with their metadata): code for
   // functions that got hot is a cache, not the program's data, so both parts are judged on their
@@ -249,6 +259,8 @@ try {
   const rows = [
     row(`RSS, supervisor (${runtime.name}), every ${SAMPLE_S} s over ${minutes} min`, 'MiB', samples.map((s) => s.rss)),
     row(`RSS fitted growth over the second half (least squares, slope x ${(halfS / 60).toFixed(1)} min)`, 'MiB', [rssTrend.growth], flatGoal(rssTrend)),
+    row(`of which anonymous RSS (heap, stacks, malloc: where a leak lives): fitted growth over the second half`, 'MiB', [anonTrend.growth], flatGoal(anonTrend)),
+    row(`of which file-backed RSS (the executable's pages mapped in on first use): fitted growth over the second half`, 'MiB', [fileTrend.growth]),
     row(`Heap used after a forced GC (${runtime.name}), every ${SAMPLE_S} s`, 'MiB', samples.map((s) => s.heap).filter(Number.isFinite)),
     row(`Heap fitted growth over the second half (least squares, slope x ${(halfS / 60).toFixed(1)} min)`, 'MiB', [heapTrend.growth], flatGoal(heapTrend)),
     row(`Open fds, supervisor, every ${SAMPLE_S} s`, 'fds', samples.map((s) => s.fds)),
@@ -262,6 +274,7 @@ try {
       unit: 'MiB',
       lines: [
         { label: `RSS (${runtime.name})`, points: samples.map((s) => [Math.round(s.t), Number(s.rss.toFixed(2))]) },
+        { label: 'of which anonymous', points: samples.map((s) => [Math.round(s.t), Number(s.anon.toFixed(2))]) },
         { label: 'heap used after a forced GC', points: samples.filter((s) => Number.isFinite(s.heap)).map((s) => [Math.round(s.t), Number(s.heap.toFixed(2))]) },
       ],
     },
@@ -272,6 +285,8 @@ try {
     `${minutes} min on ${runtime.name} after ${WARMUP_S} s of warm-up: the hook ran ${last.runs} times for ${last.toggles} changes of the flapping service, the crash-looping job ran ${last.crashes} times, ${last.requests} control requests answered.`,
     `RSS ${mib(rss.start)} at the start, ${mib(rss.end)} at the end; heap after GC ${mib(heap.start)} / ${mib(heap.end)}; open fds ${fds.start} / ${fds.end}; child processes ${children.start} / ${children.end}.`,
     judge('RSS over the second half', rssTrend),
+    judge('Anonymous RSS over the second half', anonTrend),
+    judge('File-backed RSS over the second half', fileTrend),
     judge('Heap over the second half', heapTrend),
     ...(split ? [judge('Heap without compiled code over the second half', dataTrend), judge('Code and bytecode with metadata (V8) over the second half', codeTrend)] : []),
     broken.length ? `**Broken run:** ${broken.join('; ')}.` : 'No fd or process growth, no zombies left, every hook kept running, every control request answered.',
@@ -286,11 +301,13 @@ try {
     '',
     `Command: \`${command}\` (also run by \`npm run bench\`).`,
     '',
-    broken.length ? `**Broken run:** ${broken.join('; ')}.` : `Verdict: over the second half, RSS growth ${rssTrend.flat ? 'is zero within noise' : 'is beyond noise'} and heap growth ${heapTrend.flat ? 'is zero within noise' : 'is beyond noise'}; no fd or process leak; every hook kept running.`,
+    broken.length ? `**Broken run:** ${broken.join('; ')}.` : `Verdict: over the second half, RSS growth ${rssTrend.flat ? 'is zero within noise' : 'is beyond noise'} (anonymous ${anonTrend.flat ? 'zero within noise' : 'beyond noise'}, file-backed ${fileTrend.flat ? 'zero within noise' : 'beyond noise'}) and heap growth ${heapTrend.flat ? 'is zero within noise' : 'is beyond noise'}; no fd or process leak; every hook kept running.`,
     '',
     '| figure | start (median of the first ' + window + ') | end (median of the last ' + window + ') | min / median / max over the run |',
     '|---|---|---|---|',
     `| RSS | ${mib(rss.start)} | ${mib(rss.end)} | ${rss.s.min.toFixed(1)} / ${rss.s.median.toFixed(1)} / ${rss.s.max.toFixed(1)} MiB |`,
+    `| of which anonymous (RssAnon) | ${mib(anon.start)} | ${mib(anon.end)} | ${anon.s.min.toFixed(1)} / ${anon.s.median.toFixed(1)} / ${anon.s.max.toFixed(1)} MiB |`,
+    `| of which file-backed (RssFile + RssShmem) | ${mib(file.start)} | ${mib(file.end)} | ${file.s.min.toFixed(1)} / ${file.s.median.toFixed(1)} / ${file.s.max.toFixed(1)} MiB |`,
     `| heap used after a forced GC | ${mib(heap.start)} | ${mib(heap.end)} | ${heap.s.min.toFixed(2)} / ${heap.s.median.toFixed(2)} / ${heap.s.max.toFixed(2)} MiB |`,
     ...(split ? [
       `| of which code and bytecode with metadata (V8) | ${mib(code.start)} | ${mib(code.end)} | ${code.s.min.toFixed(2)} / ${code.s.median.toFixed(2)} / ${code.s.max.toFixed(2)} MiB |`,
@@ -304,11 +321,11 @@ try {
     '',
     '## Growth over the second half, and how it is judged',
     '',
-    `Rule: over the second half of the samples (${rssTrend.n} samples, ${(halfS / 60).toFixed(1)} min), fit a least-squares line to RSS and to heap-after-GC against time. The growth is **zero within noise** when the fitted growth over that half, slope x ${(halfS / 60).toFixed(1)} min, is at most the noise band: twice the standard deviation of the residuals around the line (a fall is no growth). The 95% confidence interval of the slope (Student's t, n - 2 degrees of freedom) is printed beside it; it assumes independent residuals, which a collector's sawtooth is not, so it is a second opinion and the band decides.`,
+    `Rule: over the second half of the samples (${rssTrend.n} samples, ${(halfS / 60).toFixed(1)} min), fit a least-squares line to RSS (and to each of its two kinds) and to heap-after-GC against time. The growth is **zero within noise** when the fitted growth over that half, slope x ${(halfS / 60).toFixed(1)} min, is at most the noise band: twice the standard deviation of the residuals around the line (a fall is no growth). The 95% confidence interval of the slope (Student's t, n - 2 degrees of freedom) is printed beside it; it assumes independent residuals, which a collector's sawtooth is not, so it is a second opinion and the band decides.`,
     '',
     `| series | slope | 95% CI of the slope | fitted growth over the half | noise band (2 sigma) | verdict |`,
     '|---|---|---|---|---|---|',
-    ...[['RSS', rssTrend], ['heap after GC', heapTrend], ...(split ? [['heap after GC without compiled code', dataTrend], ['code and bytecode with metadata (V8)', codeTrend]] : [])].map(([name, tr]) => `| ${name} | ${perMin(tr.slope)} | ${perMin(tr.ciLow)} to ${perMin(tr.ciHigh)} | ${mib(tr.growth)} | ${mib(tr.band)} | ${tr.flat ? verdictOf(tr) : `**${verdictOf(tr)}**`} |`),
+    ...[['RSS', rssTrend], ['anonymous RSS', anonTrend], ['file-backed RSS', fileTrend], ['heap after GC', heapTrend], ...(split ? [['heap after GC without compiled code', dataTrend], ['code and bytecode with metadata (V8)', codeTrend]] : [])].map(([name, tr]) => `| ${name} | ${perMin(tr.slope)} | ${perMin(tr.ciLow)} to ${perMin(tr.ciHigh)} | ${mib(tr.growth)} | ${mib(tr.band)} | ${tr.flat ? verdictOf(tr) : `**${verdictOf(tr)}**`} |`),
     '',
     `The run is marked broken (exit 1) only on: open fds whose minimum over the last ${window} exceeds their maximum over the first, the same for the processes under the supervisor, a zombie in every one of the last ${k} samples, the watch hook losing changes, the heap hook going silent, the crash loop not running, a control request failing. RSS and heap beyond noise are reported (REPORT.md: goal not met), not a broken run: a busy machine moves them.`,
     '',
@@ -321,9 +338,9 @@ try {
     `| control requests answered (putenv, putmetric, status, ping, maintenance on+off every ${MAINT_EVERY}) / failed | ${last.requests} (${Object.entries(requests).map(([kk, v]) => `${kk} ${v}`).join(', ')}, warm-up included) / ${controlErrors.length} |`,
     `| 1-minute load average during the run (min / median / max) | ${loads.min.toFixed(2)} / ${loads.median.toFixed(2)} / ${loads.max.toFixed(2)} (2 cores shared with other work) |`,
     '',
-    '| t (s) | RSS (MiB) | heap after GC (MiB) | of which code (MiB) | open fds | children | processes | zombies | hook runs | changes | crash-loop runs | control requests | load |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...samples.filter((_, i) => i % every === 0 || i === samples.length - 1).map((s) => `| ${s.t.toFixed(0)} | ${s.rss.toFixed(1)} | ${Number.isFinite(s.heap) ? s.heap.toFixed(2) : 'n/a'} | ${Number.isFinite(s.code) ? s.code.toFixed(2) : 'n/a'} | ${s.fds} | ${s.children} | ${s.descendants} | ${s.zombies} | ${s.runs} | ${s.toggles} | ${s.crashes} | ${s.requests} | ${s.load.toFixed(2)} |`),
+    '| t (s) | RSS (MiB) | anonymous (MiB) | heap after GC (MiB) | of which code (MiB) | open fds | children | processes | zombies | hook runs | changes | crash-loop runs | control requests | load |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...samples.filter((_, i) => i % every === 0 || i === samples.length - 1).map((s) => `| ${s.t.toFixed(0)} | ${s.rss.toFixed(1)} | ${s.anon.toFixed(1)} | ${Number.isFinite(s.heap) ? s.heap.toFixed(2) : 'n/a'} | ${Number.isFinite(s.code) ? s.code.toFixed(2) : 'n/a'} | ${s.fds} | ${s.children} | ${s.descendants} | ${s.zombies} | ${s.runs} | ${s.toggles} | ${s.crashes} | ${s.requests} | ${s.load.toFixed(2)} |`),
     '',
     '## Method',
     '',
@@ -331,7 +348,7 @@ try {
     `- The flapper: every ${FLAP_MS} ms the benchmark registers (\`PUT /v1/agent/service/register\`, no checks, so passing at once) or deregisters one instance of \`${SERVICE}\`: each is a change of the watched set, so the hook forks once a second.`,
     `- Control traffic: one request every ${CONTROL_MS} ms over the control socket (the project's ControlClient): \`POST /v3/environ\` (one variable, a new value each time), \`POST /v3/metric\`, \`GET /v3/status\`, \`GET /v3/ping\` in turn, and every ${MAINT_EVERY}th slot maintenance enabled then disabled ${CONTROL_MS} ms later. Every answer must be 2xx.`,
     `- Heap after GC: the supervisor runs with \`AUTOPILOT_BENCH_HEAP=<file>\` (a benchmark hook, off by default, cli/commands/heap-probe.ts): every 5 s it forces a full collection (\`Bun.gc(true)\` in the binary and Bun; \`gc()\` on Node, started with \`--expose-gc\`) and appends \`process.memoryUsage().heapUsed\` and, where V8 reports it (Node, Deno), its code and bytecode with their metadata (\`v8.getHeapCodeStatistics()\`: code_and_metadata_size + bytecode_and_metadata_size), heapTotal and external. So the heap figure has no garbage in it, and a leak shows as growth.`,
-    `- Sampling every ${SAMPLE_S} s of the supervisor process: VmRSS (/proc/<pid>/status), open file descriptors (entries of /proc/<pid>/fd), direct children and all descendants (the 5 jobs plus the crash loop's \`sh\` and \`sleep\` and any hook running at that instant), zombies among them, the hooks' run counts (lines they appended), the 1-minute load average.`,
+    `- Sampling every ${SAMPLE_S} s of the supervisor process: VmRSS and its anonymous (RssAnon) and file-backed (RssFile, RssShmem) parts (/proc/<pid>/status), open file descriptors (entries of /proc/<pid>/fd), direct children and all descendants (the 5 jobs plus the crash loop's \`sh\` and \`sleep\` and any hook running at that instant), zombies among them, the hooks' run counts (lines they appended), the 1-minute load average.`,
     '',
   ]);
   if (broken.length) {

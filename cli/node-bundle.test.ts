@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -124,5 +124,18 @@ describe('the built Node bundle', () => {
     assert.equal(invalid.code, 2);
     assert.match(invalid.stderr, /bad\.json5/);
     assert.doesNotMatch(invalid.stderr, /\n\s+at /);
+  });
+
+  test('is ASCII, so V8 holds its source at one byte a character, and its other characters still work', () => {
+    const source = readFileSync(join(builtCli, 'autopilot.cjs'), 'utf8');
+    assert.equal(/[^\x00-\x7f]/.exec(source)?.[0], undefined);
+    const cli = join(dir, 'dist', 'cli', 'index.js');
+    // "µs" is a unit of the duration parser: a character the bundle writes as an escape.
+    const micro = join(dir, 'micro.json5');
+    writeFileSync(micro, '{ jobs: [ { name: "tick", exec: "true", when: { interval: "1500000µs" } }, { name: "fast", exec: "true", when: { interval: "5µs" } } ] }\n');
+    const r = run([process.execPath, cli, 'validate', micro], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /jobs\[1\] \("fast"\)\.when\.interval: "5µs" cannot be less than 1ms/);
   });
 });
