@@ -126,6 +126,17 @@ describe('the built Node bundle', () => {
     assert.doesNotMatch(invalid.stderr, /\n\s+at /);
   });
 
+  test('its code cache is one a plain node accepts (made with V8 default flags)', () => {
+    // The warm-up run of the build keeps the default flags (AUTOPILOT_JIT=normal): a cache made
+    // after the supervisor changed them would be rejected at every start.
+    const bundle = join(builtCli, 'autopilot.cjs');
+    const check = `const { Script } = require('node:vm'); const fs = require('node:fs');
+const s = new Script(fs.readFileSync(process.argv[1], 'utf8'), { filename: process.argv[1], cachedData: fs.readFileSync(process.argv[1] + '.cache') });
+process.stdout.write(String(s.cachedDataRejected));`;
+    const r = run([process.execPath, '-e', check, bundle], dir);
+    assert.equal(r.stdout, 'false', r.stderr);
+  });
+
   test('is ASCII, so V8 holds its source at one byte a character, and its other characters still work', () => {
     const source = readFileSync(join(builtCli, 'autopilot.cjs'), 'utf8');
     assert.equal(/[^\x00-\x7f]/.exec(source)?.[0], undefined);

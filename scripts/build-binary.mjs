@@ -37,6 +37,8 @@ function fail(message) {
 
 if (!existsSync(cliEntry)) fail(`${cliEntry} is missing: run \`npm run build\` first`);
 if (!existsSync(bun)) fail(`${bun} is missing: run \`npm ci\` (bun is a devDependency)`);
+// The daemons' JIT policy, the one the binary starts with (cli/jit-policy.ts).
+const { DAEMON_JIT_SCALE } = await import(pathToFileURL(join(repoRoot, 'dist', 'cli', 'jit-policy.js')).href);
 
 /**
  * dist/cli/autopilot.cjs: entry.js and everything it imports as one CommonJS function
@@ -104,7 +106,9 @@ const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, cliDir, distUrl);
 `;
   const distUrl = pathToFileURL(join(cliDir, '..')).href + '/';
-  const env = { ...process.env, NO_COLOR: '1' };
+  // AUTOPILOT_JIT=normal: the run keeps V8's default flags, so the cache's flag hash is the one
+  // of every process that loads it (cli/jit-policy.ts changes flags only after loading).
+  const env = { ...process.env, NO_COLOR: '1', AUTOPILOT_JIT: 'normal' };
   delete env.CONTAINERPILOT;
   const run = spawnSync(process.execPath, ['-e', code, bundle, cliDir, distUrl, out, 'run', '--config', config], { cwd: work, env, encoding: 'utf8', timeout: 30_000 });
   if (run.status === 0 && existsSync(out)) return readFileSync(out);
@@ -139,7 +143,10 @@ for (const { bunTarget, file } of targets) {
   const outfile = join(work, file);
   const args = ['build', entry, '--compile', '--bytecode', '--minify', `--target=${bunTarget}`, `--outfile=${outfile}`,
     // A binary must not change behaviour with the directory it is started in.
-    '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig'];
+    '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
+    // Start-up code runs once: interpreted, it is not worth compiling (cli/jit-policy.ts; the
+    // commands that are not daemons set the normal policy back).
+    `--compile-jit-policy=${DAEMON_JIT_SCALE}`];
   const run = spawnSync(bun, args, { cwd: repoRoot, stdio: 'inherit' });
   if (run.status !== 0) {
     rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { after } from '../../supervisor/timers/timers.js';
 import { whenPipeCloses } from '../closed-pipe.js';
 import { UserError } from '../../base/errors.js';
+import { daemonJit } from '../jit-policy.js';
 
 /**
  * `autopilot render -consul host:port -template "in.ctmpl:out.conf:cmd" [-template ...] [-once] [-wait min[:max]]`:
@@ -32,6 +33,7 @@ export async function renderCommand(o: Record<string, unknown>): Promise<number>
   const log = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (o['once'] === true) return (await renderOnce(specs, { consul, log })) > 0 ? 1 : 0;
+    daemonJit();
     const watch = new RenderWatch(specs, { consul, log, wait });
     const onSignal = () => void watch.stop();
     process.once('SIGTERM', onSignal);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readFailure } from '../../base/os-errors.js';
 import { after } from '../../supervisor/timers/timers.js';
 import { UserError } from '../../base/errors.js';
+import { daemonJit } from '../jit-policy.js';
 import { startHeapProbe } from './heap-probe.js';
 
 export interface RunOptions {
@@ -17,6 +18,7 @@ export interface RunOptions {
 }
 
 export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  daemonJit(env);
   const { ConfigError, isV2ConfigSource, loadConfigFile, renderConfigText } = await import('../../supervisor/config/index.js');
   const command = (o['--'] ?? []).map(String);
   const explicit = typeof o.config === 'string' && o.config !== '' ? o.config : undefined;

@@ -1,0 +1,48 @@
+/**
+ * How eagerly the JavaScript engine compiles hot functions to machine code.
+ *
+ * The supervisor (`run`, and `render` as a daemon) is an event loop that spends its life waiting:
+ * the optimising tiers buy it nothing a user can measure and cost every container memory (the
+ * compiled code, its metadata, and the compilers' own pages of the executable, faulted in the
+ * first time a function gets hot) and CPU (the compiling itself). bench/ measured, 5 jobs with
+ * 1 s exec checks: the single-file binary 11 MiB less RSS and about a quarter less CPU; Node
+ * 6.5 MiB less and about a fifth less CPU. So the daemons keep their code in the interpreter and
+ * the baseline tiers. Commands that compute and exit (`validate` of a large config is 2-3 times
+ * slower interpreted) get the engine's normal policy.
+ *
+ * The binary starts with the daemons' policy (scripts/build-binary.mjs: --compile-jit-policy), so
+ * that start-up code, which runs once, is not compiled either. Deno has no such switch.
+ * AUTOPILOT_JIT=normal gives a daemon the normal policy (a supervisor that renders large
+ * templates all day, say); the Node bundle's build uses it to make a code cache that a process
+ * with V8's default flags accepts.
+ */
+import * as v8 from 'node:v8';
+
+/** JavaScriptCore's tier-up thresholds times this (Bun.unsafe.setJITPolicy; 1 is normal). */
+export const DAEMON_JIT_SCALE = 10_000;
+
+type BunUnsafe = { unsafe?: { setJITPolicy?: (scale: number) => void } };
+const bun = (globalThis as { Bun?: BunUnsafe }).Bun;
+
+/** For a long-lived supervisor: interpreter and baseline tiers only, where the runtime allows. */
+export function daemonJit(env: NodeJS.ProcessEnv = process.env): void {
+  if (env['AUTOPILOT_JIT'] === 'normal') {
+    commandJit();
+    return;
+  }
+  if (bun) {
+    bun.unsafe?.setJITPolicy?.(DAEMON_JIT_SCALE);
+    return;
+  }
+  if ('Deno' in globalThis) return;
+  // V8 reads these when it decides to tier a function up; nothing is hot yet when a daemon
+  // starts, so no compilation is in flight. Maglev and Sparkplug: the mid and baseline compilers.
+  v8.setFlagsFromString('--no-opt');
+  v8.setFlagsFromString('--no-maglev');
+  v8.setFlagsFromString('--no-sparkplug');
+}
+
+/** For a command that computes and exits: the engine's normal policy (the binary starts without it). */
+export function commandJit(): void {
+  bun?.unsafe?.setJITPolicy?.(1);
+}
