@@ -183,7 +183,7 @@ const delta = (a, b) => `${a - b >= 0 ? '+' : ''}${mib(a - b)}`;
 const lines = [
   '# Memory by part',
   '',
-  machineLine('bench/memory.mjs', loadBefore),
+  machineLine('memory.mjs', loadBefore),
   '',
   `Each row is a fresh process, measured ${SETTLE_MS} ms after it started; the median of ${RSS_RUNS} by VmRSS. `
     + 'RSS splits into anonymous memory (heaps, JIT code, buffers) and file-backed pages (the executable and '
