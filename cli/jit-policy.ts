@@ -4,11 +4,12 @@
  * The supervisor (`run`, and `render` as a daemon) is an event loop that spends its life waiting:
  * the optimising tiers buy it nothing a user can measure and cost every container memory (the
  * compiled code, its metadata, and the compilers' own pages of the executable, faulted in the
- * first time a function gets hot) and CPU (the compiling itself). bench/ measured, 5 jobs with
- * 1 s exec checks: the single-file binary 11 MiB less RSS and about a quarter less CPU; Node
- * 6.5 MiB less and about a fifth less CPU. So the daemons keep their code in the interpreter and
- * the baseline tiers. Commands that compute and exit (`validate` of a large config is 2-3 times
- * slower interpreted) get the engine's normal policy.
+ * first time a function gets hot) and CPU (the compiling itself). Measured with 5 jobs and 1 s
+ * exec checks: the single-file binary uses about 10 MiB less RSS, Node about 9 MiB less, and the
+ * CPU of both is no higher (docs/runtimes.md). So the daemons keep their code in the lower tiers:
+ * on Bun the interpreter and, for code that is very hot, the baseline JIT; on Node the
+ * interpreter. Commands that compute and exit (`validate` of a large config is 2-3 times slower
+ * interpreted) get the engine's normal policy.
  *
  * The binary starts with the daemons' policy (scripts/build-binary.mjs: --compile-jit-policy), so
  * that start-up code, which runs once, is not compiled either. Deno has no such switch.
@@ -24,7 +25,7 @@ export const DAEMON_JIT_SCALE = 10_000;
 type BunUnsafe = { unsafe?: { setJITPolicy?: (scale: number) => void } };
 const bun = (globalThis as { Bun?: BunUnsafe }).Bun;
 
-/** For a long-lived supervisor: interpreter and baseline tiers only, where the runtime allows. */
+/** For a long-lived supervisor: the lower tiers only, where the runtime allows. */
 export function daemonJit(env: NodeJS.ProcessEnv = process.env): void {
   if (env['AUTOPILOT_JIT'] === 'normal') {
     commandJit();
