@@ -6,14 +6,17 @@
 // Samples the supervisor's RSS, heap used after a forced GC (the AUTOPILOT_BENCH_HEAP hook), open
 // file descriptors and child processes; judges the second half's growth by a least-squares line.
 // Section 6 of REPORT.md.
-//   node bench/soak.mjs [--smoke] [--minutes N] [--runtime node|bun|deno|binary]
+//   node bench/soak.mjs [--smoke] [--minutes N] [--runtime node|bun|deno|binary] [--log FILE]
+// --log FILE: the supervisor's output, appended to FILE (with BUN_JSC_* or V8 tracing in the
+// environment, it shows what the JIT compiled and when).
 // Needs dist/ (`npm run build`) and the Consul binary (the binary runtime: `npm run build:binary`).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { descendants, fdCount, JOBS, jobsConfig, ppidOf, rssParts, runtimeVersion, startServices, startSupervisor, waitPassing } from './cost.mjs';
 import { machineLine, numberFlag, repoRoot, row, sleep, smoke, stats, versionOf, writeReport, writeResult } from './lib/report.mjs';
+import { smaps, smapsDelta } from './lib/smaps.mjs';
 import { trend } from './lib/trend.mjs';
 
 const { startConsulAgent, consulPut, findConsulBinary } = await import(join(repoRoot, 'dist', 'testing', 'consul-agent.js'));
@@ -97,7 +100,11 @@ try {
   // The heap hook (cli/commands/heap-probe.ts): a forced full collection every 5 s, then the heap
   // used, appended to heapFile. Node needs --expose-gc for the collection; Bun has Bun.gc.
   process.env.AUTOPILOT_BENCH_HEAP = heapFile;
-  sup = await startSupervisor(runtime, config, socket, { nodeFlags: runtime.name === 'node' ? ['--expose-gc'] : [] });
+  const li = process.argv.indexOf('--log');
+  const logT0 = performance.now();
+  const stamp = () => `[${((performance.now() - logT0) / 1000).toFixed(1)} s] `;
+  const onOutput = li > 0 ? (text) => appendFileSync(process.argv[li + 1], text.replace(/^(?=.)/gm, stamp)) : undefined;
+  sup = await startSupervisor(runtime, config, socket, { nodeFlags: runtime.name === 'node' ? ['--expose-gc'] : [], onOutput });
   delete process.env.AUTOPILOT_BENCH_HEAP;
   const names = svc.services.map((_, i) => `soak-${i + 1}`);
   await waitPassing(agent, names, sup);
@@ -158,11 +165,17 @@ try {
   const crashesAtStart = lines(crashes).length;
   const requestsAtStart = Object.values(requests).reduce((a, b) => a + b, 0);
   const t0 = performance.now();
-  for (let i = 0; i <= DURATION_S / SAMPLE_S; i++) {
+  const count = Math.floor(DURATION_S / SAMPLE_S) + 1;
+  // The mappings at the first sample of the second half and at the last: where its growth went.
+  let mapsAtHalf = new Map();
+  let mapsAtEnd = new Map();
+  for (let i = 0; i < count; i++) {
     await sleep(Math.max(0, t0 + i * SAMPLE_S * 1000 - performance.now()));
     if (!sup.running()) throw new Error(`the supervisor exited during the soak; output:\n${sup.output().slice(-4000)}`);
     const heap = lastHeap();
     const parts = rssParts(sup.pid);
+    if (i === Math.floor(count / 2)) mapsAtHalf = smaps(sup.pid);
+    if (i === count - 1) mapsAtEnd = smaps(sup.pid);
     const s = {
       t: (performance.now() - t0) / 1000,
       rss: parts.rss / 1024,
@@ -281,6 +294,7 @@ try {
     { title: `Soak: supervisor open file descriptors and processes over ${minutes} min (${runtime.name})`, x: 'time (s)', unit: 'count', lines: [{ label: 'open fds', points: samples.map((s) => [Math.round(s.t), s.fds]) }, { label: 'processes under the supervisor', points: samples.map((s) => [Math.round(s.t), s.descendants]) }] },
   ];
   const loads = stats(samples.map((s) => s.load));
+  const moved = smapsDelta(mapsAtHalf, mapsAtEnd);
   const notes = [
     `${minutes} min on ${runtime.name} after ${WARMUP_S} s of warm-up: the hook ran ${last.runs} times for ${last.toggles} changes of the flapping service, the crash-looping job ran ${last.crashes} times, ${last.requests} control requests answered.`,
     `RSS ${mib(rss.start)} at the start, ${mib(rss.end)} at the end; heap after GC ${mib(heap.start)} / ${mib(heap.end)}; open fds ${fds.start} / ${fds.end}; child processes ${children.start} / ${children.end}.`,
@@ -326,6 +340,12 @@ try {
     `| series | slope | 95% CI of the slope | fitted growth over the half | noise band (2 sigma) | verdict |`,
     '|---|---|---|---|---|---|',
     ...[['RSS', rssTrend], ['anonymous RSS', anonTrend], ['file-backed RSS', fileTrend], ['heap after GC', heapTrend], ...(split ? [['heap after GC without compiled code', dataTrend], ['code and bytecode with metadata (V8)', codeTrend]] : [])].map(([name, tr]) => `| ${name} | ${perMin(tr.slope)} | ${perMin(tr.ciLow)} to ${perMin(tr.ciHigh)} | ${mib(tr.growth)} | ${mib(tr.band)} | ${tr.flat ? verdictOf(tr) : `**${verdictOf(tr)}**`} |`),
+    '',
+    `Where the second half's RSS moved, by mapping (/proc/<pid>/smaps at the first sample of the second half and at the last; the largest changes, at most 8; anonymous mappings are named by their address range):`,
+    '',
+    '| mapping | Rss at the half | Rss at the end | change |',
+    '|---|---|---|---|',
+    ...(moved.length ? moved.map((m) => `| \`${m.key.replace(repoRoot, '')}\` | ${m.before} KiB | ${m.after} KiB | ${m.delta > 0 ? '+' : ''}${m.delta} KiB |`) : ['| (no mapping changed) | | | |']),
     '',
     `The run is marked broken (exit 1) only on: open fds whose minimum over the last ${window} exceeds their maximum over the first, the same for the processes under the supervisor, a zombie in every one of the last ${k} samples, the watch hook losing changes, the heap hook going silent, the crash loop not running, a control request failing. RSS and heap beyond noise are reported (REPORT.md: goal not met), not a broken run: a busy machine moves them.`,
     '',

@@ -3,11 +3,13 @@
 //   dist/bin/autopilot-linux-{x64,arm64}{,-musl}
 // This machine's CPU by default (the tests run those); `--all` builds the four (a release).
 // Run `npm run build` first (the npm script does). `--target <name>` builds one only.
+// `--no-bytecode-order` skips the recorded layout of the bytecode (recordOrder, below).
 // `--node-bundle` (part of `npm run build`) instead writes the Node bundle that
 // dist/cli/index.js runs: dist/cli/autopilot.cjs and its V8 code cache (cli/node-bundle.ts),
 // and dist/build-info.json, the git commit of the build (scripts/lib/build-info.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
@@ -138,20 +140,68 @@ const entry = join(work, 'entry.js');
 writeFileSync(join(work, 'embedded-assets.js'), embeddedModuleSource(repoRoot));
 writeFileSync(entry, `import './embedded-assets.js';\nimport '../../cli/entry.js';\n`);
 
-for (const { bunTarget, file } of targets) {
-  // Built beside its final name, then renamed: the binary is never missing or half-written.
-  const outfile = join(work, file);
+/** `bun build --compile` of the entry for one target, to `outfile`; fails the build when bun does. */
+function compile(bunTarget, outfile, extra) {
   const args = ['build', entry, '--compile', '--bytecode', '--minify', `--target=${bunTarget}`, `--outfile=${outfile}`,
     // A binary must not change behaviour with the directory it is started in.
     '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
     // Start-up code runs once: interpreted, it is not worth compiling (cli/jit-policy.ts; the
     // commands that are not daemons set the normal policy back).
-    `--compile-jit-policy=${DAEMON_JIT_SCALE}`];
+    `--compile-jit-policy=${DAEMON_JIT_SCALE}`, ...extra];
   const run = spawnSync(bun, args, { cwd: repoRoot, stdio: 'inherit' });
-  if (run.status !== 0) {
-    rmSync(work, { recursive: true, force: true });
-    fail(`bun build for ${bunTarget} failed (${run.error?.message ?? `exit status ${run.status}`})`);
+  if (run.status !== 0) fail(`bun build for ${bunTarget} failed (${run.error?.message ?? `exit status ${run.status}`})`);
+}
+
+/**
+ * The order in which a supervisor first runs its functions, recorded by a binary of this host
+ * (BUN_BYTECODE_ORDER_OUT) running a small config for 2.5 s: start-up, a job advertised in
+ * Consul with an exec health check, an interval job and the control socket. Built with it
+ * (--bytecode-order), the bytecode a daemon runs sits together, so fewer pages of the executable
+ * are faulted in: about 0.8 MiB less RSS per supervisor and a start about 2% faster
+ * (docs/runtimes.md). The bytecode is the same on every target: one recording serves all.
+ * Null, with a warning, when the recording fails: the binary is the same program, laid out as
+ * the bundler chose.
+ */
+function recordOrder() {
+  const host = TARGETS.find((t) => t.arch === process.arch && !t.file.endsWith('-musl'));
+  if (!host) return null;
+  const probe = join(work, `order-${host.file}`);
+  compile(host.bunTarget, probe, []);
+  const order = join(work, 'bytecode.order');
+  const config = join(work, 'order.json5');
+  // The socket in a short private folder: a unix socket's path has a length limit that a deep
+  // checkout would pass.
+  const sockets = mkdtempSync(join(tmpdir(), 'autopilot-order-'));
+  // Consul on a closed loopback port: the client's code runs (registration, its retries) with
+  // nothing outside this machine touched.
+  writeFileSync(config, JSON.stringify({
+    consul: '127.0.0.1:1',
+    control: { socket: join(sockets, 'control.sock') },
+    jobs: [
+      { name: 'app', exec: ['sleep', '30'], port: 8080, interfaces: ['static:127.0.0.1'], health: { exec: ['true'], interval: 1, ttl: 5 } },
+      { name: 'tick', exec: ['true'], when: { interval: '250ms' } },
+    ],
+  }));
+  const env = { ...process.env, NO_COLOR: '1', BUN_BYTECODE_ORDER_OUT: order };
+  delete env.CONTAINERPILOT;
+  // The supervisor stops on SIGTERM, as in a container, and the order is written as it exits.
+  const run = spawnSync(probe, ['run', '--config', config], { cwd: work, env, encoding: 'utf8', timeout: 2500, killSignal: 'SIGTERM' });
+  rmSync(probe, { force: true });
+  rmSync(sockets, { recursive: true, force: true });
+  const functions = existsSync(order) ? readFileSync(order, 'utf8').split('\n').filter((l) => l.startsWith('F ')).length : 0;
+  if (functions > 0) {
+    process.stdout.write(`bytecode order: ${functions} functions, recorded by a run of ${host.file}\n`);
+    return order;
   }
+  process.stderr.write(`build-binary: warning: recording the bytecode order failed (${run.error?.code === 'ETIMEDOUT' ? 'no order written' : run.error?.message ?? `exit status ${run.status}`}): ${run.stderr.trim()}; building without it\n`);
+  return null;
+}
+
+const order = process.argv.includes('--no-bytecode-order') ? null : recordOrder();
+for (const { bunTarget, file } of targets) {
+  // Built beside its final name, then renamed: the binary is never missing or half-written.
+  const outfile = join(work, file);
+  compile(bunTarget, outfile, order ? [`--bytecode-order=${order}`] : []);
   const final = join(outDir, file);
   renameSync(outfile, final);
   process.stdout.write(`${final}: ${(statSync(final).size / 1048576).toFixed(1)} MiB\n`);
