@@ -3,8 +3,11 @@
 // the first 200. Once with the generated config (a preStart job renders nginx.conf from Consul
 // before nginx starts) and once with the config as it was before that job (nginx starts on
 // placeholder upstreams and the first watch poll renders them). The numbers go to the report;
-// what is asserted holds whatever the timings: no 502 once a 200 has been seen, and with
-// preStart (nginx starts once every upstream has a passing instance) no 502 at all.
+// what is asserted holds whatever the timings: with preStart (nginx starts once every upstream
+// has a passing instance) no 502 at all, before or after the first 200. Without it, a 502 after
+// the first 200 is counted, not asserted: the render's `nginx -s reload` starts new workers
+// before the old ones (still on the placeholders) stop accepting, so for that moment a new
+// connection can reach an old worker. That is nginx's reload, and a loaded machine widens it.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { httpGet } from './docker.mjs';
@@ -53,7 +56,7 @@ export async function firstOk(url, { limitMs = 90_000, afterMs = 3000 } = {}) {
 
 function describe(r) {
   const window = r.first502Ms === undefined ? 'no 502' : `502 window ${Math.round(r.firstOkMs - r.first502Ms)} ms`;
-  return `${r.before502} x 502 before the first 200 (${window}; ${r.refused} refused, ${r.other} other)`;
+  return `${r.before502} x 502 before the first 200 (${window}; ${r.refused} refused, ${r.other} other), ${r.after502} x 502 after it`;
 }
 
 /** Both configs, cold `up -d` and `restart nginx`; leaves the generated config built and the project down. */
@@ -80,9 +83,6 @@ export async function measureFirstConfig(project, phases, { dir, path }) {
       phases.note(`first config, ${label}: restart nginx -> first 200`, restartMs + warm.firstOkMs);
       phases.print(`   ${label}, restart nginx: ${describe(warm)}\n`);
       results[label] = { cold, warm };
-      for (const [when, r] of [['up -d', cold], ['restart nginx', warm]]) {
-        if (r.after502 > 0) throw new Error(`${label}, ${when}: ${r.after502} x 502 after the first 200`);
-      }
     }
   } finally {
     await writeFile(file, generated);
@@ -90,7 +90,7 @@ export async function measureFirstConfig(project, phases, { dir, path }) {
   await project.compose(['build', 'nginx'], { timeoutMs: 5 * 60_000 });
   await project.compose(['down', '--remove-orphans', '-t', '10'], { timeoutMs: 120_000 });
   for (const [when, r] of Object.entries(results['with preStart'])) {
-    if (r.before502 > 0) throw new Error(`with preStart, ${when === 'cold' ? 'up -d' : 'restart nginx'}: ${describe(r)}; nginx must start on the rendered upstreams`);
+    if (r.before502 > 0 || r.after502 > 0) throw new Error(`with preStart, ${when === 'cold' ? 'up -d' : 'restart nginx'}: ${describe(r)}; nginx must start on the rendered upstreams`);
   }
   return results;
 }
