@@ -79,6 +79,8 @@ for (const runtime of RUNTIME_NAMES) {
       ['add service --dry-run', ['add', 'service', 'q1', '--dry-run'], 'proj'],
       ['add backend', ['add', 'backend', 'db', '--service', 'hello'], 'proj'],
       ['validate', ['validate', 'cp.json5', 'proj/hello/containerpilot.json5'], '.'],
+      // The supervisor's own command quiets its streams only where it prints through them.
+      ['run --template', ['run', '--config', 'cp.json5', '--template'], '.'],
       ['render --once', ['render', '--once', '--consul', '127.0.0.1:1', '--template', 't.ctmpl:out.txt:echo rendered'], '.'],
     ];
     // Watching Consul, render prints a line per render and would run on: a closed pipe stops it.

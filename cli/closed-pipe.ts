@@ -8,9 +8,13 @@
  * fits in the pipe's buffer), so 141 would come and go; 0 is the same every time. A command that
  * would otherwise go on forever (`render` watching Consul) asks to be stopped (`whenPipeCloses`).
  * `run` writes its log lines to the file descriptor itself and drops them on EPIPE
- * (supervisor/log/sink.ts): a PID 1 keeps supervising when a log reader goes away.
+ * (supervisor/log/sink.ts): a PID 1 keeps supervising when a log reader goes away. So the
+ * supervisor never touches process.stdout or process.stderr on its way to the first spawn: the
+ * first touch builds the runtime's stream objects, about 2 ms of a binary's start. Each command
+ * installs this before it prints through them, and the error boundary before it reports.
  */
 let closed = false;
+let installed = false;
 const stoppers = new Set<() => void>();
 
 /** Runs `stop` when the reader goes away; returns the function that cancels that. */
@@ -40,8 +44,10 @@ function onError(stream: Writable) {
   };
 }
 
-/** Installs the handler on stdout and stderr; call once, before anything is printed. */
+/** Installs the handler on stdout and stderr, before anything is printed; later calls do nothing. */
 export function quietOnClosedPipe(): void {
+  if (installed) return;
+  installed = true;
   process.stdout.on('error', onError(process.stdout as Writable));
   process.stderr.on('error', onError(process.stderr as Writable));
 }

@@ -12,6 +12,7 @@ import type { RunOptions } from './commands/run.js';
 import { ExitError, UserError } from '../base/errors.js';
 import { goUsage, parseGoFlags, type GoFlag } from './go-flags.js';
 import { versionText } from '../base/version.js';
+import { quietOnClosedPipe } from './closed-pipe.js';
 
 /** flag.Value's Set of ContainerPilot's MultiFlag: `key=val`, split at the first `=`. */
 const keyValue = (value: string): string | undefined => (value.includes('=') ? undefined : `flag value '${value}' was not in the format 'key=val'`);
@@ -33,12 +34,14 @@ export const CONTAINERPILOT_FLAGS: readonly GoFlag[] = [
 export async function containerpilotMain(argv: readonly string[], program: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseGoFlags(CONTAINERPILOT_FLAGS, argv);
   if (!parsed.ok) {
+    quietOnClosedPipe();
     process.stderr.write(`${parsed.error !== undefined ? `${parsed.error}\n` : ''}${goUsage(program, CONTAINERPILOT_FLAGS)}`);
     return parsed.help ? 0 : 2;
   }
   const all = (name: string): readonly string[] => parsed.values.get(name) ?? [];
   const last = (name: string): string => all(name).at(-1) ?? '';
   if (last('version') === 'true') {
+    quietOnClosedPipe();
     process.stdout.write(versionText());
     return 0;
   }
@@ -48,6 +51,7 @@ export async function containerpilotMain(argv: readonly string[], program: strin
     if (err instanceof ExitError) return err.exitCode;
     if (!(err instanceof UserError)) throw err;
     // log.Fatal before the config's logging is set up: the default format, on stdout.
+    quietOnClosedPipe();
     process.stdout.write(formatEntry('default', { time: new Date(), level: 'FATAL', msg: err.message }));
     return 1;
   }
@@ -57,7 +61,10 @@ async function dispatch(last: (name: string) => string, all: (name: string) => r
   const config = last('config') || env['CONTAINERPILOT'] || '';
   // Every subcommand but -version loads the config (config/config.go's loadConfigFile).
   if (config === '') throw new UserError('-config flag is required');
-  const ctl = async (action: string, values: string[] = []): Promise<number> => (await import('./commands/ctl.js')).ctlCommand(action, values, { config });
+  const ctl = async (action: string, values: string[] = []): Promise<number> => {
+    quietOnClosedPipe();
+    return (await import('./commands/ctl.js')).ctlCommand(action, values, { config });
+  };
   // MultiFlag keeps one value per key, the last given.
   const pairs = (name: string): string[] => Object.entries(Object.fromEntries(all(name).map((kv) => kv.split(/=(.*)/s, 2)))).map(([k, v]) => `${k}=${v}`);
   const run = async (o: RunOptions): Promise<number> => (await import('./commands/run.js')).runCommand({ config, ...o }, env);
@@ -70,6 +77,7 @@ async function dispatch(last: (name: string) => string, all: (name: string) => r
   // Arguments after the flags: with a 2.x config, its main application (as 2.x ran it, and as
   // `autopilot run` takes it); ContainerPilot 3 ignores them, and so do we, saying so.
   if (args.length > 0 && !(await import('../supervisor/config/index.js')).isV2ConfigSource(config, env)) {
+    quietOnClosedPipe();
     process.stderr.write(`containerpilot: ignoring the arguments after the flags (${args.join(' ')}): a 3.x config runs its jobs only, as ContainerPilot 3 does\n`);
     return run({});
   }

@@ -8,8 +8,6 @@ import { quietOnClosedPipe } from './closed-pipe.js';
 import { invokedAsContainerPilot, invokedPath } from './invoked-name.js';
 import { main } from './main.js';
 
-quietOnClosedPipe();
-
 const argv = process.argv.slice(2);
 const program = invokedPath();
 const run = invokedAsContainerPilot(program) ? import('./containerpilot.js').then((m) => m.containerpilotMain(argv, program)) : main(argv);
@@ -20,6 +18,7 @@ run.then(
     if (typeof code === 'number') process.exitCode = code;
   },
   async (err: unknown) => {
+    quietOnClosedPipe();
     const { reportError } = await import('./report-error.js');
     process.exitCode = reportError(err);
   },

@@ -17,7 +17,7 @@
  * templates all day, say); the Node bundle's build uses it to make a code cache that a process
  * with V8's default flags accepts.
  */
-import * as v8 from 'node:v8';
+import { createRequire } from 'node:module';
 
 /** JavaScriptCore's tier-up thresholds times this (Bun.unsafe.setJITPolicy; 1 is normal). */
 export const DAEMON_JIT_SCALE = 10_000;
@@ -38,6 +38,8 @@ export function daemonJit(env: NodeJS.ProcessEnv = process.env): void {
   if ('Deno' in globalThis) return;
   // V8 reads these when it decides to tier a function up; nothing is hot yet when a daemon
   // starts, so no compilation is in flight. Maglev and Sparkplug: the mid and baseline compilers.
+  // node:v8 is required here: Bun and Deno never load it.
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
   v8.setFlagsFromString('--no-opt');
   v8.setFlagsFromString('--no-maglev');
   v8.setFlagsFromString('--no-sparkplug');

@@ -1,4 +1,5 @@
 import { cac } from 'cac';
+import { quietOnClosedPipe } from './closed-pipe.js';
 import { commandJit } from './jit-policy.js';
 import { translateLegacyArgv } from './legacy-flags.js';
 import { rawFlagValue } from './raw-flag.js';
@@ -16,6 +17,7 @@ export async function main(rawArgv: readonly string[]): Promise<number | void> {
   const argv = translateLegacyArgv(rawArgv);
   const plainRun = plainRunOptions(argv);
   if (plainRun) return (await import('./commands/run.js')).runCommand(plainRun);
+  quietOnClosedPipe();
   // The daemons set their own policy (jit-policy.ts); every other command computes and exits.
   if (argv[0] !== 'run' && argv[0] !== 'render') commandJit();
   const cli = cac('autopilot');

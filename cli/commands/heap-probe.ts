@@ -9,7 +9,7 @@
  * program's data; heap total and external (buffers) say where the rest of RSS goes.
  */
 import { appendFileSync } from 'node:fs';
-import * as v8 from 'node:v8';
+import { createRequire } from 'node:module';
 import { every } from '../../supervisor/timers/timers.js';
 
 type CodeStats = { code_and_metadata_size: number; bytecode_and_metadata_size: number };
@@ -18,6 +18,8 @@ export function startHeapProbe(env: NodeJS.ProcessEnv): void {
   const file = env['AUTOPILOT_BENCH_HEAP'];
   if (!file) return;
   const g = globalThis as { Bun?: { gc(force: boolean): void }; gc?: () => void };
+  // Required here, not imported: a start without the hook does not load node:v8.
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
   // A namespace import: Bun's node:v8 lacks some of V8's functions, and JSC reports no such split.
   const codeStats = !g.Bun && typeof v8.getHeapCodeStatistics === 'function' ? () => v8.getHeapCodeStatistics() as CodeStats : undefined;
   every(5000, () => {

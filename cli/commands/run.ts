@@ -8,6 +8,7 @@ import { readFailure } from '../../base/os-errors.js';
 import { after } from '../../supervisor/timers/timers.js';
 import { UserError } from '../../base/errors.js';
 import { daemonJit } from '../jit-policy.js';
+import { quietOnClosedPipe } from '../closed-pipe.js';
 import { startHeapProbe } from './heap-probe.js';
 
 export interface RunOptions {
@@ -88,6 +89,7 @@ function toPath(source: string): string {
 /** `--out` is a path or file:// URL; `-` or none is stdout. Written atomically. */
 function writeOut(out: string | undefined, text: string): void {
   if (!out || out === '-') {
+    quietOnClosedPipe();
     process.stdout.write(text);
     return;
   }

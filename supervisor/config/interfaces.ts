@@ -1,6 +1,13 @@
 /** Syntax of `interfaces` specs (resolved to an IP at run time): ContainerPilot's parseInterfaceSpec. */
-import { isIP } from 'node:net';
+import { createRequire } from 'node:module';
 import { Issues, readStrings } from './fields.js';
+
+/**
+ * node:net's isIP, loaded by the first spec that needs it (a CIDR or static:<ip>): every config
+ * is validated at start, and loading node:net costs a Bun binary about 2 ms of it.
+ */
+let netIsIP: ((input: string) => number) | undefined;
+const isIP = (input: string): number => (netIsIP ??= (createRequire(import.meta.url)('node:net') as typeof import('node:net')).isIP)(input);
 
 const NAMED = /^\w+(?:\[\d+\]|:inet6?)?$/;
 

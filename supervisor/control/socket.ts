@@ -5,7 +5,8 @@
  * at once cannot steal each other's socket). A leftover socket is removed only if nothing answers.
  */
 import { chmodSync, linkSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
-import { connect, type Server } from 'node:net';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { ControlSocketInUseError } from './errors.js';
 import { after } from '../timers/timers.js';
@@ -16,6 +17,8 @@ const PROBE_TIMEOUT_MS = 1000;
 
 /** Resolves true when something accepts connections at `path`. */
 export function socketAnswers(path: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
+  // Only a stale socket is probed: node:net is not loaded at every start (about 2 ms of a binary's).
+  const { connect } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
   return new Promise((resolve, reject) => {
     const sock = connect({ path });
     const timer = after(timeoutMs, () => {

@@ -2,12 +2,11 @@
  * One health check run. `exec` forks (its own process group, SIGKILL at the timeout); `http` and
  * `tcp` run in-process with no fork, so an image needs neither curl nor nc.
  */
-import { connect } from 'node:net';
+import { createRequire } from 'node:module';
 import type { HealthConfig } from '../config/model.js';
 import type { LogWriter } from '../log/logger.js';
 import { spawnProcess } from '../process/spawn.js';
 import { after } from '../timers/timers.js';
-import { httpCheck } from './http-check.js';
 
 export interface CheckOptions {
   /** `check.<job>`: the name in logs and the source of the check's exit events. */
@@ -31,7 +30,8 @@ export async function runCheck(check: HealthConfig['check'], opts: CheckOptions)
     case 'exec':
       return execCheck(check.exec, opts);
     case 'http':
-      return httpCheck(check.url, opts.timeoutMs);
+      // Loaded at the first http check, so no start pays for what only these checks use.
+      return (await import('./http-check.js')).httpCheck(check.url, opts.timeoutMs);
     case 'tcp':
       return tcpCheck(check.host, check.port, opts.timeoutMs);
     case 'none':
@@ -60,6 +60,8 @@ async function execCheck(argv: string[], opts: CheckOptions): Promise<CheckResul
 }
 
 function tcpCheck(host: string, port: number, timeoutMs: number): Promise<CheckResult> {
+  // node:net at the first tcp check: loading it costs a binary about 2 ms of its start.
+  const { connect } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (r: CheckResult): void => {

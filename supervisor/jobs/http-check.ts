@@ -7,8 +7,8 @@
  * layer over it. Both open a fresh connection per check as curl does, or release it at once, so
  * no idle socket stays open between checks.
  */
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { after } from '../timers/timers.js';
 
 export interface HttpCheckResult {
@@ -21,6 +21,10 @@ const nativeFetch = 'Bun' in globalThis || 'Deno' in globalThis;
 export function httpCheck(url: string, timeoutMs: number): Promise<HttpCheckResult> {
   return nativeFetch ? httpCheckFetch(url, timeoutMs) : httpCheckNode(url, timeoutMs);
 }
+
+/** node:http(s) only where this client is used: on Bun they are a layer that fetch() does not need. */
+const nodeRequest = (module: 'node:http' | 'node:https'): typeof import('node:http').request =>
+  (createRequire(import.meta.url)(module) as typeof import('node:http')).request;
 
 const verdict = (status: number): HttpCheckResult => (status > 0 && status < 400 ? { passed: true } : { passed: false, detail: `HTTP ${status}` });
 
@@ -59,7 +63,7 @@ export function httpCheckNode(url: string, timeoutMs: number): Promise<HttpCheck
     const timer = after(timeoutMs, () => done({ passed: false, detail: `GET ${url}: timed out` }));
     try {
       const target = new URL(url);
-      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const send = nodeRequest(target.protocol === 'https:' ? 'node:https' : 'node:http');
       req = send(target, { method: 'GET', agent: false, headers: { connection: 'close' } }, (res: IncomingMessage) => {
         res.resume();
         done(verdict(res.statusCode ?? 0));

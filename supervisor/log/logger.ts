@@ -4,7 +4,7 @@
  */
 import type { LogFormat, LoggingConfig, LogLevel } from '../config/model.js';
 import { formatEntry, levelEnabled, type Fields } from './format.js';
-import { openSink, type LogSink } from './sink.js';
+import { openSink, writeAll, type LogSink } from './sink.js';
 
 export interface LogWriter {
   debug(msg: string, fields?: Fields): void;
@@ -76,7 +76,8 @@ export class Logger implements LogWriter {
     try {
       this.sink.reopen();
     } catch (err) {
-      process.stderr.write(`cannot reopen log file: ${(err as Error).message}\n`);
+      // To the descriptor, as every log line: a closed stderr drops it instead of failing PID 1.
+      writeAll(2, `cannot reopen log file: ${(err as Error).message}\n`);
     }
   }
 

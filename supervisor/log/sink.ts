@@ -57,7 +57,7 @@ class FileSink implements LogSink {
 }
 
 /** writeSync may write partially (pipes) or hit EAGAIN on a non-blocking fd: retry, bounded. */
-function writeAll(fd: number, text: string): void {
+export function writeAll(fd: number, text: string): void {
   let buf = Buffer.from(text, 'utf8');
   for (let attempts = 0; buf.length > 0 && attempts < 1000; attempts++) {
     try {

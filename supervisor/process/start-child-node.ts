@@ -1,8 +1,12 @@
 /** start-child.ts for Node and Deno: node:child_process. */
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { ChildEvents, StartChildOptions, StartedChild } from './start-child-types.js';
 
+/** Loaded at the first spawn: the binary (Bun.spawn) never needs node:child_process at all. */
+let spawn: typeof import('node:child_process').spawn | undefined;
+
 export function startChildNode(file: string, args: readonly string[], opts: StartChildOptions, events: ChildEvents): StartedChild {
+  spawn ??= (createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process')).spawn;
   const child = spawn(file, args, { detached: true, stdio: ['ignore', opts.raw ? 'inherit' : 'pipe', opts.raw ? 'inherit' : 'pipe'], env: opts.env });
   const pid = child.pid;
   const pipes = opts.raw || pid === undefined ? [] : ([[1, child.stdout], [2, child.stderr]] as const).filter(([, s]) => s !== null);
