@@ -3,7 +3,7 @@
  * Translates flags into calls; the work is in supervisor/app.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileUrlPath } from '../../base/file-url.js';
 import { readFailure } from '../../base/os-errors.js';
 import { after } from '../../supervisor/timers/timers.js';
 import { UserError } from '../../base/errors.js';
@@ -83,7 +83,7 @@ export async function runCommand(o: RunOptions, env: NodeJS.ProcessEnv = process
 }
 
 function toPath(source: string): string {
-  return source.startsWith('file://') ? fileURLToPath(source) : source;
+  return source.startsWith('file://') ? fileUrlPath(source) : source;
 }
 
 /** `--out` is a path or file:// URL; `-` or none is stdout. Written atomically. */

@@ -4,7 +4,7 @@
  * Every problem is collected and thrown at once as a ConfigError.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileUrlPath } from '../../base/file-url.js';
 import { readFailure } from '../../base/os-errors.js';
 import { renderTemplate, TemplateError } from '../template/index.js';
 import { ConfigError } from './errors.js';
@@ -111,7 +111,7 @@ export function resolveConfigSource(pathOrFileUrl: string | undefined, env: Env 
   if (!source) throw new ConfigError(['no config given: pass a file or set CONTAINERPILOT']);
   if (!source.startsWith('file://')) return source;
   try {
-    return fileURLToPath(source);
+    return fileUrlPath(source);
   } catch {
     throw new ConfigError([`${source}: not a usable file:// URL`]);
   }

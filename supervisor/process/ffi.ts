@@ -4,7 +4,6 @@
  * backend lives in its own module and is imported lazily, so no runtime ever parses another's
  * FFI (Node and Deno cannot resolve `bun:ffi`; Bun and Deno do not need koffi's native addon).
  */
-import process from 'node:process';
 import type { Libc } from './libc.js';
 
 /** Names to try with dlopen: glibc first, then musl (Alpine), whose libc is its loader. */

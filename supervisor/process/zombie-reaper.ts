@@ -22,7 +22,6 @@
  * A scan and its waitpids run in one synchronous stretch, so no spawn, track or exit callback
  * can interleave.
  */
-import process from 'node:process';
 import { after, every, type Timer } from '../timers/timers.js';
 import { isTrackedChild } from './children.js';
 import { describeWaitStatus, loadLibc } from './ffi.js';

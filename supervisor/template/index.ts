@@ -1,5 +1,4 @@
 // Go text/template for configuration files and consul-template style templates.
-import process from 'node:process';
 import { TemplateError } from './errors.js';
 import { evalPipeline } from './eval.js';
 import { type ExecContext, type Limits, State } from './exec.js';
