@@ -1,6 +1,12 @@
-/** The control server on Node and Deno: node:http on the unix socket (see server.ts). */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+/**
+ * The control server on Node and Deno: node:http on the unix socket (see server.ts). A plain
+ * node:net server binds the socket, so it exists before the jobs start; node:http, about 5 ms of
+ * Node's start, is loaded at the first connection, which is handed to it ('connection', as
+ * node:http documents for injected connections).
+ */
+import { createRequire } from 'node:module';
+import type { IncomingMessage, Server } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { answer, MAX_BODY_BYTES } from './answer.js';
 import type { ControlServer, ControlServerOptions } from './server-types.js';
 import { claimControlSocket, netListener } from './socket.js';
@@ -35,9 +41,10 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-export async function startNodeControlServer(opts: ControlServerOptions): Promise<ControlServer> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+/** The HTTP server the connections are handed to; its timeouts run as if it listened itself. */
+function httpServer(opts: ControlServerOptions): Server {
+  const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
+  const server = createServer((req, res) => {
     answer(req.method ?? 'GET', req.url ?? '/', () => readBody(req), opts).then(
       (a) => {
         if (res.headersSent) return;
@@ -50,9 +57,19 @@ export async function startNodeControlServer(opts: ControlServerOptions): Promis
       },
     );
   });
-  server.on('connection', (s: Socket) => {
+  // 'listening' starts its request and headers timeouts (a slow client is cut off) and the
+  // tracking that closeIdleConnections() reads; nothing else listens for it.
+  server.emit('listening');
+  return server;
+}
+
+export async function startNodeControlServer(opts: ControlServerOptions): Promise<ControlServer> {
+  const sockets = new Set<Socket>();
+  let http: Server | undefined;
+  const server = createNetServer((s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
+    (http ??= httpServer(opts)).emit('connection', s);
   });
   const claimed = await claimControlSocket(netListener(server), opts.socketPath);
   let stopping: Promise<void> | null = null;
@@ -70,6 +87,8 @@ export async function startNodeControlServer(opts: ControlServerOptions): Promis
           cut.clear();
           resolve();
         });
+        // Not listening itself, it only stops its timeouts and closes the idle connections.
+        http?.close();
       });
       return stopping;
     },
