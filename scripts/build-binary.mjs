@@ -130,19 +130,25 @@ const hostTargets = TARGETS.filter((t) => t.arch === process.arch);
 const targets = process.argv.includes('--all') ? TARGETS : only === -1 ? hostTargets : TARGETS.filter((t) => t.file === process.argv[only + 1] || t.bunTarget === process.argv[only + 1]);
 if (targets.length === 0) fail(`unknown --target ${process.argv[only + 1]} (one of ${TARGETS.map((t) => t.file).join(', ')})`);
 
-// The entry registers the embedded assets first (ES modules evaluate imports in order), then
-// runs the CLI (entry.js: what dist/cli/index.js runs under Node, without the Node bundle loader).
+// The entry registers the embedded assets first, then runs the CLI (entry.js: what
+// dist/cli/index.js runs under Node, without the Node bundle loader).
 // A private folder per build, so two builds at once never remove each other's entry.
 mkdirSync(outDir, { recursive: true });
 const work = mkdtempSync(join(outDir, '.entry-'));
 workDirs.add(work);
 const entry = join(work, 'entry.js');
 writeFileSync(join(work, 'embedded-assets.js'), embeddedModuleSource(repoRoot));
-writeFileSync(entry, `import './embedded-assets.js';\nimport '../../cli/entry.js';\n`);
+// The CLI by a dynamic import: split into chunks, its modules (base/version.ts reads the assets as
+// it loads) would otherwise be evaluated before this entry's own body, where the assets land.
+writeFileSync(entry, `import './embedded-assets.js';\nawait import('../../cli/entry.js');\n`);
 
 /** `bun build --compile` of the entry for one target, to `outfile`; fails the build when bun does. */
 function compile(bunTarget, outfile, extra) {
   const args = ['build', entry, '--compile', '--bytecode', '--minify', `--target=${bunTarget}`, `--outfile=${outfile}`,
+    // ES modules split into chunks: a command loads the bytecode of what it imports, not the
+    // whole program's (`run` never the generator's): measured, a start 0.7 ms sooner and 0.7 MiB
+    // less RSS than one CommonJS bundle.
+    '--format=esm', '--splitting',
     // A binary must not change behaviour with the directory it is started in.
     '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
     // Start-up code runs once: interpreted, it is not worth compiling (cli/jit-policy.ts; the
