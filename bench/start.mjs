@@ -3,17 +3,25 @@
 // application). The application is a tiny C program (compiled here with `cc`) that writes its own
 // CLOCK_REALTIME start time and exits; without a C compiler, `sh -c 'date +%s%N'` stands in.
 // Real processes, a real Consul agent for the `consul:` variant, loopback only.
-//   node bench/start.mjs [--smoke] [--runs N]
+//   node bench/start.mjs [--smoke] [--runs N] [--compare <binary>]
+// --compare adds another build of the binary (an earlier commit's, say) to the same interleaved run.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONTAINERPILOT } from './lib/peers.mjs';
 import { machineLine, ms, numberFlag, repoRoot, row, smoke, stats, versionOf, wallMs, writeReport, writeResult } from './lib/report.mjs';
 
 const { cliRuntime, devBin } = await import(join(repoRoot, 'dist', 'testing', 'runtimes.js'));
 const { startConsulAgent, findConsulBinary } = await import(join(repoRoot, 'dist', 'testing', 'consul-agent.js'));
 
 const RUNS = numberFlag('runs', 100, 5);
+const compareAt = process.argv.indexOf('--compare');
+const COMPARE = compareAt > 0 ? process.argv[compareAt + 1] : undefined;
+if (compareAt > 0 && (!COMPARE || !existsSync(COMPARE))) {
+  process.stderr.write(`bench: --compare needs the path of a binary; ${COMPARE ? `${COMPARE} does not exist` : 'none given'}\n`);
+  process.exit(2);
+}
 const WARMUP = smoke ? 1 : 3;
 const SAMPLE_TIMEOUT_MS = 20_000;
 
@@ -87,9 +95,9 @@ async function sample(argv, what) {
   return readStamp() - t0;
 }
 
-function writeConfig(name, app, consul) {
+function writeConfig(name, app, consul, unusedConsul) {
   const path = join(dir, `${name}.json5`);
-  const consulLine = consul ? `  consul: "${consul}",\n` : '';
+  const consulLine = consul || unusedConsul ? `  consul: "${consul ?? unusedConsul}",\n` : '';
   // With Consul the app is advertised (a port): discovery hooks it, as a real service is.
   const port = consul ? ', port: 8080, interfaces: ["static:127.0.0.1"], health: { exec: ["true"], interval: 10, ttl: 30 }' : '';
   writeFileSync(path, `{
@@ -126,6 +134,10 @@ try {
   agent = await startConsulAgent();
   const plain = writeConfig('plain', app, undefined);
   const withConsul = writeConfig('consul', app, agent.address);
+  // ContainerPilot refuses a config without `consul`: both supervisors get one naming a closed
+  // loopback port, where nothing is registered (the job has no port).
+  const closed = writeConfig('closed', app, undefined, '127.0.0.1:9');
+  const hasContainerPilot = existsSync(CONTAINERPILOT);
   const spawnCode = `import { spawn } from 'node:child_process';\nspawn(${JSON.stringify(app.argv[0])}, ${JSON.stringify(app.argv.slice(1))}, { stdio: 'inherit', detached: true });\n`;
   const node = cliRuntime('node').argv;
   const binary = cliRuntime('binary').argv;
@@ -137,10 +149,17 @@ try {
   const cases = [
     { label: 'node: autopilot run', argv: run(node, plain), goal: nodeGoal },
     { label: 'binary: autopilot run', argv: run(binary, plain), goal: binaryGoal },
+    ...(COMPARE ? [{ label: `--compare ${COMPARE}: autopilot run`, argv: run([COMPARE], plain) }] : []),
     { label: 'bun: autopilot run', argv: run(bun, plain) },
     { label: 'deno: autopilot run', argv: run(deno, plain) },
     { label: 'node: autopilot run, consul set', argv: run(node, withConsul), goal: nodeGoal },
     { label: 'binary: autopilot run, consul set', argv: run(binary, withConsul), goal: binaryGoal },
+    ...(hasContainerPilot
+      ? [
+          { label: 'ContainerPilot 3.8: the same job, consul at a closed port', argv: [CONTAINERPILOT, '-config', closed] },
+          { label: 'binary: autopilot run, the same config as ContainerPilot', argv: run(binary, closed) },
+        ]
+      : []),
     { label: 'floor: node spawns the app', argv: [process.execPath, '--input-type=module', '-e', spawnCode] },
     { label: 'floor: compiled bun binary spawns the app', argv: [buildFloorBinary(spawnCode)] },
     { label: 'floor: bun spawns the app', argv: [devBin('bun'), '-e', spawnCode] },
@@ -164,7 +183,7 @@ try {
     binary: `bun ${versionOf(devBin('bun'))} (compiled, --bytecode)`,
     consul: versionOf(findConsulBinary(), ['version']),
   };
-  const command = `node bench/start.mjs${smoke ? ' --smoke' : ''}${process.argv.includes('--runs') ? ` --runs ${RUNS}` : ''}`;
+  const command = `node bench/start.mjs${smoke ? ' --smoke' : ''}${process.argv.includes('--runs') ? ` --runs ${RUNS}` : ''}${COMPARE ? ` --compare ${COMPARE}` : ''}`;
   const rows = cases.map((c) => row(c.label, 'ms', c.samples, c.goal));
   writeResult('start', {
     section: 3,
@@ -184,6 +203,18 @@ try {
     const goal = c.goal ? `${c.goal.text}: ${s.median <= c.goal.limit ? 'met' : 'not met'}` : '';
     return `| ${c.label} | ${s.n} | ${ms(s.median)} | ${ms(s.p99)} | ${ms(s.min)} | ${ms(s.max)} | ${goal} |`;
   });
+  // The ratios the footprint goals are stated in: against ContainerPilot on the same config, and
+  // against the bare runtime spawning the same app.
+  const median = (label) => stats(cases.find((c) => c.label === label)?.samples ?? []).median;
+  const ratio = (label, over, goal, text) => {
+    const r = median(label) / median(over);
+    return Number.isFinite(r) ? [`| ${label} / ${over} | ${r.toFixed(2)}x | ${text}: ${r <= goal ? 'met' : 'not met'} |`] : [];
+  };
+  const ratios = [
+    ...ratio('binary: autopilot run, the same config as ContainerPilot', 'ContainerPilot 3.8: the same job, consul at a closed port', 2, '<= 2x'),
+    ...ratio('node: autopilot run', 'floor: node spawns the app', 1.3, '<= 1.3x'),
+    ...ratio('binary: autopilot run', 'floor: compiled bun binary spawns the app', 2, '<= 2x'),
+  ];
   writeReport('start', [
     '# Start: exec of `autopilot run` to the application spawned',
     '',
@@ -195,12 +226,18 @@ try {
     '|---|---|---|---|---|---|---|',
     ...table,
     '',
+    '| ratio of the medians | value | goal |',
+    '|---|---|---|',
+    ...ratios,
+    ...(hasContainerPilot ? [] : ['', `ContainerPilot rows skipped: ${CONTAINERPILOT} is not here (it sits in ../shared beside the repository).`]),
+    '',
     '## Method',
     '',
     `- The application is ${app.what}. Its stamp and the benchmark's clock (\`performance.timeOrigin + performance.now()\`, taken just before \`spawn()\`) are the same wall clock.`,
     '- Span: exec of the runtime (or the binary) -> the application\'s first instruction. Included: the runtime\'s own start, loading the CLI, reading and validating the config, the supervisor\'s start-up up to spawning the job (a detached process group), the fork/exec of the application. Not included: anything the supervisor does after the spawn (the rest of its start-up, its stop once the app has exited; each sample waits for the supervisor to exit before the next one).',
     '- `autopilot run --config <file>` with one job (`restarts: "never"`) and a control socket in a temporary folder; no telemetry. `consul set`: the same with `consul:` naming a real agent on loopback and the job advertised (`port`), so discovery is wired; the app must not wait for Consul.',
     `- Node: \`node dist/cli/index.js\`, which ran ${nodeRan} (docs/runtimes.md, "Node: the bundle"); Bun: \`bun dist/cli/index.js\`; Deno: \`deno run -A dist/cli/index.js\`; binary: \`dist/bin/autopilot-linux-x64\`.`,
+    `- ContainerPilot 3.8 (built from source, ../shared/bin/README.md): \`containerpilot-3.8 -config <file>\` with the plain case's job and control socket and \`consul\` naming a closed loopback port (it refuses a config without one); the binary runs the very same file in the row after it.`,
     `- Floors: \`node --input-type=module -e\`, \`bun -e\`, \`deno eval\` and a \`bun build --compile --bytecode\` binary, each running one \`spawn(app, { detached: true })\`.`,
     `- ${RUNS} samples per case after ${WARMUP} warm-up run(s), the cases interleaved (one sample of each in turn) so that a change in machine load hits every case alike.`,
     '',
