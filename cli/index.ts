@@ -5,6 +5,6 @@
  * of a PID 1 matters); when the bundle is missing or older than this build, and on Bun and Deno,
  * it loads the modules. Both run the same code: `entry.ts`.
  */
-import { runNodeBundle } from './node-bundle.js';
+import { runNodeBundle } from './node-bundle.cjs';
 
 if (!runNodeBundle()) await import('./entry.js');

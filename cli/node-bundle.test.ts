@@ -22,14 +22,15 @@ const age = (file: string, seconds: number) => {
   utimesSync(file, t, t);
 };
 
-describe('dist/cli/index.js chooses between the Node bundle and the modules', () => {
+// bin.cjs is the command as installed (package.json `bin`); index.js the same as an ES module.
+for (const entry of ['bin.cjs', 'index.js']) describe(`dist/cli/${entry} chooses between the Node bundle and the modules`, () => {
   let dir: string;
   let cli: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'autopilot-node-bundle-'));
     cli = join(dir, 'dist', 'cli');
     mkdirSync(cli, { recursive: true });
-    for (const f of ['index.js', 'node-bundle.js']) copyFileSync(join(builtCli, f), join(cli, f));
+    for (const f of ['index.js', 'bin.cjs', 'node-bundle.cjs']) copyFileSync(join(builtCli, f), join(cli, f));
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     // Stand-ins that say which one ran.
     writeFileSync(join(cli, 'entry.js'), "process.stdout.write('modules\\n');\n");
@@ -43,7 +44,7 @@ describe('dist/cli/index.js chooses between the Node bundle and the modules', ()
   test('a bundle newer than entry.js runs, with dist/ as it is found at run time', () => {
     age(join(cli, 'entry.js'), -60);
     age(join(cli, 'autopilot.cjs'), 0);
-    const r = run([process.execPath, join(cli, 'index.js')], dir);
+    const r = run([process.execPath, join(cli, entry)], dir);
     assert.equal(r.stderr, '');
     assert.equal(r.stdout, `bundle ${pathToFileURL(join(dir, 'dist')).href}/ function\n`);
   });
@@ -51,7 +52,7 @@ describe('dist/cli/index.js chooses between the Node bundle and the modules', ()
   test('a bundle as old as entry.js runs (npm pack gives every file the same time)', () => {
     age(join(cli, 'entry.js'), -60);
     age(join(cli, 'autopilot.cjs'), -60);
-    assert.match(run([process.execPath, join(cli, 'index.js')], dir).stdout, /^bundle /);
+    assert.match(run([process.execPath, join(cli, entry)], dir).stdout, /^bundle /);
   });
 
   test('an unreadable code cache only costs time: the bundle still runs', () => {
@@ -59,7 +60,7 @@ describe('dist/cli/index.js chooses between the Node bundle and the modules', ()
     try {
       age(join(cli, 'autopilot.cjs'), 0);
       age(join(cli, 'entry.js'), -60);
-      assert.match(run([process.execPath, join(cli, 'index.js')], dir).stdout, /^bundle /);
+      assert.match(run([process.execPath, join(cli, entry)], dir).stdout, /^bundle /);
     } finally {
       rmSync(join(cli, 'autopilot.cjs.cache'));
     }
@@ -68,7 +69,7 @@ describe('dist/cli/index.js chooses between the Node bundle and the modules', ()
   test('a bundle older than entry.js (tsc ran after it) is not used', () => {
     age(join(cli, 'autopilot.cjs'), -60);
     age(join(cli, 'entry.js'), 0);
-    assert.equal(run([process.execPath, join(cli, 'index.js')], dir).stdout, 'modules\n');
+    assert.equal(run([process.execPath, join(cli, entry)], dir).stdout, 'modules\n');
   });
 
   test('without a bundle the modules run', () => {
@@ -76,7 +77,7 @@ describe('dist/cli/index.js chooses between the Node bundle and the modules', ()
     cpSync(join(cli, 'autopilot.cjs'), moved);
     rmSync(join(cli, 'autopilot.cjs'));
     try {
-      assert.equal(run([process.execPath, join(cli, 'index.js')], dir).stdout, 'modules\n');
+      assert.equal(run([process.execPath, join(cli, entry)], dir).stdout, 'modules\n');
     } finally {
       cpSync(moved, join(cli, 'autopilot.cjs'));
     }
@@ -85,8 +86,8 @@ describe('dist/cli/index.js chooses between the Node bundle and the modules', ()
   test('Bun and Deno load the modules', () => {
     age(join(cli, 'entry.js'), -60);
     age(join(cli, 'autopilot.cjs'), 0);
-    assert.equal(run([devBin('bun'), join(cli, 'index.js')], dir).stdout, 'modules\n');
-    assert.equal(run([devBin('deno'), 'run', '-A', join(cli, 'index.js')], dir).stdout, 'modules\n');
+    assert.equal(run([devBin('bun'), join(cli, entry)], dir).stdout, 'modules\n');
+    assert.equal(run([devBin('deno'), 'run', '-A', join(cli, entry)], dir).stdout, 'modules\n');
   });
 });
 
@@ -99,7 +100,7 @@ describe('the built Node bundle', () => {
     dir = mkdtempSync(join(tmpdir(), 'autopilot-node-bundle-pkg-'));
     const cli = join(dir, 'dist', 'cli');
     mkdirSync(cli, { recursive: true });
-    for (const f of ['index.js', 'node-bundle.js', 'entry.js', 'autopilot.cjs', 'autopilot.cjs.cache']) copyFileSync(join(builtCli, f), join(cli, f));
+    for (const f of ['bin.cjs', 'node-bundle.cjs', 'entry.js', 'autopilot.cjs', 'autopilot.cjs.cache']) copyFileSync(join(builtCli, f), join(cli, f));
     copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'));
     copyFileSync(join(repoRoot, 'dist', 'build-info.json'), join(dir, 'dist', 'build-info.json'));
     cpSync(join(repoRoot, 'templates'), join(dir, 'templates'), { recursive: true });
@@ -110,7 +111,7 @@ describe('the built Node bundle', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('runs from another folder with none of the other dist/ modules: version and commit, new, validate errors', () => {
-    const cli = join(dir, 'dist', 'cli', 'index.js');
+    const cli = join(dir, 'dist', 'cli', 'bin.cjs');
     const version = run([process.execPath, cli, '--version'], dir);
     assert.equal(version.code, 0, version.stderr);
     assert.equal(version.stdout, bareVersionText, 'package.json and dist/build-info.json, found from the bundle');
@@ -140,7 +141,7 @@ process.stdout.write(String(s.cachedDataRejected));`;
   test('is ASCII, so V8 holds its source at one byte a character, and its other characters still work', () => {
     const source = readFileSync(join(builtCli, 'autopilot.cjs'), 'utf8');
     assert.equal(/[^\x00-\x7f]/.exec(source)?.[0], undefined);
-    const cli = join(dir, 'dist', 'cli', 'index.js');
+    const cli = join(dir, 'dist', 'cli', 'bin.cjs');
     // "µs" is a unit of the duration parser: a character the bundle writes as an escape.
     const micro = join(dir, 'micro.json5');
     writeFileSync(micro, '{ jobs: [ { name: "tick", exec: "true", when: { interval: "1500000µs" } }, { name: "fast", exec: "true", when: { interval: "5µs" } } ] }\n');

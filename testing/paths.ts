@@ -12,5 +12,5 @@ export const repoRoot: string = (() => {
   throw new Error('repository root not found above ' + fileURLToPath(import.meta.url));
 })();
 
-/** The built CLI entry point (run `npm run build` first; `npm test` does). */
-export const cliPath: string = join(repoRoot, 'dist', 'cli', 'index.js');
+/** The built CLI as installed: package.json `bin` (run `npm run build` first; `npm test` does). */
+export const cliPath: string = join(repoRoot, 'dist', 'cli', 'bin.cjs');

@@ -54,7 +54,7 @@ test('release: six npm packages; the platform ones hold their executable binary,
   const ownOptional = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { optionalDependencies: Record<string, string> }).optionalDependencies;
   assert.ok(Object.keys(ownOptional).some((name) => name.startsWith('@koromix/koffi-linux-')), 'the reaper\'s FFI addon is an optional dependency');
   assert.deepEqual(manifest.optionalDependencies, { ...ownOptional, ...Object.fromEntries(bins.map((b) => [`autopilot-pattern-${b.platform}`, VERSION])) });
-  assert.deepEqual(manifest.bin, { autopilot: 'dist/cli/index.js' });
+  assert.deepEqual(manifest.bin, { autopilot: 'dist/cli/bin.cjs' });
   assert.equal(manifest.scripts, undefined, 'no scripts run on install');
   assert.equal(manifest.devDependencies, undefined);
   assert.equal(tarText(main, 'package/SHA256SUMS').trim().split('\n').length, 4);

@@ -14,7 +14,7 @@ export const platformPackage = (platform) => `${MAIN}-${platform}`;
 
 /** What no published package may hold. */
 const FORBIDDEN = [/\.test\.js$/, /(^|\/)test-[^/]*\.js$/, /(^|\/)testdata\//, /^dist\/testing\//, /^dist\/bin\//, /\.map$/, /(?<!\.d)\.ts$/, /(^|\/)\.(bundle|entry)-/, /(^|\/)(e2e|bench|fixtures)\//];
-const REQUIRED_MAIN = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'SHA256SUMS', 'CLIENT-INTEGRITY', 'dist/cli/index.js', 'dist/cli/autopilot.cjs', 'dist/cli/autopilot.cjs.cache', 'dist/build-info.json', 'templates/autopilot/stage.ejs'];
+const REQUIRED_MAIN = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'SHA256SUMS', 'CLIENT-INTEGRITY', 'dist/cli/bin.cjs', 'dist/cli/node-bundle.cjs', 'dist/cli/index.js', 'dist/cli/autopilot.cjs', 'dist/cli/autopilot.cjs.cache', 'dist/build-info.json', 'templates/autopilot/stage.ejs'];
 const REQUIRED_PLATFORM = ['package.json', 'README.md', 'LICENSE', 'SHA256SUMS', 'bin/autopilot'];
 
 function metadata(pkg) {

@@ -4,11 +4,13 @@
  * (`autopilot.cjs.cache`). The bundle is the whole CLI as one CommonJS function; the build
  * replaces the file URLs it would otherwise carry from the build machine by `__distUrl`, and its
  * one dynamic import (koffi's addon, by a computed name) by `require`.
+ *
+ * CommonJS, so that bin.cjs, the command as installed, starts without Node's ES module loader.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
 type BundleFunction = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string, distUrl: string) => void;
@@ -17,7 +19,7 @@ type BundleFunction = (exports: object, require: NodeJS.Require, module: { expor
 export function runNodeBundle(): boolean {
   // Bun and Deno compile modules fast themselves, and their node:vm is not Node's.
   if (process.versions.bun || 'Deno' in globalThis) return false;
-  const here = dirname(fileURLToPath(import.meta.url));
+  const here = __dirname;
   const file = join(here, 'autopilot.cjs');
   let source: string;
   try {
