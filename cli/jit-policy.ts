@@ -6,10 +6,16 @@
  * compiled code, its metadata, and the compilers' own pages of the executable, faulted in the
  * first time a function gets hot) and CPU (the compiling itself). Measured with 5 jobs and 1 s
  * exec checks: the single-file binary uses about 10 MiB less RSS, Node about 9 MiB less, and the
- * CPU of both is no higher (docs/runtimes.md). So the daemons keep their code in the lower tiers:
- * on Bun the interpreter and, for code that is very hot, the baseline JIT; on Node the
- * interpreter. Commands that compute and exit (`validate` of a large config is 2-3 times slower
+ * CPU of both is no higher (docs/runtimes.md). So the daemons keep their code in the interpreter
+ * (JavaScriptCore's LLInt on Bun, Ignition on Node). Commands that compute and exit (`validate` of a large config is 2-3 times slower
  * interpreted) get the engine's normal policy.
+ *
+ * On Bun the policy is a scale on JavaScriptCore's tier-up thresholds, and a finite scale only
+ * postpones: at 10,000, the binary's soak (bench/soak.mjs) compiled its hottest functions from
+ * the 21st minute on, and each compile faulted in more pages of the executable (file-backed RSS
+ * growing in steps, up to 4 MiB at once, hours into the container's life; docs/runtimes.md). The
+ * scale is therefore far past any uptime: a function needs more than 3 billion calls before
+ * anything compiles it, as with Node's flags below. The soak's CPU was the same either way.
  *
  * The binary starts with the daemons' policy (scripts/build-binary.mjs: --compile-jit-policy), so
  * that start-up code, which runs once, is not compiled either. Deno has no such switch.
@@ -20,12 +26,12 @@
 import { createRequire } from 'node:module';
 
 /** JavaScriptCore's tier-up thresholds times this (Bun.unsafe.setJITPolicy; 1 is normal). */
-export const DAEMON_JIT_SCALE = 10_000;
+export const DAEMON_JIT_SCALE = 1e9;
 
 type BunUnsafe = { unsafe?: { setJITPolicy?: (scale: number) => void } };
 const bun = (globalThis as { Bun?: BunUnsafe }).Bun;
 
-/** For a long-lived supervisor: the lower tiers only, where the runtime allows. */
+/** For a long-lived supervisor: the interpreter only, where the runtime allows. */
 export function daemonJit(env: NodeJS.ProcessEnv = process.env): void {
   if (env['AUTOPILOT_JIT'] === 'normal') {
     commandJit();
