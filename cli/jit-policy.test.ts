@@ -48,8 +48,8 @@ test('Node: a daemon never optimises a hot function; AUTOPILOT_JIT=normal and ot
   assert.equal(optimised('none'), 'true');
 });
 
-// 3 million calls: the thresholds times 10,000 (the scale before it was raised past any uptime)
-// let JavaScriptCore optimise this function, as a supervisor's hottest code was an hour in.
+// 3 million calls: with the thresholds times 10,000 (the earlier scale), JavaScriptCore optimises
+// this function, as it optimised the supervisor's hottest code about 80 minutes into a soak.
 test('Bun: a daemon does not compile a function called 3 million times; AUTOPILOT_JIT=normal does', () => {
   const file = join(dir, 'bun.mjs');
   writeFileSync(file, `import { numberOfDFGCompiles } from 'bun:jsc';\n${script('numberOfDFGCompiles(hot)', 1.5e6)}`);

@@ -7,13 +7,13 @@
  * first time a function gets hot) and CPU (the compiling itself). Measured with 5 jobs and 1 s
  * exec checks: the single-file binary uses about 10 MiB less RSS, Node about 9 MiB less, and the
  * CPU of both is no higher (docs/runtimes.md). So the daemons keep their code in the interpreter
- * (JavaScriptCore's LLInt on Bun, Ignition on Node). Commands that compute and exit (`validate` of a large config is 2-3 times slower
- * interpreted) get the engine's normal policy.
+ * (JavaScriptCore's LLInt on Bun, Ignition on Node). Commands that compute and exit (`validate`
+ * of a large config is 2-3 times slower interpreted) get the engine's normal policy.
  *
  * On Bun the policy is a scale on JavaScriptCore's tier-up thresholds, and a finite scale only
  * postpones: at 10,000, the binary's soak (bench/soak.mjs) compiled its hottest functions from
  * the 21st minute on, and each compile faulted in more pages of the executable (file-backed RSS
- * growing in steps, up to 4 MiB at once, hours into the container's life; docs/runtimes.md). The
+ * growing in steps, up to 4 MiB at once, more than an hour into the container's life; docs/runtimes.md). The
  * scale is therefore far past any uptime: a function needs more than 3 billion calls before
  * anything compiles it, as with Node's flags below. The soak's CPU was the same either way.
  *
